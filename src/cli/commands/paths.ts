@@ -1,0 +1,20 @@
+import type { ApiClient } from '../client.ts';
+import { red, table } from '../format.ts';
+
+interface PathList {
+  paths: { name: string; title: string; audience: string; dataClass: string | null; approval: string; resources: { type: string }[] }[];
+  errors: { text: string }[];
+}
+
+export async function listPaths(client: ApiClient, opts: { json?: boolean }): Promise<number> {
+  const data = await client.request<PathList>('GET', '/api/v1/paths');
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+    return 0;
+  }
+  process.stdout.write(table(data.paths.map((p) => ({
+    ...p, data: p.dataClass ?? '-', approval: p.approval === 'none' ? 'no' : 'yes', creates: p.resources.map((r) => r.type).join(', '),
+  })), ['name', 'title', 'audience', 'data', 'approval', 'creates']) + '\n');
+  for (const e of data.errors) process.stderr.write(red(`not loaded: ${e.text}`) + '\n');
+  return 0;
+}

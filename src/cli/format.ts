@@ -1,0 +1,14 @@
+/** Plain aligned tables for terminals; --json prints data instead. */
+export function table(rows: Record<string, unknown>[], columns: string[]): string {
+  if (rows.length === 0) return '';
+  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
+}
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+export const green = (s: string) => (color ? `\x1b[32m${s}\x1b[0m` : s);
+export const red = (s: string) => (color ? `\x1b[31m${s}\x1b[0m` : s);
+export const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
+export const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[0m` : s);

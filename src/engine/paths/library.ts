@@ -1,0 +1,43 @@
+import type { GoldenPath } from '../../domain/golden-path/schema.ts';
+import { PlatformError } from '../errors.ts';
+import { loadGoldenPaths, formatPathError, type LoadedPath, type PathFileError } from './loader.ts';
+
+/** The golden paths the platform offers: the built-in library plus the organisation's own folder. */
+export class PathLibrary {
+  #paths = new Map<string, LoadedPath>();
+  #errors: PathFileError[] = [];
+  readonly dirs: string[];
+  readonly knownTypes: readonly string[];
+
+  constructor(dirs: string[], knownTypes: readonly string[]) {
+    this.dirs = dirs;
+    this.knownTypes = knownTypes;
+  }
+
+  async reload(): Promise<{ loaded: number; errors: PathFileError[] }> {
+    const { paths, errors } = await loadGoldenPaths(this.dirs, this.knownTypes);
+    this.#paths = new Map(paths.map((p) => [p.path.metadata.name, p]));
+    this.#errors = errors;
+    return { loaded: paths.length, errors };
+  }
+
+  list(): LoadedPath[] {
+    return [...this.#paths.values()];
+  }
+
+  get errors(): PathFileError[] {
+    return this.#errors;
+  }
+
+  get(name: string): LoadedPath {
+    const p = this.#paths.get(name);
+    if (!p) {
+      const known = [...this.#paths.keys()].join(', ') || 'none loaded';
+      const broken = this.#errors.filter((e) => e.file.includes(name)).map(formatPathError);
+      throw new PlatformError(404, 'unknown_path', `no golden path named "${name}"; known paths: ${known}${broken.length ? `. Its file has errors: ${broken.join('; ')}` : ''}`);
+    }
+    return p;
+  }
+}
+
+export type { GoldenPath };

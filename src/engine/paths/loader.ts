@@ -1,0 +1,136 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
+import { GoldenPath } from '../../domain/golden-path/schema.ts';
+import { provisioningWaves, resourceNodes, GraphError } from '../../domain/golden-path/graph.ts';
+import { compileParameters } from './parameters.ts';
+
+export interface LoadedPath {
+  path: GoldenPath;
+  file: string;
+  dir: string;
+}
+
+/** One problem in one golden path file, said so that a person can fix it. */
+export interface PathFileError {
+  file: string;
+  line: number | null;
+  field: string | null;
+  message: string;
+}
+
+export const formatPathError = (e: PathFileError): string =>
+  `${e.file}${e.line ? `:${e.line}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
+
+export interface LoadResult {
+  paths: LoadedPath[];
+  errors: PathFileError[];
+}
+
+/**
+ * Reads every `*.yaml`/`*.yml` file (one level of sub-folders too) of each directory. Later
+ * directories override earlier ones by path name, so an organisation can replace a built-in path.
+ * An invalid file is reported and skipped; the valid ones still load.
+ */
+export async function loadGoldenPaths(dirs: string[], knownTypes: readonly string[]): Promise<LoadResult> {
+  const byName = new Map<string, LoadedPath>();
+  const errors: PathFileError[] = [];
+  for (const dir of dirs) {
+    for (const file of await yamlFiles(dir)) {
+      const text = await readFile(file, 'utf8');
+      const shown = relative(process.cwd(), file) || file;
+      const result = parseGoldenPath(text, shown, knownTypes);
+      if ('errors' in result) errors.push(...result.errors);
+      else byName.set(result.path.metadata.name, { path: result.path, file, dir: join(file, '..') });
+    }
+  }
+  return { paths: [...byName.values()].sort((a, b) => a.path.metadata.name.localeCompare(b.path.metadata.name)), errors };
+}
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isFile() && /\.ya?ml$/.test(e.name)) out.push(full);
+    else if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'skeletons') {
+      const inner = await readdir(full, { withFileTypes: true });
+      for (const f of inner) if (f.isFile() && /\.ya?ml$/.test(f.name)) out.push(join(full, f.name));
+    }
+  }
+  return out.sort();
+}
+
+export function parseGoldenPath(
+  text: string,
+  file: string,
+  knownTypes: readonly string[],
+): { path: GoldenPath } | { errors: PathFileError[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      errors: doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0]?.line ?? null,
+        field: null,
+        message: `not valid YAML: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  const parsed = GoldenPath.safeParse(doc.toJS());
+  if (!parsed.success) {
+    return { errors: parsed.error.issues.map((i) => issueToError(i, doc, lineCounter, file)) };
+  }
+  const path = parsed.data;
+  const errors: PathFileError[] = [];
+  const at = (p: (string | number)[], message: string) =>
+    errors.push({ file, line: lineOf(doc, lineCounter, p), field: p.join('.'), message });
+  for (const [id, r] of Object.entries(path.spec.resources)) {
+    if (!knownTypes.includes(r.type)) {
+      at(['spec', 'resources', id, 'type'], `unknown resource type "${r.type}"; known types: ${knownTypes.join(', ')}`);
+    }
+  }
+  try {
+    provisioningWaves(resourceNodes(path.spec.resources));
+  } catch (e) {
+    if (!(e instanceof GraphError)) throw e;
+    at(['spec', 'resources'], e.message);
+  }
+  try {
+    compileParameters(path.spec.parameters);
+  } catch (e) {
+    at(['spec', 'parameters'], `not a valid JSON Schema: ${(e as Error).message}`);
+  }
+  return errors.length ? { errors } : { path };
+}
+
+function issueToError(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): PathFileError {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) message = `is required (${issue.expected})`;
+  const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path;
+  return { file, line: lineOf(doc, lc, keyPath), field: path.length ? path.join('.') : null, message };
+}
+
+/** The line of the deepest node of `path` that exists in the document. */
+function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | null {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
+    if (n > 0 && n === path.length) {
+      // A missing or scalar-less key: point at the key itself when the parent map has it.
+      const parent = doc.getIn(path.slice(0, n - 1), true) as { items?: { key: { value: unknown; range?: [number] } }[] } | undefined;
+      const pair = parent?.items?.find((p) => p.key?.value === path[n - 1]);
+      if (pair?.key?.range) return lc.linePos(pair.key.range[0]).line;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,344 @@
+/**
+ * One Jupyter notebook server per environment, run as a detached process that the platform can
+ * find again after its own restart (or kill -9) by pid and port, check, and stop.
+ *
+ * Debian ships the classic notebook 6.x, so options are `NotebookApp.*`.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface NotebookSpec {
+  /** working dir: a clone of the environment's repo */
+  dir: string;
+  port: number;
+  /** interface to listen on; default 127.0.0.1 */
+  host?: string;
+  token: string;
+  /** e.g. WAREHOUSE_URL, AWS_ACCESS_KEY_ID...: passed to the server and so to its kernels */
+  env: Record<string, string>;
+  logFile: string;
+  /** URL prefix, e.g. /notebooks/env-123/ (default /) */
+  baseUrl?: string;
+}
+
+export interface NotebookProcess {
+  pid: number;
+  /** http://HOST:PORT/BASE/?token=...: the tree URL a person follows */
+  url: string;
+}
+
+/** Marker in the server's command line, so a recycled pid is never mistaken for a notebook. */
+const MARKER = 'goldpath-notebook';
+
+/**
+ * Python bootstrap instead of the `jupyter-notebook` script: it skips the entry-point lookup and two
+ * slow imports (see the comments inside), and takes the token from the environment so that it
+ * never appears in `ps` output, nor in the environment of kernels.
+ */
+const BOOTSTRAP = String.raw`# ${MARKER}: a notebook server started by Goldpath
+import os, sys
+# setuptools' distutils shim (installed by a .pth at startup) drags in setuptools and pkg_resources
+# (~100 ms) where the stdlib distutils does; kernels are other processes and keep it.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__ != '_distutils_hack']
+from notebook import notebookapp
+from jupyter_core.paths import jupyter_path
+# Upstream adds a legacy ~/.ipython path here and imports all of IPython (~170 ms) to find it.
+notebookapp.NotebookApp.nbextensions_path = property(
+    lambda self: self.extra_nbextensions_path + jupyter_path('nbextensions'))
+import logging, re
+class _RedactTokens(logging.Filter):
+    # notebook 6 logs request URIs as they came, ?token=... included
+    _token = re.compile(r'(token=)[^&\s\'"]+')
+    def filter(self, record):
+        msg = record.getMessage()
+        if 'token=' in msg:
+            record.msg, record.args = self._token.sub(r'\1[secret]', msg), None
+        return True
+for _name in ('tornado.access', 'tornado.general', 'tornado.application', 'NotebookApp'):
+    logging.getLogger(_name).addFilter(_RedactTokens())
+sys.argv.append('--NotebookApp.token=' + os.environ.pop('GOLDPATH_NOTEBOOK_TOKEN'))
+sys.exit(notebookapp.main())
+`;
+
+/**
+ * Only these variables of the platform's own environment reach the notebook: the platform holds
+ * secrets (its database URL, its tokens) that a user's kernel must never see.
+ */
+const INHERITED_ENV = /^(HOME|USER|LOGNAME|SHELL|TERM|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|XDG_\w+|JUPYTER_\w+|PATH)$/;
+
+function notebookEnv(spec: NotebookSpec): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && INHERITED_ENV.test(k)) env[k] = v;
+  Object.assign(env, spec.env);
+  // Debian's python3 (with pandas, psycopg2, ...) must win over e.g. a pyenv shim, for the server,
+  // its kernels and `!pip` in cells alike.
+  const rest = (env.PATH ?? '').split(':').filter((p) => p && p !== '/usr/bin' && p !== '/bin');
+  env.PATH = ['/usr/bin', '/bin', ...rest].join(':');
+  env.GOLDPATH_NOTEBOOK_TOKEN = spec.token;
+  return env;
+}
+
+function normaliseBaseUrl(baseUrl: string | undefined): string {
+  let b = baseUrl ?? '/';
+  if (!b.startsWith('/')) b = '/' + b;
+  if (!b.endsWith('/')) b += '/';
+  return b;
+}
+
+/** The address clients use: a wildcard listen address is reached through loopback. */
+function clientHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function tail(file: string, from: number, token: string, lines = 20): string {
+  try {
+    const text = readFileSync(file, 'utf8').slice(from);
+    // The notebook masks its token in the log already; this is a second guard.
+    return text.split(token).join('<token>').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export interface StartOptions {
+  /** default 30 s */
+  timeoutMs?: number;
+  /**
+   * Called with the pid right after the spawn, before the server answers: record it durably here,
+   * so that a platform killed during startup can still find and stop the server. If it throws, the
+   * server is stopped and startNotebook rejects with that error.
+   */
+  onSpawn?: (pid: number) => void | Promise<void>;
+}
+
+/**
+ * Spawns the server detached (own session and process group: a Ctrl-C on the platform's terminal
+ * does not reach it), output appended to spec.logFile, and resolves once it serves authenticated
+ * API requests with the token.
+ */
+export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {}): Promise<NotebookProcess> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const host = spec.host ?? '127.0.0.1';
+  const baseUrl = normaliseBaseUrl(spec.baseUrl);
+  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
+    throw new Error(`notebook: port must be an integer between 1 and 65535, got ${spec.port}`);
+  }
+  if (!spec.token) throw new Error('notebook: token must not be empty');
+  if (!existsSync(spec.dir) || !statSync(spec.dir).isDirectory()) {
+    throw new Error(`notebook: working directory ${spec.dir} does not exist`);
+  }
+
+  mkdirSync(dirname(spec.logFile), { recursive: true });
+  const logFd = openSync(spec.logFile, 'a');
+  const logStart = statSync(spec.logFile).size;
+  writeSync(logFd, `--- goldpath: starting notebook on ${host}:${spec.port} at ${new Date().toISOString()}\n`);
+
+  const args = [
+    '-c', BOOTSTRAP,
+    '--no-browser',
+    '--NotebookApp.open_browser=False',
+    `--NotebookApp.ip=${host}`,
+    `--NotebookApp.port=${spec.port}`,
+    '--NotebookApp.port_retries=0', // the platform chose this port and records it; never drift
+    `--NotebookApp.notebook_dir=${spec.dir}`,
+    `--NotebookApp.base_url=${baseUrl}`,
+    '--NotebookApp.password=',
+    '--NotebookApp.quit_button=False', // the platform owns the lifecycle, not the UI
+  ];
+  if (process.getuid?.() === 0) args.push('--allow-root');
+
+  const child = spawn('python3', args, {
+    cwd: spec.dir,
+    env: notebookEnv(spec),
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  child.unref();
+
+  let exited: string | undefined;
+  let onExit = (): void => {};
+  // A probe can hang when something else holds the port; an exit must end the wait at once.
+  const exit = new Promise<false>((resolve) => (onExit = () => resolve(false)));
+  child.once('exit', (code, signal) => {
+    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    onExit();
+  });
+  child.once('error', (err) => {
+    exited = `could not be run (${err.message}); is Debian's jupyter-notebook installed?`;
+    onExit();
+  });
+
+  const pid = child.pid;
+  const where = `${host}:${spec.port}`;
+  if (pid === undefined) {
+    await sleep(0); // let the 'error' event land
+    throw new Error(`notebook on ${where}: python3 ${exited ?? 'could not be started'}`);
+  }
+
+  if (opts.onSpawn) {
+    try {
+      await opts.onSpawn(pid);
+    } catch (err) {
+      await stopNotebook(pid);
+      throw err;
+    }
+  }
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) {
+      throw new Error(`notebook on ${where} ${exited} before answering. Last lines of ${spec.logFile}:\n${tail(spec.logFile, logStart, spec.token)}`);
+    }
+    if (await Promise.race([answers(spec.port, spec.token, clientHost(host), baseUrl, 1000), exit])) break;
+    if (exited) continue; // report the exit, not a timeout
+    if (Date.now() >= deadline) {
+      await stopNotebook(pid);
+      throw new Error(`notebook on ${where} did not answer within ${timeoutMs} ms and was stopped. Last lines of ${spec.logFile}:\n${tail(spec.logFile, logStart, spec.token)}`);
+    }
+    await sleep(25); // a refused connect is cheap; every ms here is launch latency
+  }
+  return { pid, url: `http://${clientHost(host)}:${spec.port}${baseUrl}?token=${encodeURIComponent(spec.token)}` };
+}
+
+/** State letter from /proc/<pid>/stat, or undefined where there is no /proc. */
+function procState(pid: number): { state: string; ppid: number; pgid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], ppid: Number(fields[1]), pgid: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the process exists and is not a zombie (a dead server whose parent has not reaped it). */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return procState(pid)?.state !== 'Z';
+}
+
+function answers(port: number, token: string, host: string, baseUrl: string, timeoutMs: number): Promise<boolean> {
+  // /api alone is public in notebook 6 (it only tells the version); /api/status needs the token,
+  // so a 200 proves this is our server and that the token works.
+  return new Promise((resolve) => {
+    const req = request(
+      { host: host.replace(/^\[|\]$/g, ''), port, path: `${baseUrl}api/status`, headers: { Authorization: `token ${token}` }, timeout: timeoutMs, agent: false },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** True when the notebook on this port answers an authenticated API request quickly. */
+export async function notebookAnswers(port: number, token: string, host?: string, baseUrl?: string): Promise<boolean> {
+  return answers(port, token, clientHost(host), normaliseBaseUrl(baseUrl), 2000);
+}
+
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signal(target: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(target, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Every descendant of pid. Kernels run in sessions of their own (jupyter_client starts them so),
+ * so killing the server's process group alone would not reach them.
+ */
+function descendants(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const st = procState(Number(e));
+    if (!st) continue;
+    const list = children.get(st.ppid) ?? [];
+    list.push(Number(e));
+    children.set(st.ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+function isOurNotebook(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(MARKER);
+  } catch {
+    return true; // no /proc: trust the caller's pid
+  }
+}
+
+/**
+ * SIGTERM to the server's process group (the server then shuts its kernels down), wait up to ~5 s,
+ * then SIGKILL the group and any kernel left. Idempotent: a pid that is gone is not an error, and a
+ * pid that now belongs to another program is left alone.
+ */
+export async function stopNotebook(pid: number): Promise<void> {
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (isProcessAlive(pid) && !isOurNotebook(pid)) return; // the pid was recycled
+  if (!groupExists(pid)) return;
+  const kids = descendants(pid);
+  signal(-pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (groupExists(pid) && Date.now() < deadline) await sleep(25);
+  signal(-pid, 'SIGKILL');
+  for (const k of kids) {
+    const st = procState(k);
+    if (!st || st.state === 'Z') continue;
+    // A kernel leads its own group: take its subprocesses (e.g. a shell from a cell) with it.
+    signal(st.pgid === k ? -k : k, 'SIGKILL');
+  }
+  for (let i = 0; i < 40 && groupExists(pid); i++) await sleep(25);
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('findFreePort: no port assigned'))));
+    });
+  });
+}

@@ -1,0 +1,2 @@
+export { startObjectStore, isValidBucketName } from './store.ts';
+export type { BucketGrant, ObjectStore, ObjectStoreOptions } from './store.ts';

@@ -1,0 +1,7 @@
+// The warehouse's public API: what the warehouse driver calls.
+export type { DataClass } from './model.ts';
+export { DATA_CLASSES, classRole, classSchema, scratchSchemaOf } from './model.ts';
+export { ensureWarehouse, type EnsureOptions } from './ensure.ts';
+export { grantAccess, revokeAccess, roleExists, WarehouseAccessError, type Grant, type GrantRequest } from './access.ts';
+export { loadPolicy, parsePolicy, PolicyError, type WarehousePolicy } from './policy.ts';
+export { enforceStatementTimeouts } from './watchdog.ts';

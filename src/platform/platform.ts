@@ -1,0 +1,143 @@
+import { createServer, type Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import pg from 'pg';
+import { createApi } from '../api/app.ts';
+import { DriverRegistry } from '../drivers/driver.ts';
+import { gitRepoDriver } from '../drivers/local/git-repo.ts';
+import { warehouseDriver } from '../drivers/local/warehouse.ts';
+import { bucketDriver } from '../drivers/local/bucket.ts';
+import { notebookDriver } from '../drivers/local/notebook.ts';
+import { seedDemoOrganisation, defaultLocalUser, demoUsers } from '../engine/identity/demo-organisation.ts';
+import { issueToken } from '../engine/identity/users.ts';
+import { EventFeed } from '../engine/live/event-feed.ts';
+import { PathLibrary } from '../engine/paths/library.ts';
+import { formatPathError } from '../engine/paths/loader.ts';
+import { prepareJobQueue, startOrchestrator, type Orchestrator } from '../engine/orchestrator/worker.ts';
+import { createGitHttpHandler } from '../infrastructure/git-http/index.ts';
+import { startObjectStore } from '../infrastructure/object-store/index.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../infrastructure/postgres/embedded.ts';
+import { migrate } from '../infrastructure/postgres/migrate.ts';
+import { ensureWarehouse } from '../infrastructure/warehouse/index.ts';
+import { ensureDatabase } from './databases.ts';
+import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
+import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
+
+export const builtInPathsDir = fileURLToPath(new URL('../../paths/', import.meta.url));
+export const version = '0.1.0';
+
+export interface RunningPlatform {
+  url: string;
+  s3Url: string;
+  pool: pg.Pool;
+  orchestrator: Orchestrator;
+  stop(): Promise<void>;
+}
+
+export type Progress = (step: string) => void;
+
+/** Starts every part of the platform in dependency order; stop() ends them in reverse. */
+export async function startPlatform(config: PlatformConfig, progress: Progress = () => {}): Promise<RunningPlatform> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => console.error(`[platform] stop: ${(e as Error).message}`));
+  };
+  try {
+    mkdirSync(config.home, { recursive: true });
+    let adminUrl: string;
+    let embedded: EmbeddedServer | undefined;
+    if (config.databaseUrl) {
+      adminUrl = config.databaseUrl;
+      progress(`using PostgreSQL from DATABASE_URL`);
+    } else {
+      const state = localState(config.home, config.port + 2);
+      embedded = await startEmbeddedPostgres({ dataDir: join(config.home, 'pg'), port: state.postgresPort, password: state.postgresPassword });
+      stops.push(() => embedded!.stop());
+      adminUrl = embedded.adminUrl('postgres');
+      progress(`PostgreSQL ready on port ${state.postgresPort}`);
+    }
+    const platformUrl = config.databaseUrl ?? (await ensureDatabase(adminUrl, 'goldpath'));
+    const warehouseUrl = process.env.WAREHOUSE_DATABASE_URL || (await ensureDatabase(adminUrl, config.databaseUrl ? 'goldpath_warehouse' : 'warehouse'));
+    const pool = new pg.Pool({ connectionString: platformUrl, max: 40 });
+    pool.on('error', () => {}); // idle clients lost on a database restart; the next query reconnects
+    stops.push(() => pool.end());
+    await migrate(pool);
+    await prepareJobQueue(pool);
+    await seedDemoOrganisation(pool);
+    await ensureLocalTokens(pool, config);
+    progress('platform database migrated and seeded');
+
+    const wh = await ensureWarehouse(warehouseUrl, { scale: config.warehouseScale, onProgress: (m) => progress(`warehouse: ${m}`) });
+    progress(wh.seeded ? 'warehouse seeded' : 'warehouse ready');
+
+    const publicUrl = `http://${config.host}:${config.port}`;
+    const store = await startObjectStore({ dataDir: join(config.home, 's3'), port: config.s3Port, host: config.host, resolveKey: bucketKeyResolver(pool) });
+    stops.push(() => store.close());
+    progress(`object store on ${store.endpoint}`);
+
+    const reposDir = join(config.home, 'repos');
+    mkdirSync(reposDir, { recursive: true });
+    const wu = new URL(warehouseUrl);
+    const notebooks = notebookDriver({ workDir: join(config.home, 'envs'), reposDir, host: config.host });
+    stops.push(() => notebooks.stopAll());
+    const drivers = new DriverRegistry([
+      gitRepoDriver({ reposDir, publicUrl }),
+      warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1) }),
+      bucketDriver(store),
+      notebooks,
+    ]);
+
+    const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.types);
+    const loaded = await paths.reload();
+    progress(`${loaded.loaded} golden paths loaded`);
+    for (const e of loaded.errors) console.error(`[paths] ${formatPathError(e)}`);
+
+    const feed = new EventFeed(platformUrl);
+    await feed.start();
+    stops.push(() => feed.stop());
+    const orchestrator = await startOrchestrator({ pool, drivers });
+    stops.push(() => orchestrator.stop());
+
+    const api = createApi({ pool, paths, feed, version });
+    const honoListener = getRequestListener(api.fetch);
+    const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool) });
+    const server: Server = createServer((req, res) => {
+      git(req, res)
+        .then((handled) => (handled ? undefined : honoListener(req, res)))
+        .catch(() => {
+          if (!res.headersSent) res.writeHead(500).end('internal error');
+        });
+    });
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(e.code === 'EADDRINUSE' ? new Error(`port ${config.port} is in use: stop the other program or start with --port <another>`) : e));
+      server.listen(config.port, config.host, () => resolve());
+    });
+    stops.push(() => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+    // Environments left mid-way by a crash, and notebooks stopped by the last shutdown, converge now.
+    await orchestrator.sweep({ includeReady: true });
+    return { url: publicUrl, s3Url: store.endpoint, pool, orchestrator, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Makes sure each local user has an API token the CLI on this machine can read. */
+async function ensureLocalTokens(pool: pg.Pool, config: PlatformConfig): Promise<void> {
+  const server = `http://${config.host}:${config.port}`;
+  const creds = readCredentials(config.home) ?? { server, defaultUser: defaultLocalUser, tokens: {} };
+  creds.server = server;
+  const { rows } = await pool.query<{ id: string; has: boolean }>('SELECT id, token_hash IS NOT NULL AS has FROM users');
+  for (const u of rows) {
+    if (!creds.tokens[u.id] || !u.has) creds.tokens[u.id] = await issueToken(pool, u.id);
+  }
+  if (!creds.tokens[creds.defaultUser]) creds.defaultUser = demoUsers[0].id;
+  writeCredentials(config.home, creds);
+}
