@@ -5,10 +5,12 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 let server: EmbeddedServer | undefined;
+let dataDir: string | undefined;
 
 export async function globalSetup(): Promise<void> {
   if (process.env.GOLDPATH_TEST_ADMIN_URL) return;
-  const dataDir = resolve('.test-data/cluster');
+  // One folder per run, so that runs at the same time (several terminals) never share a cluster.
+  dataDir = resolve(`.test-data/cluster-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   const port = 25000 + (process.pid % 5000);
   server = await startEmbeddedPostgres({ dataDir, port, password: 'test-admin' });
@@ -17,4 +19,5 @@ export async function globalSetup(): Promise<void> {
 
 export async function globalTeardown(): Promise<void> {
   await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

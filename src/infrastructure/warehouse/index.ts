@@ -5,3 +5,4 @@ export { ensureWarehouse, type EnsureOptions } from './ensure.ts';
 export { grantAccess, revokeAccess, roleExists, WarehouseAccessError, type Grant, type GrantRequest } from './access.ts';
 export { loadPolicy, parsePolicy, PolicyError, type WarehousePolicy } from './policy.ts';
 export { enforceStatementTimeouts } from './watchdog.ts';
+export { describeWarehouse, type WarehouseDescription, type RelationEntry, type ColumnEntry } from './describe.ts';
