@@ -7,15 +7,20 @@ import { launchEnvironment, deleteEnvironment, requireEnvironment } from '../eng
 import { getEnvironmentView, listEnvironmentViews, listEvents } from '../engine/environments/store.ts';
 import { formatPathError } from '../engine/paths/loader.ts';
 import type { PathLibrary } from '../engine/paths/library.ts';
-import { listTeams, userByToken, type User } from '../engine/identity/users.ts';
+import { listTeams, listUsers, revokeToken, signIn, userByToken, type User } from '../engine/identity/users.ts';
 import type { EventFeed } from '../engine/live/event-feed.ts';
 import { errorResponse } from './errors.ts';
+import { mountPortal } from './portal-assets.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
   paths: PathLibrary;
   feed: EventFeed;
   version: string;
+  /** On the embedded default the sign-in page may list the local accounts. */
+  listLocalAccounts?: boolean;
+  /** The built portal; served at the root when given. */
+  portalDir?: string;
 }
 
 type Env = { Variables: { user: User } };
@@ -59,8 +64,25 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });
 
+  const SignIn = z.strictObject({ user: z.string().min(1, 'give your user name or e-mail'), password: z.string().min(1, 'give your password') });
+  const UserSchema = z.object({ id: z.string(), name: z.string(), email: z.string(), team: z.string(), isAdmin: z.boolean() });
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/auth',
+    responses: { 200: json(z.object({ methods: z.array(z.string()), localAccounts: z.array(z.object({ id: z.string(), name: z.string(), team: z.string() })) }), 'How to sign in') } }),
+    async (c) => c.json({
+      methods: ['local'],
+      localAccounts: deps.listLocalAccounts ? (await listUsers(deps.pool)).map((u) => ({ id: u.id, name: u.name, team: u.team })) : [],
+    }, 200));
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/sessions',
+    request: { body: { required: true, content: { 'application/json': { schema: SignIn } } } },
+    responses: { 201: json(z.object({ token: z.string(), user: UserSchema }), 'Signed in: send the token as a bearer token'), 400: errors[400], 401: errors[401] } }),
+    async (c) => {
+      const { user, password } = c.req.valid('json');
+      return c.json(await signIn(deps.pool, user, password), 201);
+    });
+
+  const open = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth', '/api/v1/sessions']);
   app.use('/api/v1/*', async (c, next) => {
-    if (c.req.path === '/api/v1/health' || c.req.path === '/api/v1/openapi.json') return next();
+    if (open.has(c.req.path) && !(c.req.path === '/api/v1/sessions' && c.req.method === 'DELETE')) return next();
     const header = c.req.header('authorization') ?? '';
     const token = header.match(/^Bearer\s+(\S+)$/i)?.[1] ?? (c.req.path.endsWith('/stream') ? c.req.query('token') : undefined);
     const user = token ? await userByToken(deps.pool, token) : null;
@@ -69,8 +91,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     await next();
   });
 
-  app.openapi(createRoute({ method: 'get', path: '/api/v1/me', security: [{ token: [] }], responses: { 200: json(z.object({ id: z.string(), name: z.string(), email: z.string(), team: z.string(), isAdmin: z.boolean() }), 'The signed-in user'), 401: errors[401] } }),
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/me', security: [{ token: [] }], responses: { 200: json(UserSchema, 'The signed-in user'), 401: errors[401] } }),
     (c) => c.json(c.get('user'), 200));
+  app.openapi(createRoute({ method: 'delete', path: '/api/v1/sessions', security: [{ token: [] }], responses: { 204: { description: 'Signed out: the token no longer works' } } }),
+    async (c) => {
+      await revokeToken(deps.pool, c.req.header('authorization')!.replace(/^Bearer\s+/i, ''));
+      return c.body(null, 204);
+    });
 
   app.openapi(createRoute({ method: 'get', path: '/api/v1/teams', security: [{ token: [] }], responses: { 200: json(z.object({ teams: z.array(z.object({ id: z.string(), title: z.string(), members: z.array(z.string()) })) }), 'Teams') } }),
     async (c) => c.json({ teams: await listTeams(deps.pool) }, 200));
@@ -161,5 +188,6 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     });
   });
 
+  if (deps.portalDir) mountPortal(app as never, deps.portalDir);
   return app;
 }

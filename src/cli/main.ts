@@ -68,6 +68,7 @@ program.command('users').description('list the local users you can act as with -
     const creds = readCredentials(resolveHome(program.opts().dataDir));
     if (!creds) throw new CliError('no local platform here: start it with `goldpath up`');
     for (const u of Object.keys(creds.tokens)) process.stdout.write(`${u}${u === creds.defaultUser ? ' (default)' : ''}\n`);
+    if (creds.demoPassword) process.stdout.write(`\nportal password of these demo accounts: ${creds.demoPassword}\n`);
     return 0;
   }));
 

@@ -56,6 +56,8 @@ export interface LocalCredentials {
   server: string;
   defaultUser: string;
   tokens: Record<string, string>;
+  /** The password of the demo organisation's local accounts, for the portal's sign-in. */
+  demoPassword?: string;
 }
 
 export const credentialsFile = (home: string): string => join(home, 'credentials.json');

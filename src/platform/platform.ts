@@ -11,7 +11,8 @@ import { warehouseDriver } from '../drivers/local/warehouse.ts';
 import { bucketDriver } from '../drivers/local/bucket.ts';
 import { notebookDriver } from '../drivers/local/notebook.ts';
 import { seedDemoOrganisation, defaultLocalUser, demoUsers } from '../engine/identity/demo-organisation.ts';
-import { issueToken } from '../engine/identity/users.ts';
+import { issueToken, setPassword, tokenIsValid } from '../engine/identity/users.ts';
+import { randomBytes } from 'node:crypto';
 import { EventFeed } from '../engine/live/event-feed.ts';
 import { PathLibrary } from '../engine/paths/library.ts';
 import { formatPathError } from '../engine/paths/loader.ts';
@@ -26,6 +27,7 @@ import { localState, readCredentials, writeCredentials, type PlatformConfig } fr
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
 export const builtInPathsDir = fileURLToPath(new URL('../../paths/', import.meta.url));
+export const portalDistDir = fileURLToPath(new URL('../../portal/dist/', import.meta.url));
 export const version = '0.1.0';
 
 export interface RunningPlatform {
@@ -33,6 +35,8 @@ export interface RunningPlatform {
   s3Url: string;
   pool: pg.Pool;
   orchestrator: Orchestrator;
+  /** The local accounts' password on the embedded default. */
+  demoPassword?: string;
   stop(): Promise<void>;
 }
 
@@ -61,12 +65,14 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const platformUrl = config.databaseUrl ?? (await ensureDatabase(adminUrl, 'goldpath'));
     const warehouseUrl = process.env.WAREHOUSE_DATABASE_URL || (await ensureDatabase(adminUrl, config.databaseUrl ? 'goldpath_warehouse' : 'warehouse'));
     const pool = new pg.Pool({ connectionString: platformUrl, max: 40 });
-    pool.on('error', () => {}); // idle clients lost on a database restart; the next query reconnects
+    // Clients lost on a database restart surface as failed queries; these handlers keep the process up.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     stops.push(() => pool.end());
     await migrate(pool);
     await prepareJobQueue(pool);
     await seedDemoOrganisation(pool);
-    await ensureLocalTokens(pool, config);
+    const demoPassword = await ensureLocalTokens(pool, config);
     progress('platform database migrated and seeded');
 
     const wh = await ensureWarehouse(warehouseUrl, { scale: config.warehouseScale, onProgress: (m) => progress(`warehouse: ${m}`) });
@@ -100,7 +106,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const orchestrator = await startOrchestrator({ pool, drivers });
     stops.push(() => orchestrator.stop());
 
-    const api = createApi({ pool, paths, feed, version });
+    const api = createApi({ pool, paths, feed, version, listLocalAccounts: !config.databaseUrl, portalDir: portalDistDir });
     const honoListener = getRequestListener(api.fetch);
     const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool) });
     const server: Server = createServer((req, res) => {
@@ -122,7 +128,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     }));
     // Environments left mid-way by a crash, and notebooks stopped by the last shutdown, converge now.
     await orchestrator.sweep({ includeReady: true });
-    return { url: publicUrl, s3Url: store.endpoint, pool, orchestrator, stop };
+    return { url: publicUrl, s3Url: store.endpoint, pool, orchestrator, stop, demoPassword };
   } catch (e) {
     await stop();
     throw e;
@@ -130,14 +136,17 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
 }
 
 /** Makes sure each local user has an API token the CLI on this machine can read. */
-async function ensureLocalTokens(pool: pg.Pool, config: PlatformConfig): Promise<void> {
+async function ensureLocalTokens(pool: pg.Pool, config: PlatformConfig): Promise<string | undefined> {
   const server = `http://${config.host}:${config.port}`;
-  const creds = readCredentials(config.home) ?? { server, defaultUser: defaultLocalUser, tokens: {} };
+  const creds = readCredentials(config.home) ?? { server, defaultUser: defaultLocalUser, tokens: {}, demoPassword: randomBytes(9).toString('base64url') };
   creds.server = server;
-  const { rows } = await pool.query<{ id: string; has: boolean }>('SELECT id, token_hash IS NOT NULL AS has FROM users');
+  const { rows } = await pool.query<{ id: string; has_password: boolean }>('SELECT id, password_hash IS NOT NULL AS has_password FROM users');
   for (const u of rows) {
-    if (!creds.tokens[u.id] || !u.has) creds.tokens[u.id] = await issueToken(pool, u.id);
+    const token = creds.tokens[u.id];
+    if (!token || !(await tokenIsValid(pool, token))) creds.tokens[u.id] = await issueToken(pool, u.id, 'cli');
+    if (!u.has_password && creds.demoPassword) await setPassword(pool, u.id, creds.demoPassword);
   }
   if (!creds.tokens[creds.defaultUser]) creds.defaultUser = demoUsers[0].id;
   writeCredentials(config.home, creds);
+  return creds.demoPassword;
 }

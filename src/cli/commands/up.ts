@@ -18,6 +18,7 @@ export async function up(opts: { port?: string; dataDir?: string; pathsDir?: str
   const platform = await startPlatform(config, log);
   if (opts.json) process.stdout.write(JSON.stringify({ url: platform.url, s3: platform.s3Url, home: config.home }) + '\n');
   else process.stdout.write(`\n${green('Goldpath is ready')} at ${bold(platform.url)}  ${dim(`(${((performance.now() - t0) / 1000).toFixed(1)} s; Ctrl-C stops it)`)}\n`);
+    if (platform.demoPassword) process.stdout.write(`open it and sign in with a demo account: \`goldpath users\` lists them with their password\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = () => {

@@ -207,6 +207,16 @@ describe('grantAccess lifecycle', () => {
     assert.ok(times[2] < 100, `median grant ${times[2]} ms (${times.map(Math.round).join(', ')})`);
   });
 
+  test('20 grants and revokes at once all succeed (launches happen together)', async () => {
+    const grants = Array.from({ length: 20 }, (_, i) => ({
+      role: uniqueRole(), password: newPassword(), dataClass: (['synthetic', 'masked', 'sensitive'] as const)[i % 3],
+    }));
+    await Promise.all(grants.map((g) => grantAccess(adminUrl, g)));
+    await Promise.all(grants.map((g) => asRole(adminUrl, g.role, g.password, (c) => c.query('SELECT 1 FROM customers LIMIT 1'))));
+    await Promise.all(grants.map((g) => revokeAccess(adminUrl, g.role)));
+    for (const g of grants) assert.equal(await roleExists(adminUrl, g.role), false);
+  });
+
   test('the connection limit and statement timeout are the role’s own', async () => {
     const role = uniqueRole();
     const password = newPassword();

@@ -11,9 +11,19 @@ CREATE TABLE users (
   email       text NOT NULL UNIQUE,
   team_id     text NOT NULL REFERENCES teams(id),
   is_admin    boolean NOT NULL DEFAULT false,
-  token_hash  text UNIQUE,           -- sha256 of the API token; the token itself is never stored
+  password_hash text,                -- scrypt, for signing in to the portal with a local account
   created_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- API tokens: one per CLI installation or portal session. Only the sha256 is stored.
+CREATE TABLE api_tokens (
+  token_hash  text PRIMARY KEY,
+  user_id     text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  kind        text NOT NULL,         -- 'cli' or 'session'
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  expires_at  timestamptz
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
 
 CREATE TABLE environments (
   id          text PRIMARY KEY,

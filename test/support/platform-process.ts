@@ -1,0 +1,106 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+/** Drives the real CLI (`bin/goldpath`) the way a person does, for end-to-end tests. */
+export const goldpathBin = resolve('bin/goldpath');
+const execFileAsync = promisify(execFile);
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+}
+
+/** A base port whose next two ports (S3 endpoint, PostgreSQL) are free too. */
+export async function freePortTriple(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 2))) return base;
+  }
+  throw new Error('no free ports');
+}
+
+export interface PlatformProcess {
+  url: string;
+  home: string;
+  port: number;
+  process: ChildProcess;
+  output: () => string;
+  /** Runs a goldpath CLI command against this platform. */
+  cli: (args: string[], opts?: { env?: Record<string, string> }) => Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Parses the JSON a `--json` command prints; throws with its stderr when it failed. */
+  cliJson: <T>(args: string[]) => Promise<T>;
+  /** Ctrl-C, as a person stops it; resolves with the exit code. */
+  stop: () => Promise<number | null>;
+  /** kill -9: the crash a test wants to survive. */
+  crash: () => Promise<void>;
+  adminUrl: (database: string) => string;
+}
+
+export async function startPlatformProcess(opts: { home?: string; port?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<PlatformProcess> {
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), 'goldpath-e2e-'));
+  const port = opts.port ?? (await freePortTriple());
+  const env = { ...process.env, GOLDPATH_HOME: home, NO_COLOR: '1', ...opts.env };
+  delete env.GOLDPATH_URL;
+  delete env.GOLDPATH_TOKEN;
+  const child = spawn(goldpathBin, ['up', '--port', String(port), ...(opts.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await new Promise<void>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`goldpath up did not become ready in 90 s:\n${out}`)), 90_000);
+    const check = () => {
+      if (out.includes('Goldpath is ready')) {
+        clearTimeout(timer);
+        res();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`goldpath up exited with ${code}:\n${out}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const cli = async (args: string[], o: { env?: Record<string, string> } = {}) => {
+    try {
+      const { stdout, stderr } = await execFileAsync(goldpathBin, args, { env: { ...env, ...o.env }, maxBuffer: 20 * 1024 * 1024 });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+    }
+  };
+  const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as { postgresPort: number; postgresPassword: string };
+  return {
+    url,
+    home,
+    port,
+    process: child,
+    output: () => out,
+    cli,
+    cliJson: async <T>(args: string[]) => {
+      const r = await cli([...args, '--json']);
+      if (r.code !== 0) throw new Error(`goldpath ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+      return JSON.parse(r.stdout) as T;
+    },
+    stop: () =>
+      new Promise((res) => {
+        if (child.exitCode !== null) return res(child.exitCode);
+        child.once('exit', (code) => res(code));
+        child.kill('SIGINT');
+      }),
+    crash: () =>
+      new Promise((res) => {
+        child.once('exit', () => res());
+        child.kill('SIGKILL');
+      }),
+    adminUrl: (database) => `postgres://postgres:${encodeURIComponent(state.postgresPassword)}@127.0.0.1:${state.postgresPort}/${database}`,
+  };
+}
