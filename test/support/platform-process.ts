@@ -46,7 +46,7 @@ export interface PlatformProcess {
 export async function startPlatformProcess(opts: { home?: string; port?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<PlatformProcess> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'goldpath-e2e-'));
   const port = opts.port ?? (await freePortTriple());
-  const env = { ...process.env, GOLDPATH_HOME: home, NO_COLOR: '1', ...opts.env };
+  const env: Record<string, string | undefined> = { ...process.env, GOLDPATH_HOME: home, NO_COLOR: '1', ...opts.env };
   delete env.GOLDPATH_URL;
   delete env.GOLDPATH_TOKEN;
   const child = spawn(goldpathBin, ['up', '--port', String(port), ...(opts.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
