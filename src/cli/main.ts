@@ -77,6 +77,6 @@ try {
   process.exitCode = exitCode;
 } catch (e) {
   process.stderr.write(red(`error: ${(e as Error).message}`) + '\n');
-  if (!(e instanceof CliError)) process.stderr.write('(this is a bug in goldpath if the message does not say what to fix)\n');
+  if (!(e instanceof CliError) && process.env.GOLDPATH_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
   process.exitCode = 1;
 }

@@ -14,3 +14,17 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<st
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+/**
+ * Environment roles log in to the warehouse only: by default PostgreSQL lets every role connect
+ * to every database, so the platform's own databases are closed to PUBLIC.
+ */
+export async function closeOtherDatabases(adminUrl: string, databases: string[]): Promise<void> {
+  const client = new pg.Client(adminUrl);
+  await client.connect();
+  try {
+    for (const db of databases) await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE "${db.replaceAll('"', '')}" FROM PUBLIC`);
+  } finally {
+    await client.end();
+  }
+}

@@ -21,8 +21,8 @@ import { createGitHttpHandler } from '../infrastructure/git-http/index.ts';
 import { startObjectStore } from '../infrastructure/object-store/index.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../infrastructure/postgres/embedded.ts';
 import { migrate } from '../infrastructure/postgres/migrate.ts';
-import { ensureWarehouse } from '../infrastructure/warehouse/index.ts';
-import { ensureDatabase } from './databases.ts';
+import { ensureWarehouse, enforceStatementTimeouts } from '../infrastructure/warehouse/index.ts';
+import { ensureDatabase, closeOtherDatabases } from './databases.ts';
 import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
@@ -75,8 +75,15 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const demoPassword = await ensureLocalTokens(pool, config);
     progress('platform database migrated and seeded');
 
+    if (embedded) await closeOtherDatabases(adminUrl, ['goldpath', 'postgres', 'template1']);
     const wh = await ensureWarehouse(warehouseUrl, { scale: config.warehouseScale, onProgress: (m) => progress(`warehouse: ${m}`) });
     progress(wh.seeded ? 'warehouse seeded' : 'warehouse ready');
+    // A session may raise its own statement_timeout; this watchdog holds each role to the one it was granted.
+    const watchdog = setInterval(() => {
+      enforceStatementTimeouts(warehouseUrl).catch(() => {});
+    }, 5000);
+    watchdog.unref();
+    stops.push(async () => clearInterval(watchdog));
 
     const publicUrl = `http://${config.host}:${config.port}`;
     const store = await startObjectStore({ dataDir: join(config.home, 's3'), port: config.s3Port, host: config.host, resolveKey: bucketKeyResolver(pool) });

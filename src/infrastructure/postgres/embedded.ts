@@ -1,7 +1,7 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
@@ -79,12 +79,33 @@ function runAs(): { uid: number; gid: number } | undefined {
   }
 }
 
+/**
+ * The server runs as `postgres`, so every folder above its data directory must let that user
+ * through. Our own data folders are opened for traversal (not listing); for anything above them
+ * the message says what to do rather than letting initdb fail with "Permission denied".
+ */
+function ensureTraversable(dataDir: string, uid: number): void {
+  const home = resolve(dataDir, '..');
+  let dir = dataDir;
+  for (;;) {
+    const st = statSync(dir);
+    if (st.uid !== uid && (st.mode & 0o001) === 0) {
+      if (dir === dataDir || dir === home) chmodSync(dir, st.mode | 0o001);
+      else throw new Error(`PostgreSQL runs as the user "postgres", which cannot enter ${dir}: run \`chmod o+x ${dir}\` or choose a data folder elsewhere (--data-dir or GOLDPATH_HOME)`);
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   const bin = await binaries();
   const clusterDir = join(opts.dataDir, 'postgres');
   const ids = runAs();
   mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
   if (ids) {
+    ensureTraversable(opts.dataDir, ids.uid);
     chownSync(opts.dataDir, ids.uid, ids.gid);
     chownSync(clusterDir, ids.uid, ids.gid);
   }
