@@ -1,0 +1,98 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+
+let platform: PlatformProcess | undefined;
+after(async () => {
+  await platform?.stop();
+});
+
+const token = (home: string) => (JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens.dana;
+
+async function api<T>(p: PlatformProcess, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(p.url + path, { method, headers: { authorization: `Bearer ${token(p.home)}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as T;
+}
+
+async function adminQuery(p: PlatformProcess, database: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const c = new pg.Client(p.adminUrl(database));
+  await c.connect();
+  try {
+    return await c.query(sql, params);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Notebook servers of this platform's environments that are alive on the machine. */
+function notebookProcesses(home: string): number {
+  const out = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes('goldpath-notebook') && l.includes(home)).length;
+}
+
+async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function leftovers(p: PlatformProcess, ids: string[]) {
+  const roles = await adminQuery(p, 'warehouse', `SELECT count(*)::int AS n FROM pg_roles WHERE rolname LIKE ANY($1)`, [ids.map((id) => `gp_${id}_%`)]);
+  const repos = readdirSync(join(p.home, 'repos')).filter((r) => ids.some((id) => r.startsWith(id)));
+  const buckets = readdirSync(join(p.home, 's3')).filter((b) => ids.some((id) => b.startsWith(id)));
+  return { roles: roles.rows[0].n as number, repos: repos.length, buckets: buckets.length, notebooks: notebookProcesses(p.home) };
+}
+
+test('a platform killed with -9 in the middle of launches finishes them after a restart, leaking nothing', async () => {
+  platform = await startPlatformProcess();
+  const launched = await Promise.all(
+    Array.from({ length: 6 }, () => api<EnvironmentView>(platform!, 'POST', '/api/v1/environments', { path: 'data-science-experimentation', team: 'churn-analytics' })),
+  );
+  const ids = launched.map((e) => e.id);
+  // Kill as soon as provisioning has visibly started, while the launches are still under way.
+  await until(() => adminQuery(platform!, 'goldpath', `SELECT count(*)::int AS n FROM resources WHERE status = 'ready' AND environment_id = ANY($1)`, [ids]), (r) => r.rows[0].n > 0, 'first resource', 30_000);
+  await platform.crash();
+  const home = platform.home;
+  const port = platform.port;
+  // The database outlives the killed platform (its own session), so we can see what was left half-done.
+  const before = await adminQuery(platform, 'goldpath', `SELECT status FROM environments WHERE id = ANY($1)`, [ids]);
+  assert.ok(before.rows.some((r) => r.status !== 'ready'), `some launch was cut short: ${JSON.stringify(before.rows)}`);
+
+  platform = await startPlatformProcess({ home, port });
+  const envs = await until(
+    () => Promise.all(ids.map((id) => api<EnvironmentView>(platform!, 'GET', `/api/v1/environments/${id}`))),
+    (all) => all.every((e) => e.status === 'ready' && e.resources.every((r) => r.status === 'ready')),
+    'every environment ready after the restart',
+  );
+  assert.equal(envs.length, 6);
+  // Exactly one of everything per environment: orphaned notebooks were found again, not started twice.
+  assert.deepEqual(await leftovers(platform, ids), { roles: 6, repos: 6, buckets: 6, notebooks: 6 });
+  for (const e of envs) {
+    const nb = e.resources.find((r) => r.id === 'notebook')!.outputs as { baseUrl: string; token: string };
+    assert.equal((await fetch(`${nb.baseUrl}api/status?token=${nb.token}`)).status, 200);
+  }
+
+  // A crash in the middle of deletes: the deletes finish after the restart.
+  await Promise.all(ids.map((id) => api(platform!, 'DELETE', `/api/v1/environments/${id}`)));
+  await until(() => adminQuery(platform!, 'goldpath', `SELECT count(*)::int AS n FROM resources WHERE status = 'deleted' AND environment_id = ANY($1)`, [ids]), (r) => r.rows[0].n > 0, 'first deletion', 30_000);
+  await platform.crash();
+  const during = await adminQuery(platform, 'goldpath', `SELECT status FROM environments WHERE id = ANY($1)`, [ids]);
+  assert.ok(during.rows.some((r) => r.status !== 'deleted'), `some delete was cut short: ${JSON.stringify(during.rows)}`);
+  platform = await startPlatformProcess({ home, port });
+  await until(
+    () => Promise.all(ids.map((id) => api<EnvironmentView>(platform!, 'GET', `/api/v1/environments/${id}`))),
+    (all) => all.every((e) => e.status === 'deleted'),
+    'every environment deleted after the restart',
+  );
+  assert.deepEqual(await leftovers(platform, ids), { roles: 0, repos: 0, buckets: 0, notebooks: 0 });
+});
