@@ -78,7 +78,7 @@ export function parseGoldenPath(
     return {
       errors: doc.errors.map((e) => ({
         file,
-        line: e.linePos?.[0]?.line ?? null,
+        line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
         field: null,
         message: `not valid YAML: ${e.message.split('\n')[0]}`,
       })),

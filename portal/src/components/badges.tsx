@@ -1,0 +1,62 @@
+import { Badge, Loader, Tooltip } from '@mantine/core';
+import { IconLock, IconShieldCheck, IconShieldHalf, IconFlask } from '@tabler/icons-react';
+import type { EnvironmentStatus, Resource } from '../api/client.ts';
+
+const dataClassInfo: Record<string, { color: string; label: string; help: string; icon: typeof IconFlask }> = {
+  synthetic: { color: 'teal', label: 'Synthetic data', help: 'Generated rows: no real person is in this data. No approval needed.', icon: IconFlask },
+  masked: { color: 'yellow', label: 'Masked data', help: 'Real rows with sensitive columns masked by the warehouse.', icon: IconShieldHalf },
+  sensitive: { color: 'red', label: 'Sensitive data', help: 'Raw customer data: access is approved and audited.', icon: IconLock },
+};
+
+export function DataClassBadge({ dataClass, size = 'sm' }: { dataClass: string | null | undefined; size?: 'xs' | 'sm' | 'md' }) {
+  if (!dataClass) {
+    return (
+      <Tooltip label="This path gives no access to organisation data" withArrow>
+        <Badge size={size} variant="light" color="gray" leftSection={<IconShieldCheck size={12} />}>
+          No data access
+        </Badge>
+      </Tooltip>
+    );
+  }
+  const info = dataClassInfo[dataClass] ?? { color: 'gray', label: dataClass, help: '', icon: IconShieldCheck };
+  const Icon = info.icon;
+  return (
+    <Tooltip label={info.help} withArrow multiline w={240} disabled={!info.help}>
+      <Badge size={size} variant="light" color={info.color} leftSection={<Icon size={12} />}>
+        {info.label}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+const envColors: Record<string, string> = {
+  requested: 'gray',
+  'awaiting-approval': 'orange',
+  provisioning: 'blue',
+  ready: 'green',
+  stopping: 'gray',
+  stopped: 'gray',
+  deleting: 'gray',
+  deleted: 'dark',
+  failed: 'red',
+};
+const busy = new Set(['requested', 'provisioning', 'deleting', 'stopping', 'deprovisioning', 'pending']);
+const labels: Record<string, string> = { 'awaiting-approval': 'Awaiting approval', deprovisioning: 'Removing' };
+
+export function StatusBadge({ status, size = 'sm' }: { status: EnvironmentStatus | Resource['status'] | string; size?: 'xs' | 'sm' | 'md' | 'lg' }) {
+  const color = envColors[status] ?? (status === 'pending' ? 'gray' : 'blue');
+  const label = labels[status] ?? status.charAt(0).toUpperCase() + status.slice(1);
+  return (
+    <Badge
+      size={size}
+      color={color}
+      variant={status === 'ready' ? 'filled' : 'light'}
+      leftSection={busy.has(status) && status !== 'pending' ? <Loader size={10} color={color} type="oval" /> : undefined}
+      data-status={status}
+    >
+      {label}
+    </Badge>
+  );
+}
+
+export const isBusy = (status: string) => busy.has(status);

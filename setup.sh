@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what Goldpath needs on a fresh Debian machine: the system programs it drives (git,
+# Jupyter with the data science stack, psql), the npm packages (which bring Node.js 24 and
+# PostgreSQL), and the built portal. Safe to run again; it skips what is already there.
+#   ./setup.sh                 everything to run the platform
+#   ./setup.sh --with-browser  also Chromium, for the portal's end-to-end tests
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(git procps postgresql-client jupyter-notebook python3-pandas python3-psycopg2 python3-sklearn python3-boto3 python3-sqlalchemy)
+[[ " $* " == *" --with-browser "* ]] && packages+=(chromium)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing Debian packages: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
+
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+npm run build
+echo "setup done: start the platform with bin/goldpath up"
