@@ -1,0 +1,87 @@
+// npm run bench:launch — launch → every URL of "Data Science Experimentation" answering.
+// Starts a real platform (bin/goldpath up) in a temporary folder, then measures 10 launches one
+// after another and 20 at once, each until its repo, warehouse, bucket and notebook all answer.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { S3Client, HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { EnvironmentView } from '../src/domain/environment/schema.ts';
+import { startPlatformProcess } from '../test/support/platform-process.ts';
+
+const platform = await startPlatformProcess();
+const token = (JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens.dana;
+const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const res = await fetch(platform.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+};
+
+async function answers(env: EnvironmentView): Promise<boolean> {
+  const o = Object.fromEntries(env.resources.map((r) => [r.id, r.outputs as Record<string, string>]));
+  const checks = [
+    (async () => {
+      const u = new URL(o.repo.url);
+      const res = await fetch(`${u.origin}${u.pathname}/info/refs?service=git-upload-pack`, { headers: { authorization: 'Basic ' + Buffer.from(`${o.repo.username}:${o.repo.password}`).toString('base64') } });
+      await res.arrayBuffer();
+      return res.status === 200;
+    })(),
+    (async () => {
+      const c = new pg.Client(o.warehouse.url);
+      await c.connect();
+      await c.query('SELECT 1 FROM customers LIMIT 1');
+      await c.end();
+      return true;
+    })(),
+    (async () => {
+      const s3 = new S3Client({ endpoint: o.bucket.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: o.bucket.accessKeyId, secretAccessKey: o.bucket.secretAccessKey } });
+      await s3.send(new HeadBucketCommand({ Bucket: o.bucket.bucket }));
+      return true;
+    })(),
+    (async () => (await fetch(`${o.notebook.baseUrl}api/status?token=${o.notebook.token}`)).status === 200)(),
+  ];
+  return (await Promise.all(checks.map((c) => c.catch(() => false)))).every(Boolean);
+}
+
+/** Launches and returns milliseconds until every URL answers. */
+async function launchOnce(): Promise<{ ms: number; id: string }> {
+  const t0 = performance.now();
+  const created = await api<EnvironmentView>('POST', '/api/v1/environments', { path: 'data-science-experimentation', team: 'churn-analytics' });
+  for (;;) {
+    const env = await api<EnvironmentView>('GET', `/api/v1/environments/${created.id}`);
+    if (env.status === 'failed') throw new Error(`launch failed: ${env.reason}`);
+    if (env.status === 'ready' && (await answers(env))) return { ms: performance.now() - t0, id: env.id };
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const deleteAll = async (ids: string[]) => {
+  await Promise.all(ids.map((id) => api('DELETE', `/api/v1/environments/${id}`)));
+  for (;;) {
+    const envs = await Promise.all(ids.map((id) => api<EnvironmentView>('GET', `/api/v1/environments/${id}`)));
+    if (envs.every((e) => e.status === 'deleted')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+try {
+  const sequential: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const { ms, id } = await launchOnce();
+    sequential.push(ms);
+    await deleteAll([id]);
+  }
+  console.log(`launch → all 4 URLs answering, 10 launches one after another: p50 ${fmt(pct(sequential, 50))}, p95 ${fmt(pct(sequential, 95))}, min ${fmt(Math.min(...sequential))}, max ${fmt(Math.max(...sequential))}`);
+  const t0 = performance.now();
+  const together = await Promise.all(Array.from({ length: 20 }, () => launchOnce()));
+  const ms = together.map((r) => r.ms);
+  console.log(`20 launches at once: all ready and answering in ${fmt(performance.now() - t0)}; per launch p50 ${fmt(pct(ms, 50))}, p95 ${fmt(pct(ms, 95))}, max ${fmt(Math.max(...ms))}`);
+  await deleteAll(together.map((r) => r.id));
+} finally {
+  await platform.stop();
+  rmSync(platform.home, { recursive: true, force: true });
+}

@@ -1,0 +1,148 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { AppShell, Avatar, Burger, Center, Group, Loader, Menu, NavLink, ScrollArea, Text, UnstyledButton, Badge, Stack } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconRoute, IconStack2, IconUsersGroup, IconBooks, IconChecklist, IconLogout, IconChevronDown, IconApi } from '@tabler/icons-react';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { useAuth } from './auth.tsx';
+import { Logo } from './components/logo.tsx';
+import { SignInPage } from './pages/SignIn.tsx';
+import { PathsPage } from './pages/Paths.tsx';
+import { EnvironmentsPage } from './pages/Environments.tsx';
+import { NotFoundPage } from './pages/NotFound.tsx';
+
+// Heavy pages load on demand, so the first page stays small.
+const LaunchPage = lazy(() => import('./pages/Launch.tsx'));
+const EnvironmentPage = lazy(() => import('./pages/Environment.tsx'));
+const CatalogPage = lazy(() => import('./pages/Catalog.tsx'));
+const CatalogEntityPage = lazy(() => import('./pages/CatalogEntity.tsx'));
+const ApprovalsPage = lazy(() => import('./pages/Approvals.tsx'));
+
+const nav = [
+  { href: '/', label: 'Golden paths', icon: IconRoute, match: (p: string) => p === '/' || p.startsWith('/launch') },
+  { href: '/environments', label: 'My environments', icon: IconStack2, match: (p: string) => p === '/environments' || (p.startsWith('/environments/') && true) },
+  { href: '/team', label: 'Team environments', icon: IconUsersGroup, match: (p: string) => p.startsWith('/team') },
+  { href: '/catalog', label: 'Catalog', icon: IconBooks, match: (p: string) => p.startsWith('/catalog') },
+  { href: '/approvals', label: 'Approvals', icon: IconChecklist, match: (p: string) => p.startsWith('/approvals') },
+];
+
+function PageFallback() {
+  return (
+    <Center py={80} aria-busy="true">
+      <Loader color="ink" type="dots" />
+    </Center>
+  );
+}
+
+export function App() {
+  const { user, checking, signOut } = useAuth();
+  const [opened, { toggle, close }] = useDisclosure();
+  const [location] = useLocation();
+  useEffect(close, [location, close]);
+
+  if (checking) return <PageFallback />;
+  if (!user) return <SignInPage />;
+
+  const initials = user.name
+    .split(/\s+/)
+    .map((w) => w[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={{ base: 'md', sm: 'xl' }}>
+      <a href="#main" className="gp-skip">
+        Skip to content
+      </a>
+      <AppShell.Header className="gp-header">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" color="white" aria-label="Toggle navigation" />
+            <Link href="/" aria-label="Goldpath home" style={{ textDecoration: 'none' }}>
+              <Logo />
+            </Link>
+          </Group>
+          <Menu position="bottom-end" width={240} withArrow>
+            <Menu.Target>
+              <UnstyledButton aria-label={`Account: ${user.name}`} data-testid="user-menu" style={{ color: 'white' }}>
+                <Group gap={10} wrap="nowrap">
+                  <Avatar color="gold" variant="filled" radius="xl" size={34}>
+                    {initials}
+                  </Avatar>
+                  <Stack gap={0} visibleFrom="xs">
+                    <Text size="sm" fw={600} lh={1.2}>
+                      {user.name}
+                    </Text>
+                    <Text size="xs" c="gray.4" lh={1.2}>
+                      {user.team}
+                    </Text>
+                  </Stack>
+                  <IconChevronDown size={14} />
+                </Group>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>
+                {user.email}
+                {user.isAdmin && (
+                  <Badge ml={6} size="xs" variant="light">
+                    admin
+                  </Badge>
+                )}
+              </Menu.Label>
+              <Menu.Item component="a" href="/api/v1/openapi.json" target="_blank" leftSection={<IconApi size={16} />}>
+                API reference (OpenAPI)
+              </Menu.Item>
+              <Menu.Divider />
+              <Menu.Item color="red" leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
+                Sign out
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" className="gp-nav" aria-label="Main">
+        <AppShell.Section grow component={ScrollArea}>
+          {nav.map((n) => {
+            const active = n.match(location);
+            return (
+              <NavLink
+                key={n.href}
+                component={Link}
+                href={n.href}
+                label={n.label}
+                leftSection={<n.icon size={19} stroke={1.7} />}
+                active={active}
+                data-active={active || undefined}
+                aria-current={active ? 'page' : undefined}
+                variant="light"
+                style={{ borderRadius: 8 }}
+                mb={2}
+              />
+            );
+          })}
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="xs" c="dimmed" px="sm" pb="xs">
+            Goldpath · golden paths to working URLs in seconds
+          </Text>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" bg="var(--gp-bg)">
+        <Suspense fallback={<PageFallback />}>
+          <Switch>
+            <Route path="/" component={PathsPage} />
+            <Route path="/launch/:name">{(p) => <LaunchPage name={p.name} />}</Route>
+            <Route path="/environments">{() => <EnvironmentsPage scope="mine" />}</Route>
+            <Route path="/environments/:id">{(p) => <EnvironmentPage id={p.id} />}</Route>
+            <Route path="/team">{() => <EnvironmentsPage scope="team" />}</Route>
+            <Route path="/catalog" component={CatalogPage} />
+            <Route path="/catalog/:kind/:namespace/:name">{(p) => <CatalogEntityPage kind={p.kind} namespace={p.namespace} name={p.name} />}</Route>
+            <Route path="/approvals" component={ApprovalsPage} />
+            <Route component={NotFoundPage} />
+          </Switch>
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
