@@ -9,6 +9,7 @@ import { formatPathError } from '../engine/paths/loader.ts';
 import type { PathLibrary } from '../engine/paths/library.ts';
 import { listTeams, listUsers, revokeToken, signIn, userByToken, type User } from '../engine/identity/users.ts';
 import type { EventFeed } from '../engine/live/event-feed.ts';
+import { ApprovalView, decideApproval, listApprovals, type DataOwnership } from '../engine/approvals/approvals.ts';
 import { errorResponse } from './errors.ts';
 import { mountPortal } from './portal-assets.ts';
 
@@ -21,6 +22,20 @@ export interface ApiDeps {
   listLocalAccounts?: boolean;
   /** The built portal; served at the root when given. */
   portalDir?: string;
+  dataOwners?: () => Promise<DataOwnership[]>;
+  /** The warehouse's data dictionary (tables, columns, classification, who sees what). */
+  dataDictionary?: () => Promise<{ relations: DatasetView[] }>;
+}
+
+export interface DatasetView {
+  schema: string;
+  name: string;
+  kind: string;
+  dataset: string;
+  owner: string | null;
+  description: string | null;
+  visibleTo: string[];
+  columns: { name: string; type: string; nullable: boolean; description: string | null; classification: string | null; visibleTo: string[] }[];
 }
 
 type Env = { Variables: { user: User } };
@@ -154,6 +169,42 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       const { id } = c.req.valid('param');
       await requireEnvironment(deps, c.get('user'), id);
       return c.json({ events: await listEvents(deps.pool, id, c.req.valid('query').after ?? 0) }, 200);
+    });
+
+  const Decision = z.strictObject({ reason: z.string().trim().min(1, 'say why: a reason is recorded with the decision') });
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/approvals', security: [{ token: [] }],
+    request: { query: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).optional(), mine: z.enum(['true', 'false']).optional() }) },
+    responses: { 200: json(z.object({ approvals: z.array(ApprovalView) }), 'Requests for data access your team decides (or, with mine=true, that you made)') } }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json({ approvals: await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true' }) }, 200);
+    });
+  for (const decision of ['approve', 'reject'] as const) {
+    app.openapi(createRoute({ method: 'post', path: `/api/v1/approvals/{id}/${decision}`, security: [{ token: [] }],
+      request: { params: z.object({ id: z.string() }), body: { required: true, content: { 'application/json': { schema: Decision } } } },
+      responses: { 200: json(ApprovalView, `The request, ${decision}d`), ...errors, 409: { description: 'Already decided', content: { 'application/json': { schema: ErrorSchema } } } } }),
+      async (c) => c.json(await decideApproval(deps.pool, c.get('user'), c.req.valid('param').id, decision, c.req.valid('json').reason), 200));
+  }
+
+  const DatasetSchema = z.object({
+    schema: z.string(), name: z.string(), kind: z.string(), dataset: z.string(), owner: z.string().nullable(), description: z.string().nullable(), visibleTo: z.array(z.string()),
+    columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean(), description: z.string().nullable(), classification: z.string().nullable(), visibleTo: z.array(z.string()) })),
+  });
+  const datasets = async (): Promise<DatasetView[]> => {
+    if (!deps.dataDictionary) throw new PlatformError(404, 'no_warehouse', 'this platform has no warehouse');
+    return (await deps.dataDictionary()).relations;
+  };
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/datasets', security: [{ token: [] }],
+    responses: { 200: json(z.object({ datasets: z.array(DatasetSchema) }), 'The data dictionary: every warehouse table and view with its columns') } }),
+    async (c) => c.json({ datasets: await datasets() }, 200));
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/datasets/{schema}/{name}', security: [{ token: [] }],
+    request: { params: z.object({ schema: z.string(), name: z.string() }) },
+    responses: { 200: json(DatasetSchema, 'One dataset with its columns'), 404: errors[404] } }),
+    async (c) => {
+      const { schema, name } = c.req.valid('param');
+      const found = (await datasets()).find((d) => d.schema === schema && d.name === name);
+      if (!found) throw new PlatformError(404, 'unknown_dataset', `no dataset ${schema}.${name}; GET /api/v1/datasets lists them`);
+      return c.json(found, 200);
     });
 
   // Server-sent events: `event` for each new event, `environment` for the new snapshot after it.

@@ -4,6 +4,7 @@ import { up } from './commands/up.ts';
 import { listPaths } from './commands/paths.ts';
 import { launch, listEnvironments, showEnvironment, deleteEnvironment } from './commands/environments.ts';
 import { readCredentials, resolveHome } from '../platform/config.ts';
+import { decide, listApprovals } from './commands/approvals.ts';
 import { red } from './format.ts';
 
 const program = new Command('goldpath')
@@ -38,9 +39,19 @@ program.command('launch <path>').description('launch a golden path')
   .option('--team <team>', 'the team the environment belongs to (default: yours)')
   .option('--name <name>', 'a name for the environment')
   .option('--param <key=value...>', 'a launch parameter (repeatable)')
+  .option('--reason <why>', 'why you need the data (paths that need the data owners\' approval)')
   .option('--wait', 'show progress and end when it is ready or failed')
   .option('--json', 'print the environment as JSON')
-  .action(run((path: string, opts: { team?: string; name?: string; param?: string[]; wait?: boolean; json?: boolean }) => launch(conn(), path, opts)));
+  .action(run((path: string, opts: { team?: string; name?: string; param?: string[]; reason?: string; wait?: boolean; json?: boolean }) => launch(conn(), path, opts)));
+
+program.command('approvals').description('requests for data access waiting for your decision')
+  .option('--mine', 'the requests you made instead').option('--all', 'decided ones too').option('--json', 'machine-readable output')
+  .action(run((opts: { mine?: boolean; all?: boolean; json?: boolean }) => listApprovals(conn(), opts)));
+for (const decision of ['approve', 'reject'] as const) {
+  program.command(`${decision} <id>`).description(`${decision} a request for data access (as a member of the owning team)`)
+    .requiredOption('--reason <why>', 'recorded with your decision').option('--json', 'machine-readable output')
+    .action(run((id: string, opts: { reason: string; json?: boolean }) => decide(conn(), decision, id, opts)));
+}
 
 program.command('envs').description('list environments of your team')
   .option('--team <team>', 'another team (admins)').option('--mine', 'only yours').option('--all', 'include deleted ones').option('--json', 'machine-readable output')

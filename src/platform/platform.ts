@@ -21,7 +21,7 @@ import { createGitHttpHandler } from '../infrastructure/git-http/index.ts';
 import { startObjectStore } from '../infrastructure/object-store/index.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../infrastructure/postgres/embedded.ts';
 import { migrate } from '../infrastructure/postgres/migrate.ts';
-import { ensureWarehouse, enforceStatementTimeouts } from '../infrastructure/warehouse/index.ts';
+import { ensureWarehouse, enforceStatementTimeouts, describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
 import { ensureDatabase, closeOtherDatabases } from './databases.ts';
 import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
@@ -113,7 +113,16 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const orchestrator = await startOrchestrator({ pool, drivers });
     stops.push(() => orchestrator.stop());
 
-    const api = createApi({ pool, paths, feed, version, listLocalAccounts: !config.databaseUrl, portalDir: portalDistDir });
+    // The dictionary changes only when the warehouse policy is applied again: describe it once per start.
+    let dictionary: ReturnType<typeof describeWarehouse> | undefined;
+    const api = createApi({
+      pool, paths, feed, version, listLocalAccounts: !config.databaseUrl, portalDir: portalDistDir,
+      dataOwners: async () => Object.entries(loadPolicy().policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
+      dataDictionary: () => (dictionary ??= describeWarehouse(warehouseUrl).catch((e) => {
+        dictionary = undefined;
+        throw e;
+      })),
+    });
     const honoListener = getRequestListener(api.fetch);
     const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool) });
     const server: Server = createServer((req, res) => {

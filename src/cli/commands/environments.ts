@@ -19,7 +19,7 @@ const statusColor = (s: string) => (s === 'ready' ? green(s) : s === 'failed' ? 
 export async function launch(
   client: ApiClient,
   pathName: string,
-  opts: { team?: string; name?: string; param?: string[]; wait?: boolean; json?: boolean },
+  opts: { team?: string; name?: string; param?: string[]; reason?: string; wait?: boolean; json?: boolean },
 ): Promise<number> {
   const pairs: Record<string, string> = {};
   for (const p of opts.param ?? []) {
@@ -30,7 +30,12 @@ export async function launch(
   const path = await client.request<{ parameters: { properties?: Record<string, { type?: unknown }> } }>('GET', `/api/v1/paths/${encodeURIComponent(pathName)}`);
   const params = coerceParameterStrings(path.parameters, pairs);
   const started = performance.now();
-  let env = await client.request<EnvironmentView>('POST', '/api/v1/environments', { path: pathName, team: opts.team, name: opts.name, params });
+  let env = await client.request<EnvironmentView>('POST', '/api/v1/environments', { path: pathName, team: opts.team, name: opts.name, params, reason: opts.reason });
+  if (env.status === 'awaiting-approval') {
+    if (opts.json) print(JSON.stringify(env, null, 2));
+    else print(`${env.id} waits for the data owners' approval; nothing is provisioned until they decide.\n\`goldpath approvals --mine\` shows the requests, \`goldpath env ${env.id}\` the environment.`);
+    return 0;
+  }
   if (!opts.wait) {
     if (opts.json) print(JSON.stringify(env, null, 2));
     else print(`launched ${env.name} (${env.id}); follow it with \`goldpath env ${env.id}\``);

@@ -50,6 +50,8 @@ export const LaunchRequest = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'must be lower-case letters, digits and dashes (max 41)')
     .optional(),
   params: z.record(z.string(), z.unknown()).default({}),
+  /** Why the data is needed; required by paths whose data needs an owner's approval. */
+  reason: z.string().trim().max(1000).optional(),
 });
 export type LaunchRequest = z.infer<typeof LaunchRequest>;
 

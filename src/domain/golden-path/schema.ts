@@ -44,7 +44,9 @@ export const GoldenPath = z.strictObject({
   spec: z.strictObject({
     version: z.string().default('1.0.0'),
     dataClass: DataClass.optional(),
-    approval: z.enum(['none', 'data-owner']).default('none'),
+    approval: z.enum(['none', 'data-owner'], { error: 'must be "none" or "data-owner"' }).default('none'),
+    /** How long an approved grant lasts before it is revoked. */
+    approvalValidDays: z.number().int().positive().max(365).default(30),
     extensible: z.boolean(),
     parameters: ParametersSchema,
     resources: z

@@ -8,11 +8,14 @@ import type { PathLibrary } from '../paths/library.ts';
 import { resolveParameters, ParameterError } from '../paths/parameters.ts';
 import { mayActForTeam, type User } from '../identity/users.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
+import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts';
 import { addEvent, getEnvironmentRow, getEnvironmentView } from './store.ts';
 
 export interface EnvironmentServiceDeps {
   pool: pg.Pool;
   paths: PathLibrary;
+  /** The datasets a data class exposes and their owning teams (asked before sensitive access). */
+  dataOwners?: () => Promise<DataOwnership[]>;
 }
 
 /**
@@ -41,6 +44,11 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
     if (e instanceof ParameterError) throw new PlatformError(400, 'invalid_parameters', e.message, e.problems);
     throw e;
   }
+  const needsApproval = path.spec.approval === 'data-owner';
+  if (needsApproval && !req.reason) {
+    throw new PlatformError(400, 'reason_required', `${path.metadata.title} gives ${path.spec.dataClass ?? 'governed'} data and needs the data owners' approval: say why you need it (--reason "…" on the CLI, "reason" in the API)`, [{ field: 'reason', message: 'is required for this path' }]);
+  }
+  const owners = needsApproval ? ((await deps.dataOwners?.()) ?? []) : [];
   const id = newEnvironmentId();
   const name = req.name ?? `${path.metadata.name}-${id.slice(-4)}`;
   const waves = provisioningWaves(resourceNodes(path.spec.resources));
@@ -52,8 +60,8 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
     await client.query('BEGIN');
     await client.query(
       `INSERT INTO environments (id, name, path_id, path_version, team_id, owner_id, data_class, params, status, desired)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', 'ready')`,
-      [id, name, path.metadata.name, path.spec.version, team, user.id, path.spec.dataClass ?? null, JSON.stringify(params)],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ready')`,
+      [id, name, path.metadata.name, path.spec.version, team, user.id, path.spec.dataClass ?? null, JSON.stringify(params), needsApproval ? 'awaiting-approval' : 'requested'],
     );
     for (const node of resourceNodes(path.spec.resources)) {
       const spec = path.spec.resources[node.id];
@@ -64,7 +72,11 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
       );
     }
     await addEvent(client, id, null, 'environment.requested', `${user.id} launched ${path.metadata.name} for team ${team}`);
-    await enqueueReconcile(client, id);
+    if (needsApproval) {
+      await requestApprovals(client, { environmentId: id, user, reason: req.reason!, dataClass: path.spec.dataClass ?? 'sensitive', validDays: path.spec.approvalValidDays, owners });
+    } else {
+      await enqueueReconcile(client, id);
+    }
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK');

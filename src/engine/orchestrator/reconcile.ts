@@ -7,6 +7,7 @@ import {
   type EnvironmentRow, type Queryable, type ResourceRow,
 } from '../environments/store.ts';
 import { withRetry, defaultRetry, type RetryPolicy } from './retry.ts';
+import { hasExpiredApproval, recordGrant, recordRevocation } from '../approvals/approvals.ts';
 
 export interface ReconcileDeps {
   pool: pg.Pool;
@@ -30,6 +31,7 @@ export async function reconcileEnvironment(deps: ReconcileDeps, envId: string): 
     } else if (env.status === 'requested' || env.status === 'provisioning') {
       await provision(deps, env);
     } else if (env.status === 'ready') {
+      if (await hasExpiredApproval(deps.pool, env.id)) await revokeDataAccess(deps, env);
       await repair(deps, env);
     }
   } finally {
@@ -72,7 +74,17 @@ async function provision(deps: ReconcileDeps, env: EnvironmentRow): Promise<void
     }
     resources = await getResourceRows(deps.pool, env.id);
   }
+  const grants = resources.filter((r) => r.type === 'warehouse').map((r) => `${r.outputs.username} (${env.data_class})`);
+  if (grants.length) await recordGrant(deps.pool, env.id, grants.join(', '));
   await setEnvironmentStatus(deps.pool, env.id, 'ready');
+}
+
+/** An approval ran out: the data grant goes, the rest of the environment stays. */
+async function revokeDataAccess(deps: ReconcileDeps, env: EnvironmentRow): Promise<void> {
+  const resources = await getResourceRows(deps.pool, env.id);
+  for (const r of resources.filter((x) => x.type === 'warehouse' && x.status !== 'deleted')) await deprovisionOne(deps, env, r);
+  await recordRevocation(deps.pool, env.id);
+  await addEvent(deps.pool, env.id, null, 'approval.expired', 'the data owners\' approval expired: warehouse access revoked (launch again to ask anew)');
 }
 
 async function provisionOne(deps: ReconcileDeps, env: EnvironmentRow, r: ResourceRow, context: Record<string, unknown>): Promise<void> {
@@ -124,6 +136,7 @@ async function teardown(deps: ReconcileDeps, env: EnvironmentRow, final: 'delete
     await addEvent(deps.pool, env.id, null, 'environment.teardown-incomplete', `could not remove ${problems.join('; ')}; will retry`);
     throw new Error(`teardown of ${env.id} incomplete`);
   }
+  await recordRevocation(deps.pool, env.id);
   await setEnvironmentStatus(deps.pool, env.id, final, reason);
 }
 
@@ -148,7 +161,7 @@ async function deprovisionOne(deps: ReconcileDeps, env: EnvironmentRow, r: Resou
 /** A ready environment whose resource stopped answering (a notebook after a restart) is provisioned again. */
 async function repair(deps: ReconcileDeps, env: EnvironmentRow): Promise<void> {
   const resources = await getResourceRows(deps.pool, env.id);
-  for (const r of resources) {
+  for (const r of resources.filter((x) => x.status !== 'deleted')) {
     const status = await deps.drivers.get(r.type).status({ environmentId: env.id, resourceId: r.id, state: r.state }).catch((e: Error) => ({ healthy: false, message: e.message }));
     if (status.healthy) continue;
     await addEvent(deps.pool, env.id, r.id, 'resource.repairing', `${r.id} is not answering (${redact(status.message ?? 'unhealthy', secretValues(r.outputs, r.state))}); provisioning it again`);

@@ -42,7 +42,8 @@ export async function startOrchestrator(deps: ReconcileDeps & { concurrency?: nu
       `SELECT id FROM environments
        WHERE (desired = 'deleted' AND status <> 'deleted')
           OR (desired = 'ready' AND status IN ('requested', 'provisioning', 'deleting'))
-          OR ($1 AND desired = 'ready' AND status = 'ready')`,
+          OR ($1 AND desired = 'ready' AND status = 'ready')
+          OR id IN (SELECT environment_id FROM approvals WHERE status = 'approved' AND revoked_at IS NULL AND expires_at < now())`,
       [options.includeReady ?? false],
     );
     let queued = 0;
@@ -64,7 +65,7 @@ export async function startOrchestrator(deps: ReconcileDeps & { concurrency?: nu
 
   const timer = setInterval(() => {
     sweep().catch((e) => console.error(`[orchestrator] sweep failed: ${(e as Error).message}`));
-  }, deps.sweepEveryMs ?? 15_000);
+  }, deps.sweepEveryMs ?? (Number(process.env.GOLDPATH_SWEEP_MS) || 15_000));
   timer.unref();
 
   return {

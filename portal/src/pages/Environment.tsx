@@ -1,0 +1,380 @@
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, Modal, SimpleGrid, Stack, Switch, Tabs, Text, TextInput, Timeline, Title, Tooltip, Badge, Divider } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconClock, IconCode } from '@tabler/icons-react';
+import { Link } from 'wouter';
+import { api, ApiError, call, streamEnvironment, type EnvEvent, type Environment, type Resource } from '../api/client.ts';
+import { useUser } from '../auth.tsx';
+import { useLoad } from '../lib/use-load.ts';
+import { ago, dateTime, duration, time } from '../lib/format.ts';
+import { snippetsFor, isSecretOutput } from '../lib/snippets.ts';
+import { DataClassBadge, StatusBadge } from '../components/badges.tsx';
+import { ResourceIcon, resourceInfo } from '../components/resource-icon.tsx';
+import { CopyIcon, OutputRow } from '../components/copy.tsx';
+import { ErrorState, LoadingCards } from '../components/states.tsx';
+
+// Resource types a browser can open; for the others the URL is for a tool (git, psql, an S3 client).
+const browsable = new Set(['notebook', 'ide', 'service']);
+const primaryAction: Record<string, string> = { 'git-repo': 'Copy clone URL', warehouse: 'Copy connection URL', database: 'Copy connection URL', bucket: 'Copy endpoint' };
+
+export default function EnvironmentPage({ id }: { id: string }) {
+  const loaded = useLoad(async () => {
+    const [env, events] = await Promise.all([
+      call(api.GET('/api/v1/environments/{id}', { params: { path: { id } } })),
+      call(api.GET('/api/v1/environments/{id}/events', { params: { path: { id }, query: {} } })),
+    ]);
+    return { env, events: events.events };
+  }, [id]);
+  const [env, setEnv] = useState<Environment | null>(null);
+  const [events, setEvents] = useState<EnvEvent[]>([]);
+
+  useEffect(() => {
+    if (!loaded.data) return;
+    setEnv(loaded.data.env);
+    setEvents(loaded.data.events);
+  }, [loaded.data]);
+
+  // Live: new events and the environment after each batch, until it is gone.
+  const gone = env?.status === 'deleted';
+  useEffect(() => {
+    if (!loaded.data || gone) return;
+    const last = loaded.data.events.at(-1)?.id ?? 0;
+    return streamEnvironment(id, {
+      onEnvironment: setEnv,
+      onEvent: (e) => e.id > last && setEvents((prev) => (prev.some((p) => p.id === e.id) ? prev : [...prev, e])),
+    });
+  }, [id, loaded.data, gone]);
+
+  if (loaded.loading && !loaded.data) return <LoadingCards count={3} height={160} />;
+  if (loaded.error)
+    return (
+      <ErrorState
+        error={loaded.error}
+        onRetry={loaded.reload}
+        title={loaded.error instanceof ApiError && loaded.error.status === 404 ? 'This environment does not exist' : loaded.error instanceof ApiError && loaded.error.status === 403 ? 'This environment belongs to another team' : undefined}
+      />
+    );
+  if (!env) return null;
+  return <EnvironmentView env={env} events={events} onChange={setEnv} />;
+}
+
+function EnvironmentView({ env, events, onChange }: { env: Environment; events: EnvEvent[]; onChange: (e: Environment) => void }) {
+  const user = useUser();
+  const [confirming, setConfirming] = useState(false);
+  const took = duration(env.createdAt, env.readyAt);
+  const snippets = useMemo(() => snippetsFor(env.resources), [env.resources]);
+  const deleted = env.status === 'deleted' || env.status === 'deleting';
+
+  return (
+    <Stack gap="lg" maw={1240} mx="auto">
+      <Breadcrumbs separatorMargin={6}>
+        <Anchor component={Link} href={env.owner === user.id ? '/environments' : '/team'} size="sm">
+          {env.owner === user.id ? 'My environments' : 'Team environments'}
+        </Anchor>
+        <Text size="sm" c="dimmed">
+          {env.name}
+        </Text>
+      </Breadcrumbs>
+
+      <Group justify="space-between" align="flex-start" gap="md">
+        <Stack gap={6}>
+          <Group gap="sm">
+            <Title order={1} fz={{ base: 22, sm: 28 }} style={{ wordBreak: 'break-word' }}>
+              {env.name}
+            </Title>
+            <StatusBadge status={env.status} size="lg" />
+          </Group>
+          <Text c="dimmed" size="sm">
+            <Anchor component={Link} href={`/launch/${env.path}`} size="sm">
+              {env.path}
+            </Anchor>{' '}
+            · launched by <b>{env.owner}</b> for team <b>{env.team}</b> {ago(env.createdAt)}
+            {took && env.status === 'ready' ? ` · ready in ${took}` : ''}
+          </Text>
+        </Stack>
+        {!deleted && (
+          <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>
+            Delete environment
+          </Button>
+        )}
+      </Group>
+
+      {env.status === 'failed' && (
+        <Alert color="red" icon={<IconAlertTriangle />} title="This environment failed">
+          {env.reason ?? 'A resource could not be provisioned.'} Delete it and launch again; the events below show where it stopped.
+        </Alert>
+      )}
+      {env.status === 'awaiting-approval' && (
+        <Alert color="orange" icon={<IconClock />} title="Waiting for approval">
+          This path uses governed data. Provisioning starts as soon as an approver says yes.
+        </Alert>
+      )}
+      {env.status === 'deleted' && (
+        <Alert color="gray" icon={<IconTrashX />} title="Deleted">
+          Every resource was removed {ago(env.deletedAt)}. <Anchor component={Link} href={`/launch/${env.path}`}>Launch {env.path} again</Anchor> if you need it back.
+        </Alert>
+      )}
+
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Stack gap="lg">
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+              {env.resources.map((r) => (
+                <ResourceCard key={r.id} resource={r} />
+              ))}
+            </SimpleGrid>
+            {snippets.length > 0 && !deleted && <Snippets snippets={snippets} />}
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Stack gap="lg">
+            <Card padding="lg">
+              <Text fw={600} mb="sm">
+                Details
+              </Text>
+              <Stack gap={10}>
+                <Detail label="Owner" value={env.owner} />
+                <Detail label="Team" value={env.team} />
+                <Detail label="Data class" value={<DataClassBadge dataClass={env.dataClass} size="xs" />} />
+                <Detail label="Golden path" value={env.path} />
+                <Detail label="Created" value={dateTime(env.createdAt)} />
+                <Detail label="Ready" value={env.readyAt ? `${dateTime(env.readyAt)}${took ? ` (${took})` : ''}` : '—'} />
+                <Detail label="Expires" value="Never: delete it when you are done" />
+                <Detail label="Id" value={<Text size="sm" ff="monospace">{env.id}</Text>} />
+              </Stack>
+              {Object.keys(env.params).length > 0 && (
+                <>
+                  <Divider my="md" />
+                  <Text fw={600} size="sm" mb={6}>
+                    Parameters
+                  </Text>
+                  <Stack gap={6}>
+                    {Object.entries(env.params).map(([k, v]) => (
+                      <Detail key={k} label={k} value={typeof v === 'string' ? v : JSON.stringify(v)} />
+                    ))}
+                  </Stack>
+                </>
+              )}
+            </Card>
+            <Card padding="lg">
+              <Text fw={600} mb="md">
+                Events
+              </Text>
+              <EventTimeline events={events} />
+            </Card>
+          </Stack>
+        </Grid.Col>
+      </Grid>
+
+      <DeleteModal env={env} opened={confirming} onClose={() => setConfirming(false)} onDeleted={onChange} />
+    </Stack>
+  );
+}
+
+function Detail({ label, value }: { label: string; value: ReactNode }) {
+  return (
+    <Group justify="space-between" gap="md" wrap="nowrap" align="flex-start">
+      <Text size="sm" c="dimmed" style={{ flexShrink: 0 }}>
+        {label}
+      </Text>
+      <Box ta="right" style={{ minWidth: 0, wordBreak: 'break-word' }}>
+        {typeof value === 'string' ? <Text size="sm">{value}</Text> : value}
+      </Box>
+    </Group>
+  );
+}
+
+function ResourceCard({ resource: r }: { resource: Resource }) {
+  const info = resourceInfo(r.type);
+  const url = typeof r.outputs.url === 'string' ? r.outputs.url : '';
+  const canOpen = r.status === 'ready' && browsable.has(r.type) && /^https?:\/\//.test(url);
+  const outputs = Object.entries(r.outputs).filter(([k]) => !['port', 'baseUrl', 'dataClass'].includes(k));
+  return (
+    <Card padding="lg" className="gp-card" data-resource={r.id} data-type={r.type}>
+      <Stack gap="md" h="100%">
+        <Group justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <ResourceIcon type={r.type} size={40} />
+            <div>
+              <Text fw={600}>{info.label}</Text>
+              <Text size="xs" c="dimmed">
+                {r.id}
+              </Text>
+            </div>
+          </Group>
+          <StatusBadge status={r.status} />
+        </Group>
+        {r.error && (
+          <Text size="sm" c="red">
+            {r.error}
+          </Text>
+        )}
+        {r.status === 'ready' && outputs.length > 0 && (
+          <Stack gap={4}>
+            {outputs.map(([k, v]) => {
+              const text = Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v);
+              return <OutputRow key={k} label={k} value={text} secret={isSecretOutput(k, text)} />;
+            })}
+          </Stack>
+        )}
+        {r.status === 'ready' && url && (
+          <Group mt="auto" gap="xs">
+            {canOpen ? (
+              <Button component="a" href={url} target="_blank" rel="noopener noreferrer" leftSection={<IconExternalLink size={16} />} aria-label={`Open ${r.id}`} data-open={r.id}>
+                Open {info.label.toLowerCase().includes('notebook') ? 'notebook' : info.label}
+              </Button>
+            ) : (
+              <CopyUrlButton url={url} label={primaryAction[r.type] ?? 'Copy URL'} />
+            )}
+          </Group>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+function CopyUrlButton({ url, label }: { url: string; label: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <Button
+      variant="light"
+      color={copied ? 'teal' : 'ink'}
+      onClick={() => {
+        void navigator.clipboard?.writeText(url).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1600);
+        });
+      }}
+    >
+      {copied ? 'Copied' : label}
+    </Button>
+  );
+}
+
+function Snippets({ snippets }: { snippets: ReturnType<typeof snippetsFor> }) {
+  const [reveal, setReveal] = useState(false);
+  return (
+    <Card padding="lg">
+      <Group justify="space-between" mb="sm">
+        <Group gap="xs">
+          <IconCode size={18} />
+          <Text fw={600}>Start working</Text>
+        </Group>
+        <Switch size="sm" label="Show credentials" checked={reveal} onChange={(e) => setReveal(e.currentTarget.checked)} />
+      </Group>
+      <Tabs defaultValue={snippets[0].id} variant="pills" radius="md">
+        <Tabs.List mb="sm">
+          {snippets.map((s) => (
+            <Tabs.Tab key={s.id} value={s.id}>
+              {s.label}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        {snippets.map((s) => (
+          <Tabs.Panel key={s.id} value={s.id}>
+            <Box pos="relative">
+              <pre className="gp-snippet" data-snippet={s.id} aria-label={`${s.label} snippet`}>
+                {reveal ? s.code : s.masked}
+              </pre>
+              <Box pos="absolute" top={8} right={8}>
+                <Tooltip label="Copies with credentials" withArrow>
+                  <span>
+                    <CopyIcon value={s.code} label={`${s.label} snippet`} />
+                  </span>
+                </Tooltip>
+              </Box>
+            </Box>
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+    </Card>
+  );
+}
+
+function eventLook(e: EnvEvent) {
+  if (e.type.endsWith('.ready')) return { color: 'green', icon: <IconCircleCheck size={14} /> };
+  if (e.type.endsWith('.failed')) return { color: 'red', icon: <IconCircleX size={14} /> };
+  if (e.type.includes('delet')) return { color: 'gray', icon: <IconTrashX size={14} /> };
+  if (e.type.endsWith('.requested')) return { color: 'ink', icon: <IconFlag size={14} /> };
+  return { color: 'blue', icon: <IconPlayerPlay size={12} /> };
+}
+
+function EventTimeline({ events }: { events: EnvEvent[] }) {
+  if (!events.length)
+    return (
+      <Text size="sm" c="dimmed">
+        No events yet.
+      </Text>
+    );
+  return (
+    <Timeline active={events.length} bulletSize={22} lineWidth={2} aria-label="Events" color="ink">
+      {events.map((e) => {
+        const look = eventLook(e);
+        return (
+          <Timeline.Item key={e.id} bullet={look.icon} color={look.color} title={<Text size="sm">{e.message}</Text>} data-event={e.type}>
+            <Group gap={6}>
+              <Text size="xs" c="dimmed">
+                {time(e.at)}
+              </Text>
+              {e.resource && (
+                <Badge size="xs" variant="outline" color="gray">
+                  {e.resource}
+                </Badge>
+              )}
+            </Group>
+          </Timeline.Item>
+        );
+      })}
+    </Timeline>
+  );
+}
+
+function DeleteModal({ env, opened, onClose, onDeleted }: { env: Environment; opened: boolean; onClose: () => void; onDeleted: (e: Environment) => void }) {
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (opened) {
+      setTyped('');
+      setError(null);
+    }
+  }, [opened]);
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      const e = await call(api.DELETE('/api/v1/environments/{id}', { params: { path: { id: env.id } } }));
+      onDeleted(e);
+      onClose();
+      notifications.show({ color: 'gray', title: 'Deleting', message: `${env.name}: its resources are being removed.` });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Delete {env.name}?</Text>} centered radius="lg">
+      <Stack gap="md">
+        <Text size="sm">
+          This removes its {env.resources.map((r) => r.id).join(', ')}: the repository, the bucket's objects and the notebook's files are gone for good. Push what you want to keep first.
+        </Text>
+        <TextInput label={`Type ${env.name} to confirm`} value={typed} onChange={(e) => setTyped(e.currentTarget.value)} data-autofocus autoComplete="off" />
+        {error && (
+          <Text c="red" size="sm" role="alert">
+            {error}
+          </Text>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Keep it
+          </Button>
+          <Button color="red" leftSection={<IconTrash size={16} />} disabled={typed.trim() !== env.name} loading={busy} onClick={() => void confirm()}>
+            Delete environment
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+

@@ -1,0 +1,152 @@
+import type pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { PlatformError } from '../errors.ts';
+import { mayActForTeam, type User } from '../identity/users.ts';
+import { addEvent, type Queryable } from '../environments/store.ts';
+import { enqueueReconcile } from '../orchestrator/jobs.ts';
+
+/** Who owns which dataset: the teams asked before anyone sees that data unmasked. */
+export interface DataOwnership {
+  dataset: string;
+  owner: string;
+}
+
+export const ApprovalView = z.object({
+  id: z.string(),
+  environment: z.string(),
+  path: z.string(),
+  approverTeam: z.string(),
+  requestedBy: z.string(),
+  reason: z.string(),
+  dataClass: z.string(),
+  datasets: z.array(z.string()),
+  status: z.enum(['pending', 'approved', 'rejected', 'cancelled']),
+  decidedBy: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  requestedAt: z.string(),
+  decidedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  granted: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApprovalView = z.infer<typeof ApprovalView>;
+
+const newApprovalId = () => 'a' + randomBytes(6).toString('hex');
+
+/** Records one request per owning team, inside the launch's transaction. */
+export async function requestApprovals(
+  db: Queryable,
+  req: { environmentId: string; user: User; reason: string; dataClass: string; validDays: number; owners: DataOwnership[] },
+): Promise<string[]> {
+  const byTeam = Map.groupBy(req.owners, (o) => o.owner);
+  if (byTeam.size === 0) throw new PlatformError(409, 'no_data_owner', 'no dataset owner is known to approve this access; ask a platform admin to set owners in warehouse/policy.yaml');
+  for (const [team, sets] of byTeam) {
+    await db.query(
+      `INSERT INTO approvals (id, environment_id, approver_team, requested_by, reason, data_class, datasets, valid_days)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [newApprovalId(), req.environmentId, team, req.user.id, req.reason, req.dataClass, sets.map((s) => s.dataset), req.validDays],
+    );
+  }
+  const teams = [...byTeam.keys()].sort();
+  await addEvent(db, req.environmentId, null, 'approval.requested', `${req.user.id} asked ${teams.join(' and ')} for ${req.dataClass} data: ${req.reason}`);
+  return teams;
+}
+
+const select = `SELECT a.*, e.path_id FROM approvals a JOIN environments e ON e.id = a.environment_id`;
+
+export async function listApprovals(db: Queryable, user: User, filter: { status?: string; mine?: boolean }): Promise<ApprovalView[]> {
+  const { rows } = await db.query(
+    `${select}
+     WHERE ($1::text IS NULL OR a.status = $1)
+       AND (CASE WHEN $2 THEN a.requested_by = $3 ELSE ($4 OR a.approver_team = $5) END)
+     ORDER BY a.requested_at DESC LIMIT 500`,
+    [filter.status ?? null, filter.mine ?? false, user.id, user.isAdmin, user.team],
+  );
+  return rows.map(toView);
+}
+
+/**
+ * An approver of the owning team (not the requester: nobody approves their own access) approves
+ * or rejects, with a reason. When every owner has approved, provisioning starts; one rejection
+ * ends the launch with nothing made.
+ */
+export async function decideApproval(pool: pg.Pool, user: User, id: string, decision: 'approve' | 'reject', reason: string): Promise<ApprovalView> {
+  if (!reason.trim()) throw new PlatformError(400, 'reason_required', `say why you ${decision} it: --reason "…"`);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(`${select} WHERE a.id = $1 FOR UPDATE OF a`, [id]);
+    const a = rows[0];
+    if (!a) throw new PlatformError(404, 'unknown_approval', `no approval request "${id}"; \`goldpath approvals\` lists those waiting for you`);
+    if (!mayActForTeam(user, a.approver_team)) throw new PlatformError(403, 'not_approver', `${user.id} is not in team ${a.approver_team}, which owns this data`);
+    if (a.requested_by === user.id) throw new PlatformError(403, 'own_request', 'you cannot approve or reject your own request; another member of the owning team must');
+    if (a.status !== 'pending') throw new PlatformError(409, 'already_decided', `this request is already ${a.status}${a.decided_by ? ` by ${a.decided_by}` : ''}`);
+    const status = decision === 'approve' ? 'approved' : 'rejected';
+    await client.query(
+      `UPDATE approvals SET status = $2, decided_by = $3, decision_reason = $4, decided_at = now(),
+         expires_at = CASE WHEN $2 = 'approved' THEN now() + make_interval(days => valid_days) END
+       WHERE id = $1`,
+      [id, status, user.id, reason.trim()],
+    );
+    await addEvent(client, a.environment_id, null, `approval.${status}`, `${user.id} (${a.approver_team}) ${status} access to ${a.datasets.join(', ')}: ${reason.trim()}`);
+    const { rows: all } = await client.query<{ status: string }>('SELECT status FROM approvals WHERE environment_id = $1', [a.environment_id]);
+    if (status === 'rejected') {
+      await client.query(`UPDATE approvals SET status = 'cancelled' WHERE environment_id = $1 AND status = 'pending'`, [a.environment_id]);
+      await client.query(`UPDATE environments SET status = 'failed', reason = $2, updated_at = now() WHERE id = $1`, [a.environment_id, `access rejected by ${user.id}: ${reason.trim()}`]);
+      await addEvent(client, a.environment_id, null, 'environment.failed', `failed: access rejected by ${user.id}; nothing was provisioned`);
+    } else if (all.every((x) => x.status === 'approved')) {
+      await client.query(`UPDATE environments SET status = 'requested', updated_at = now() WHERE id = $1 AND status = 'awaiting-approval'`, [a.environment_id]);
+      await addEvent(client, a.environment_id, null, 'environment.requested', 'every data owner approved; provisioning');
+      await enqueueReconcile(client, a.environment_id);
+    }
+    await client.query('COMMIT');
+    const { rows: out } = await pool.query(`${select} WHERE a.id = $1`, [id]);
+    return toView(out[0]);
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** Called when the grant exists: records what was granted. */
+export async function recordGrant(db: Queryable, environmentId: string, granted: string): Promise<void> {
+  await db.query(`UPDATE approvals SET granted = $2 WHERE environment_id = $1 AND status = 'approved' AND revoked_at IS NULL`, [environmentId, granted]);
+}
+
+/** Called when the grant is gone (environment deleted, or approval expired). */
+export async function recordRevocation(db: Queryable, environmentId: string): Promise<void> {
+  await db.query(`UPDATE approvals SET revoked_at = now() WHERE environment_id = $1 AND status = 'approved' AND revoked_at IS NULL`, [environmentId]);
+  await db.query(`UPDATE approvals SET status = 'cancelled' WHERE environment_id = $1 AND status = 'pending'`, [environmentId]);
+}
+
+export async function hasExpiredApproval(db: Queryable, environmentId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM approvals WHERE environment_id = $1 AND status = 'approved' AND revoked_at IS NULL AND expires_at < now()`,
+    [environmentId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+function toView(r: Record<string, unknown> & { requested_at: Date; decided_at: Date | null; expires_at: Date | null; revoked_at: Date | null }): ApprovalView {
+  return {
+    id: r.id as string,
+    environment: r.environment_id as string,
+    path: r.path_id as string,
+    approverTeam: r.approver_team as string,
+    requestedBy: r.requested_by as string,
+    reason: r.reason as string,
+    dataClass: r.data_class as string,
+    datasets: r.datasets as string[],
+    status: r.status as ApprovalView['status'],
+    decidedBy: (r.decided_by as string | null) ?? null,
+    decisionReason: (r.decision_reason as string | null) ?? null,
+    requestedAt: r.requested_at.toISOString(),
+    decidedAt: r.decided_at?.toISOString() ?? null,
+    expiresAt: r.expires_at?.toISOString() ?? null,
+    granted: (r.granted as string | null) ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { ownerOf, searchText, validateEntity, type Entity, type FieldError, type ValidEntity } from '../../domain/catalog/entity.ts';
+import { inverseOf } from '../../domain/catalog/relations.ts';
+import { PlatformError } from '../errors.ts';
+
+/**
+ * The catalog's writes. Every write is one transaction: the entities, both directions of their
+ * relations and the facet counts (kept by triggers) commit together or not at all.
+ */
+
+export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/** Fields the API adds to an entity; dropped from input so that a fetched entity can be posted back. */
+const serverFields = ['ref', 'source', 'relations'];
+
+/** Validates a batch; the errors name the item (`entities[3] component:default/x`) and the field. */
+export function validateBatch(inputs: unknown[], label = 'entities'): { valid: ValidEntity[]; errors: (FieldError & { index: number })[] } {
+  const valid: ValidEntity[] = [];
+  const errors: (FieldError & { index: number })[] = [];
+  const seen = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    const clean = input && typeof input === 'object' && !Array.isArray(input)
+      ? Object.fromEntries(Object.entries(input).filter(([k]) => !serverFields.includes(k)))
+      : input;
+    const r = validateEntity(clean);
+    if (!r.ok) {
+      for (const e of r.errors) errors.push({ index, field: `${label}[${index}].${e.field}`, message: e.message });
+      return;
+    }
+    const before = seen.get(r.ref);
+    if (before !== undefined) errors.push({ index, field: `${label}[${index}]`, message: `${r.ref} is also ${label}[${before}]: each entity may appear once` });
+    seen.set(r.ref, index);
+    valid.push(r);
+  });
+  return { valid, errors };
+}
+
+export interface WriteResult {
+  /** Entities written (new or changed). */
+  written: number;
+  /** Entities that were already exactly so. */
+  unchanged: number;
+  /** Refs removed because they disappeared from the source (replace only). */
+  removed: string[];
+}
+
+const CHUNK = 2000;
+
+function rowOf(v: ValidEntity, source: string) {
+  const e = v.entity;
+  const json = JSON.stringify(e);
+  const s = searchText(e);
+  return {
+    ref: v.ref, kind: e.kind, namespace: e.metadata.namespace, name: e.metadata.name, title: e.metadata.title ?? null,
+    spec_type: typeof e.spec.type === 'string' ? e.spec.type : null,
+    lifecycle: typeof e.spec.lifecycle === 'string' ? e.spec.lifecycle : null,
+    owner: ownerOf(e), tags: e.metadata.tags, source, entity: e,
+    s_name: s.name, s_title: s.title, s_keywords: s.keywords, s_description: s.description,
+    hash: createHash('sha1').update(source).update('\0').update(json).digest('base64url'),
+  };
+}
+
+async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Upserts entities for a source. With `replace`, the source's set becomes exactly these entities:
+ * the ones it registered before and no longer lists are removed (with their relations).
+ * An entity registered by another source is a 409: sources never overwrite each other.
+ */
+export async function writeEntities(pool: pg.Pool, source: string, entities: ValidEntity[], opts: { replace?: boolean } = {}): Promise<WriteResult> {
+  return inTransaction(pool, async (c) => {
+    // One writer per source at a time; different sources write in parallel.
+    await c.query('SELECT pg_advisory_xact_lock(742004, hashtext($1))', [source]);
+    const refs = entities.map((e) => e.ref);
+    const taken = await c.query<{ ref: string; source: string }>(
+      'SELECT e.ref, e.source FROM unnest($1::text[]) AS k(ref) JOIN catalog_entities e ON e.ref = k.ref WHERE e.source <> $2 LIMIT 20', [refs, source]);
+    if (taken.rows.length) {
+      const list = taken.rows.map((r) => `${r.ref} (registered by ${r.source})`).join(', ');
+      throw new PlatformError(409, 'entity_owned_by_another_source', `these entities belong to another source, which alone may change them: ${list}`);
+    }
+    const changed: string[] = [];
+    const relations: { source_ref: string; type: string; target_ref: string; origin_ref: string }[] = [];
+    for (let i = 0; i < entities.length; i += CHUNK) {
+      const slice = entities.slice(i, i + CHUNK);
+      const rows = slice.map((v) => rowOf(v, source));
+      const { rows: written } = await c.query<{ ref: string }>(
+        `INSERT INTO catalog_entities AS t (ref, kind, namespace, name, title, spec_type, lifecycle, owner, tags, source, entity, search, hash)
+         SELECT r.ref, r.kind, r.namespace, r.name, r.title, r.spec_type, r.lifecycle, r.owner, r.tags, r.source, r.entity,
+                setweight(to_tsvector('simple', r.s_name), 'A') || setweight(to_tsvector('simple', r.s_title), 'B')
+                || setweight(to_tsvector('simple', r.s_keywords), 'C') || setweight(to_tsvector('simple', r.s_description), 'D'),
+                r.hash
+         FROM jsonb_to_recordset($1::jsonb) AS r(ref text, kind text, namespace text, name text, title text, spec_type text, lifecycle text,
+              owner text, tags text[], source text, entity jsonb, s_name text, s_title text, s_keywords text, s_description text, hash text)
+         ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, name = excluded.name, title = excluded.title,
+              spec_type = excluded.spec_type, lifecycle = excluded.lifecycle, owner = excluded.owner, tags = excluded.tags,
+              entity = excluded.entity, search = excluded.search, hash = excluded.hash, updated_at = now()
+         WHERE t.source = excluded.source AND t.hash <> excluded.hash
+         RETURNING t.ref`,
+        [JSON.stringify(rows)],
+      );
+      const now = new Set(written.map((r) => r.ref));
+      for (const v of slice) {
+        if (!now.has(v.ref)) continue;
+        changed.push(v.ref);
+        for (const r of v.relations) {
+          relations.push({ source_ref: r.source, type: r.type, target_ref: r.target, origin_ref: r.source });
+          relations.push({ source_ref: r.target, type: inverseOf(r.type), target_ref: r.source, origin_ref: r.source });
+        }
+      }
+    }
+    if (changed.length) {
+      // Only changed entities had relations; a brand-new one has none to delete.
+      await c.query('DELETE FROM catalog_relations r USING unnest($1::text[]) AS k(ref) WHERE r.origin_ref = k.ref', [changed]);
+      for (let i = 0; i < relations.length; i += CHUNK * 3) {
+        await c.query(
+          `INSERT INTO catalog_relations (source_ref, type, target_ref, origin_ref)
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(source_ref text, type text, target_ref text, origin_ref text)
+           ON CONFLICT DO NOTHING`,
+          [JSON.stringify(relations.slice(i, i + CHUNK * 3))],
+        );
+      }
+    }
+    let removed: string[] = [];
+    if (opts.replace) {
+      const { rows } = await c.query<{ ref: string }>(
+        `DELETE FROM catalog_entities e WHERE e.source = $1 AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(ref) WHERE k.ref = e.ref) RETURNING e.ref`,
+        [source, refs],
+      );
+      removed = rows.map((r) => r.ref).sort();
+    }
+    return { written: changed.length, unchanged: entities.length - changed.length, removed };
+  });
+}
+
+/** Validates then writes; a batch with any bad descriptor writes nothing and names every problem. */
+export async function upsertEntities(pool: pg.Pool, source: string, inputs: unknown[], opts: { replace?: boolean } = {}): Promise<WriteResult> {
+  const { valid, errors } = validateBatch(inputs);
+  if (errors.length) {
+    throw new PlatformError(400, 'invalid_entities', `${errors.length} problem(s), nothing was written: ${errors.slice(0, 10).map((e) => `${e.field}: ${e.message}`).join('; ')}${errors.length > 10 ? '; …' : ''}`,
+      errors.map(({ field, message }) => ({ field, message })));
+  }
+  return writeEntities(pool, source, valid, opts);
+}
+
+/** Replaces everything a source registered with these entities (a full sync). */
+export async function replaceSource(pool: pg.Pool, source: string, entities: ValidEntity[]): Promise<WriteResult> {
+  return writeEntities(pool, source, entities, { replace: true });
+}
+
+/** Removes one entity; only its own source may (`sources` lists the ones the caller speaks for). */
+export async function deleteEntity(pool: pg.Pool, ref: string, allowed: (source: string) => boolean): Promise<void> {
+  await inTransaction(pool, async (c) => {
+    const { rows } = await c.query<{ source: string }>('SELECT source FROM catalog_entities WHERE ref = $1 FOR UPDATE', [ref]);
+    if (!rows[0]) throw new PlatformError(404, 'entity_not_found', `no entity ${ref} in the catalog`);
+    if (!allowed(rows[0].source)) {
+      throw new PlatformError(409, 'entity_owned_by_another_source', `${ref} was registered by ${rows[0].source}; remove it there (it disappears on the next sync)`);
+    }
+    await c.query('DELETE FROM catalog_entities WHERE ref = $1', [ref]);
+  });
+}
+
+export interface StoredEntity {
+  ref: string;
+  source: string;
+  entity: Entity;
+}

@@ -1,0 +1,91 @@
+-- The catalog: every entity (software, data, ML, paths, environments, people) in one table, searched
+-- with PostgreSQL's own indexes. pg_trgm ships with PostgreSQL's contrib (the embedded build has it).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE catalog_entities (
+  ref         text PRIMARY KEY,              -- canonical lower-case kind:namespace/name
+  kind        text NOT NULL,                 -- canonical spelling, e.g. Component
+  namespace   text NOT NULL,
+  name        text NOT NULL,                 -- as written; refs compare lower-case
+  title       text,
+  spec_type   text,
+  lifecycle   text,
+  owner       text,                          -- canonical ref of spec.owner
+  tags        text[] NOT NULL DEFAULT '{}',
+  source      text NOT NULL,                 -- who registered it: api, file:…, platform:…; only it may change or remove it
+  entity      jsonb NOT NULL,                -- the descriptor as validated (defaults applied)
+  search      tsvector NOT NULL,             -- weighted: A name, B title, C keywords, D descriptions
+  hash        text NOT NULL,                 -- of the descriptor: an unchanged re-sync writes nothing
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX catalog_entities_kind ON catalog_entities (kind, ref);
+CREATE INDEX catalog_entities_type ON catalog_entities (spec_type, ref);
+CREATE INDEX catalog_entities_owner ON catalog_entities (owner, ref);
+CREATE INDEX catalog_entities_source ON catalog_entities (source, ref);
+CREATE INDEX catalog_entities_tags ON catalog_entities USING gin (tags);
+CREATE INDEX catalog_entities_search ON catalog_entities USING gin (search);
+CREATE INDEX catalog_entities_name_trgm ON catalog_entities USING gin (name gin_trgm_ops);
+
+-- Relations in both directions: A dependsOn B is stored as (A, dependsOn, B) and (B, dependencyOf, A),
+-- both with origin A. They are written in the transaction that writes A and go when A goes.
+CREATE TABLE catalog_relations (
+  source_ref  text NOT NULL,
+  type        text NOT NULL,
+  target_ref  text NOT NULL,
+  origin_ref  text NOT NULL REFERENCES catalog_entities (ref) ON DELETE CASCADE,
+  PRIMARY KEY (source_ref, type, target_ref, origin_ref)
+);
+CREATE INDEX catalog_relations_origin ON catalog_relations (origin_ref);
+
+-- Facet counts per kind, kept by statement-level triggers, so the catalog's landing page (facets of
+-- everything, or of one kind) reads a few hundred rows instead of counting 100,000 entities.
+CREATE TABLE catalog_facet_counts (
+  kind   text NOT NULL,
+  facet  text NOT NULL,
+  value  text NOT NULL,
+  count  bigint NOT NULL,
+  PRIMARY KEY (kind, facet, value)
+);
+
+CREATE FUNCTION catalog_facet_values(kind text, namespace text, spec_type text, lifecycle text, owner text, tags text[])
+RETURNS TABLE (facet text, value text) LANGUAGE sql IMMUTABLE AS $$
+  SELECT 'kind', kind
+  UNION ALL SELECT 'namespace', namespace
+  UNION ALL SELECT 'type', spec_type WHERE spec_type IS NOT NULL
+  UNION ALL SELECT 'lifecycle', lifecycle WHERE lifecycle IS NOT NULL
+  UNION ALL SELECT 'owner', owner WHERE owner IS NOT NULL
+  UNION ALL SELECT 'tag', t FROM unnest(tags) AS t
+$$;
+
+CREATE FUNCTION catalog_facets_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- Rows are applied in key order so that concurrent writers lock them in the same order.
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO catalog_facet_counts AS c (kind, facet, value, count)
+    SELECT n.kind, f.facet, f.value, count(*) FROM new_rows n, catalog_facet_values(n.kind, n.namespace, n.spec_type, n.lifecycle, n.owner, n.tags) f
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (kind, facet, value) DO UPDATE SET count = c.count + excluded.count;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO catalog_facet_counts AS c (kind, facet, value, count)
+    SELECT o.kind, f.facet, f.value, -count(*) FROM old_rows o, catalog_facet_values(o.kind, o.namespace, o.spec_type, o.lifecycle, o.owner, o.tags) f
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (kind, facet, value) DO UPDATE SET count = c.count + excluded.count;
+  ELSE
+    INSERT INTO catalog_facet_counts AS c (kind, facet, value, count)
+    SELECT kind, facet, value, sum(d)::bigint FROM (
+      SELECT n.kind, f.facet, f.value, 1 AS d FROM new_rows n, catalog_facet_values(n.kind, n.namespace, n.spec_type, n.lifecycle, n.owner, n.tags) f
+      UNION ALL
+      SELECT o.kind, f.facet, f.value, -1 FROM old_rows o, catalog_facet_values(o.kind, o.namespace, o.spec_type, o.lifecycle, o.owner, o.tags) f
+    ) d GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
+    ON CONFLICT (kind, facet, value) DO UPDATE SET count = c.count + excluded.count;
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER catalog_facets_insert AFTER INSERT ON catalog_entities REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION catalog_facets_track();
+CREATE TRIGGER catalog_facets_update AFTER UPDATE ON catalog_entities REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION catalog_facets_track();
+CREATE TRIGGER catalog_facets_delete AFTER DELETE ON catalog_entities REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION catalog_facets_track();

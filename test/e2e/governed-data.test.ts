@@ -1,0 +1,129 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import type { ApprovalView } from '../../src/engine/approvals/approvals.ts';
+import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+
+let platform: PlatformProcess;
+before(async () => {
+  // A fast sweep, so that an expired approval is noticed within the test.
+  platform = await startPlatformProcess({ env: { GOLDPATH_SWEEP_MS: '300' } });
+});
+after(async () => {
+  await platform?.stop();
+});
+
+async function query(url: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const c = new pg.Client(url);
+  await c.connect();
+  try {
+    return await c.query(sql, params);
+  } finally {
+    await c.end();
+  }
+}
+const as = (user: string, args: string[]) => platform.cliJson<unknown>(['--as', user, ...args]);
+const warehouseOf = (env: EnvironmentView) => env.resources.find((r) => r.type === 'warehouse')!.outputs as { url: string; username: string };
+
+async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+test('customer data waits for every owning team, then sees raw rows; the grant ends when the approval does', async () => {
+  const noReason = await platform.cli(['launch', 'data-science-customer-data']);
+  assert.match(noReason.stderr, /needs the data owners' approval: say why you need it \(--reason/);
+
+  const env = (await platform.cliJson<EnvironmentView>(['launch', 'data-science-customer-data', '--reason', 'Churn model for the Q3 retention campaign', '--wait'])) as EnvironmentView;
+  assert.equal(env.status, 'awaiting-approval');
+  assert.ok(env.resources.every((r) => r.status === 'pending'), 'nothing is provisioned before approval');
+  const roles = await query(platform.adminUrl('warehouse'), `SELECT 1 FROM pg_roles WHERE rolname LIKE $1`, [`gp_${env.id}%`]);
+  assert.equal(roles.rowCount, 0);
+
+  const forChurn = (await as('ravi', ['approvals'])) as ApprovalView[];
+  const churnReq = forChurn.find((a) => a.environment === env.id)!;
+  assert.equal(churnReq.approverTeam, 'churn-analytics');
+  assert.deepEqual(churnReq.datasets.sort(), ['customers', 'products']);
+  const own = await platform.cli(['--as', 'dana', 'approve', churnReq.id, '--reason', 'me']);
+  assert.match(own.stderr, /cannot approve or reject your own request/);
+  const stranger = await platform.cli(['--as', 'sam', 'approve', churnReq.id, '--reason', 'sure']);
+  assert.match(stranger.stderr, /sam is not in team churn-analytics/);
+
+  await as('ravi', ['approve', churnReq.id, '--reason', 'Campaign approved by the churn steering group']);
+  assert.equal(((await platform.cliJson<EnvironmentView>(['env', env.id])) as EnvironmentView).status, 'awaiting-approval', 'payments has not decided yet');
+  const payReq = ((await as('olu', ['approvals'])) as ApprovalView[]).find((a) => a.environment === env.id)!;
+  assert.deepEqual(payReq.datasets.sort(), ['accounts', 'cards', 'transactions']);
+  await as('olu', ['approve', payReq.id, '--reason', 'DPIA 2026-114 covers this use']);
+
+  const ready = await until(() => platform.cliJson<EnvironmentView>(['env', env.id]), (e) => e.status === 'ready');
+  assert.equal(ready.status, 'ready');
+  const wh = warehouseOf(ready);
+  const raw = await query(wh.url, 'SELECT full_name, email FROM customers LIMIT 1');
+  assert.ok(raw.rows[0].full_name !== '[redacted]' && raw.rows[0].email.includes('@'), 'sensitive sees raw values');
+
+  const history = (await as('dana', ['approvals', '--mine', '--all'])) as ApprovalView[];
+  const mine = history.filter((a) => a.environment === env.id);
+  assert.equal(mine.length, 2);
+  for (const a of mine) {
+    assert.equal(a.status, 'approved');
+    assert.equal(a.requestedBy, 'dana');
+    assert.equal(a.reason, 'Churn model for the Q3 retention campaign');
+    assert.ok(a.decidedBy && a.decisionReason && a.decidedAt && a.expiresAt);
+    assert.match(a.granted!, new RegExp(`${wh.username} \\(sensitive\\)`));
+  }
+
+  // The approval runs out: the grant is revoked by the platform on its own, and it is recorded.
+  await query(platform.adminUrl('goldpath'), `UPDATE approvals SET expires_at = now() - interval '1 second' WHERE environment_id = $1`, [env.id]);
+  const revoked = await until(() => platform.cliJson<EnvironmentView>(['env', env.id]), (e) => warehouseOf(e) && e.resources.find((r) => r.type === 'warehouse')!.status === 'deleted');
+  assert.equal(revoked.resources.find((r) => r.type === 'warehouse')!.status, 'deleted');
+  await assert.rejects(query(wh.url, 'SELECT 1'), /password authentication failed|does not exist/);
+  const after = ((await as('dana', ['approvals', '--mine', '--all'])) as ApprovalView[]).filter((a) => a.environment === env.id);
+  assert.ok(after.every((a) => a.revokedAt), 'revocation is recorded');
+  const events = await platform.cli(['env', env.id, '--events']);
+  assert.match(events.stdout, /asked churn-analytics and payments for sensitive data/);
+  assert.match(events.stdout, /approval expired: warehouse access revoked/);
+});
+
+test('one rejection ends the launch with nothing provisioned', async () => {
+  const env = (await platform.cliJson<EnvironmentView>(['launch', 'data-science-customer-data', '--reason', 'curiosity'])) as EnvironmentView;
+  const req = ((await as('mei', ['approvals'])) as ApprovalView[]).find((a) => a.environment === env.id)!;
+  const rejected = (await as('mei', ['reject', req.id, '--reason', 'Not a purpose our DPIA covers'])) as ApprovalView;
+  assert.equal(rejected.status, 'rejected');
+  const after = (await platform.cliJson<EnvironmentView>(['env', env.id])) as EnvironmentView;
+  assert.equal(after.status, 'failed');
+  assert.match(after.reason!, /rejected by mei: Not a purpose our DPIA covers/);
+  const again = await platform.cli(['--as', 'ravi', 'approve', ((await as('ravi', ['approvals'])) as ApprovalView[]).find((a) => a.environment === env.id)?.id ?? 'none', '--reason', 'x']);
+  assert.notEqual(again.code, 0, 'the other request was cancelled with the launch');
+});
+
+test('SQL Data Querying gives masked rows and a saved-queries repo, and no notebook', async () => {
+  const env = (await platform.cliJson<EnvironmentView>(['launch', 'sql-data-querying', '--wait'])) as EnvironmentView;
+  assert.equal(env.status, 'ready');
+  assert.deepEqual(env.resources.map((r) => r.type).sort(), ['git-repo', 'warehouse']);
+  const { rows } = await query(warehouseOf(env).url, 'SELECT full_name, email, phone FROM customers LIMIT 5');
+  for (const r of rows) {
+    assert.equal(r.full_name, '[redacted]');
+    assert.ok(!r.email.includes('@'), 'e-mail is hashed');
+  }
+  const joined = await query(warehouseOf(env).url, `SELECT count(*)::int AS n FROM customers c JOIN accounts a ON a.customer_id = c.customer_id`);
+  assert.ok(joined.rows[0].n > 0);
+  await assert.rejects(query(warehouseOf(env).url, 'SELECT * FROM sensitive.customers'), /permission denied/);
+});
+
+test('the data dictionary lists every dataset with its columns and who may see them', async () => {
+  const token = (await platform.cliJson<{ token: string }>(['token'])).token;
+  const res = await fetch(`${platform.url}/api/v1/datasets/sensitive/customers`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200);
+  const ds = (await res.json()) as { owner: string; columns: { name: string; classification: string | null; visibleTo: string[] }[] };
+  assert.equal(ds.owner, 'churn-analytics');
+  const email = ds.columns.find((c) => c.name === 'email')!;
+  assert.equal(email.classification, 'pii.email');
+  assert.deepEqual(email.visibleTo, ['sensitive']);
+  const missing = await fetch(`${platform.url}/api/v1/datasets/sensitive/nope`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(missing.status, 404);
+});
