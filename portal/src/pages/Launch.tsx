@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, Stack, Text, Title, Badge } from '@mantine/core';
 import { IconRocket, IconAlertTriangle, IconCircleCheck, IconHourglass, IconArrowRight } from '@tabler/icons-react';
 import Form from '@rjsf/mantine';
@@ -73,7 +73,7 @@ function buildSchema(path: GoldenPath, teams: Team[]): { schema: RJSFSchema; ui:
 }
 
 /** The API's field names (`name`, `project`) → the form's error tree (`name`, `params.project`). */
-function toErrorSchema(err: ApiError): ErrorSchema<LaunchForm> {
+function toErrorSchema(err: ApiError): ErrorSchema {
   const tree: Record<string, unknown> = {};
   for (const d of err.details) {
     const top = d.field === 'team' || d.field === 'name';
@@ -83,7 +83,7 @@ function toErrorSchema(err: ApiError): ErrorSchema<LaunchForm> {
     ((node.__errors ??= []) as string[]).push(d.message);
   }
   if (err.code === 'not_team_member') tree.team = { __errors: [err.message] };
-  return tree as ErrorSchema<LaunchForm>;
+  return tree as ErrorSchema;
 }
 
 export default function LaunchPage({ name }: { name: string }) {
@@ -94,11 +94,11 @@ export default function LaunchPage({ name }: { name: string }) {
     return { path, teams: teams.teams };
   }, [name]);
   const [formData, setFormData] = useState<LaunchForm>({ team: user.team });
-  const [extraErrors, setExtraErrors] = useState<ErrorSchema<LaunchForm>>();
+  const [extraErrors, setExtraErrors] = useState<ErrorSchema>();
   const [submitError, setSubmitError] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [env, setEnv] = useState<Environment | null>(null);
-  const formRef = useRef<{ submit: () => void } | null>(null);
+  
 
   // You launch for a team you belong to (admins for any); yours is preselected.
   const teams = useMemo(() => (data.data?.teams ?? []).filter((t) => user.isAdmin || t.members.includes(user.id) || t.id === user.team), [data.data, user]);
@@ -180,7 +180,7 @@ export default function LaunchPage({ name }: { name: string }) {
                   </Alert>
                 )}
                 <Form
-                  ref={formRef as never}
+                  
                   schema={built!.schema}
                   uiSchema={built!.ui}
                   formData={formData}

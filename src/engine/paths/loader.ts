@@ -39,7 +39,8 @@ export async function loadGoldenPaths(dirs: string[], knownTypes: readonly strin
   for (const dir of dirs) {
     for (const file of await yamlFiles(dir)) {
       const text = await readFile(file, 'utf8');
-      const shown = relative(process.cwd(), file) || file;
+      const rel = relative(process.cwd(), file);
+      const shown = rel && !rel.startsWith('..') ? rel : file;
       const result = parseGoldenPath(text, shown, knownTypes);
       if ('errors' in result) errors.push(...result.errors);
       else byName.set(result.path.metadata.name, { path: result.path, file, dir: join(file, '..') });
