@@ -208,6 +208,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     });
 
   // Server-sent events: `event` for each new event, `environment` for the new snapshot after it.
+  app.openAPIRegistry.registerPath({
+    method: 'get', path: '/api/v1/environments/{id}/stream', security: [{ token: [] }],
+    description: 'Live progress as server-sent events: `event` (an EventView) for each new event, then `environment` (an EnvironmentView). The token may be given as `?token=` for EventSource.',
+    request: { params: IdParam, query: z.object({ after: z.coerce.number().optional(), token: z.string().optional() }) },
+    responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, 404: errors[404] },
+  });
   app.get('/api/v1/environments/:id/stream', async (c) => {
     const id = c.req.param('id');
     await requireEnvironment(deps, c.get('user'), id);

@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -77,7 +77,8 @@ export async function startPlatformProcess(opts: { home?: string; port?: number;
       return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
     }
   };
-  const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as { postgresPort: number; postgresPassword: string };
+  const stateFile = join(home, 'state.json');
+  const state = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { postgresPort: number; postgresPassword: string }) : null;
   return {
     url,
     home,
@@ -101,6 +102,9 @@ export async function startPlatformProcess(opts: { home?: string; port?: number;
         child.once('exit', () => res());
         child.kill('SIGKILL');
       }),
-    adminUrl: (database) => `postgres://postgres:${encodeURIComponent(state.postgresPassword)}@127.0.0.1:${state.postgresPort}/${database}`,
+    adminUrl: (database) => {
+      if (!state) throw new Error('adminUrl: this platform does not run the embedded PostgreSQL');
+      return `postgres://postgres:${encodeURIComponent(state.postgresPassword)}@127.0.0.1:${state.postgresPort}/${database}`;
+    },
   };
 }

@@ -2,12 +2,12 @@ import { ActionIcon, Code, CopyButton, Group, Text, Tooltip, Box } from '@mantin
 import { IconCheck, IconCopy, IconEye, IconEyeOff } from '@tabler/icons-react';
 import { useState } from 'react';
 
-export function CopyIcon({ value, label }: { value: string; label: string }) {
+export function CopyIcon({ value, label, light = false }: { value: string; label: string; light?: boolean }) {
   return (
     <CopyButton value={value} timeout={1600}>
       {({ copied, copy }) => (
         <Tooltip label={copied ? 'Copied' : `Copy ${label}`} withArrow>
-          <ActionIcon variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={`Copy ${label}`}>
+          <ActionIcon variant={light ? 'white' : 'subtle'} color={copied ? 'teal' : light ? 'dark' : 'gray'} onClick={copy} aria-label={`Copy ${label}`}>
             {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
           </ActionIcon>
         </Tooltip>
@@ -38,7 +38,7 @@ export function OutputRow({ label, value, secret }: { label: string; value: stri
   const text = masked ? (/^\w+:\/\//.test(value) ? maskUrl(value) : '••••••••••••') : value;
   return (
     <Group gap="xs" wrap="nowrap" align="center" data-output={label}>
-      <Text size="xs" c="dimmed" w={120} style={{ flexShrink: 0 }} tt="none">
+      <Text size="xs" c="dimmed" w={112} style={{ flexShrink: 0 }}>
         {label}
       </Text>
       <Box style={{ flex: 1, minWidth: 0 }}>

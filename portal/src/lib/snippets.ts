@@ -80,10 +80,14 @@ export function snippetsFor(resources: Resource[]): Snippet[] {
       if (url) add({ id: `${r.id}-git`, label: 'git clone', language: 'bash', code: `git clone "${url}" ${str(o.name) || r.id}` });
     }
   }
-  return out;
+  const order = ['pandas', 'psql', 'boto3', 'git'];
+  const rank = (x: Snippet) => order.findIndex((o) => x.id.endsWith(o));
+  return out.sort((a, b) => rank(a) - rank(b));
 }
 
 /** Output keys that carry a credential, shown only when asked for. */
 export function isSecretOutput(key: string, value: string): boolean {
-  return /password|secret|token|apikey|api_key|key$/i.test(key) && !/^accessKeyId$/.test(key) ? true : /\/\/[^/@\s]+:[^@\s]+@/.test(value) || /[?&]token=/.test(value);
+  if (key === 'accessKeyId') return false;
+  if (/password|secret|token|apikey|api_key/i.test(key)) return true;
+  return /\/\/[^/@\s]+:[^@\s]+@/.test(value) || /[?&]token=/.test(value);
 }

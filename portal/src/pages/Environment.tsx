@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, Modal, SimpleGrid, Stack, Switch, Tabs, Text, TextInput, Timeline, Title, Tooltip, Badge, Divider } from '@mantine/core';
+import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, Modal, Stack, Switch, Tabs, Text, TextInput, Timeline, Title, Tooltip, Badge, Divider } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconClock, IconCode } from '@tabler/icons-react';
 import { Link } from 'wouter';
@@ -118,11 +118,9 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Stack gap="lg">
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-              {env.resources.map((r) => (
-                <ResourceCard key={r.id} resource={r} />
-              ))}
-            </SimpleGrid>
+            {[...env.resources].sort(byTypeOrder).map((r) => (
+              <ResourceCard key={r.id} resource={r} />
+            ))}
             {snippets.length > 0 && !deleted && <Snippets snippets={snippets} />}
           </Stack>
         </Grid.Col>
@@ -184,49 +182,77 @@ function Detail({ label, value }: { label: string; value: ReactNode }) {
   );
 }
 
+// What a person needs first for each type; the rest sits behind "more details".
+const primaryOutputs: Record<string, string[]> = {
+  notebook: ['url', 'token'],
+  ide: ['url', 'token', 'password'],
+  'git-repo': ['url', 'username', 'password'],
+  warehouse: ['url', 'username', 'password'],
+  database: ['url', 'username', 'password'],
+  bucket: ['url', 'bucket', 'accessKeyId', 'secretAccessKey'],
+};
+const hiddenOutputs = new Set(['port', 'baseUrl', 'dataClass']);
+const typeOrder = ['notebook', 'ide', 'git-repo', 'warehouse', 'database', 'bucket', 'llm', 'service', 'schedule'];
+export const byTypeOrder = (a: Resource, b: Resource) => {
+  const ia = typeOrder.indexOf(a.type);
+  const ib = typeOrder.indexOf(b.type);
+  return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.id.localeCompare(b.id);
+};
+
 function ResourceCard({ resource: r }: { resource: Resource }) {
+  const [more, setMore] = useState(false);
   const info = resourceInfo(r.type);
   const url = typeof r.outputs.url === 'string' ? r.outputs.url : '';
   const canOpen = r.status === 'ready' && browsable.has(r.type) && /^https?:\/\//.test(url);
-  const outputs = Object.entries(r.outputs).filter(([k]) => !['port', 'baseUrl', 'dataClass'].includes(k));
+  const all = Object.entries(r.outputs).filter(([k, v]) => !hiddenOutputs.has(k) && !(k === 'endpoint' && v === url));
+  const primary = primaryOutputs[r.type];
+  const first = primary ? all.filter(([k]) => primary.includes(k)).sort(([a], [b]) => primary.indexOf(a) - primary.indexOf(b)) : all;
+  const rest = primary ? all.filter(([k]) => !primary.includes(k)) : [];
+  const row = ([k, v]: [string, unknown]) => {
+    const text = Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v);
+    return <OutputRow key={k} label={k} value={text} secret={isSecretOutput(k, text)} />;
+  };
   return (
     <Card padding="lg" className="gp-card" data-resource={r.id} data-type={r.type}>
-      <Stack gap="md" h="100%">
-        <Group justify="space-between" wrap="nowrap">
+      <Stack gap="md">
+        <Group justify="space-between" wrap="wrap" gap="sm">
           <Group gap="sm" wrap="nowrap">
             <ResourceIcon type={r.type} size={40} />
             <div>
-              <Text fw={600}>{info.label}</Text>
+              <Group gap={8}>
+                <Text fw={600}>{info.label}</Text>
+                <StatusBadge status={r.status} size="xs" />
+              </Group>
               <Text size="xs" c="dimmed">
                 {r.id}
               </Text>
             </div>
           </Group>
-          <StatusBadge status={r.status} />
+          {r.status === 'ready' && url && (
+            canOpen ? (
+              <Button component="a" href={url} target="_blank" rel="noopener noreferrer" leftSection={<IconExternalLink size={16} />} aria-label={`Open ${r.id}`} data-open={r.id}>
+                Open {r.type === 'notebook' ? 'notebook' : info.label}
+              </Button>
+            ) : (
+              <CopyUrlButton url={url} label={primaryAction[r.type] ?? 'Copy URL'} />
+            )
+          )}
         </Group>
         {r.error && (
           <Text size="sm" c="red">
             {r.error}
           </Text>
         )}
-        {r.status === 'ready' && outputs.length > 0 && (
+        {r.status === 'ready' && first.length > 0 && (
           <Stack gap={4}>
-            {outputs.map(([k, v]) => {
-              const text = Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v);
-              return <OutputRow key={k} label={k} value={text} secret={isSecretOutput(k, text)} />;
-            })}
-          </Stack>
-        )}
-        {r.status === 'ready' && url && (
-          <Group mt="auto" gap="xs">
-            {canOpen ? (
-              <Button component="a" href={url} target="_blank" rel="noopener noreferrer" leftSection={<IconExternalLink size={16} />} aria-label={`Open ${r.id}`} data-open={r.id}>
-                Open {info.label.toLowerCase().includes('notebook') ? 'notebook' : info.label}
-              </Button>
-            ) : (
-              <CopyUrlButton url={url} label={primaryAction[r.type] ?? 'Copy URL'} />
+            {first.map(row)}
+            {more && rest.map(row)}
+            {rest.length > 0 && (
+              <Anchor component="button" type="button" size="xs" onClick={() => setMore((m) => !m)} ta="left" mt={2} aria-expanded={more}>
+                {more ? 'Fewer details' : `${rest.length} more detail${rest.length > 1 ? 's' : ''}: ${rest.map(([k]) => k).join(', ')}`}
+              </Anchor>
             )}
-          </Group>
+          </Stack>
         )}
       </Stack>
     </Card>
@@ -279,7 +305,7 @@ function Snippets({ snippets }: { snippets: ReturnType<typeof snippetsFor> }) {
               <Box pos="absolute" top={8} right={8}>
                 <Tooltip label="Copies with credentials" withArrow>
                   <span>
-                    <CopyIcon value={s.code} label={`${s.label} snippet`} />
+                    <CopyIcon value={s.code} label={`${s.label} snippet`} light />
                   </span>
                 </Tooltip>
               </Box>

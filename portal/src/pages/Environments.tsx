@@ -118,11 +118,11 @@ function Row({ env, scope }: { env: Environment; scope: 'mine' | 'team' }) {
           {env.path}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <StatusBadge status={env.status} />
       </Table.Td>
       <Table.Td>
-        <Group gap={4}>
+        <Group gap={4} wrap="nowrap">
           {env.resources.map((r) => (
             <Tooltip key={r.id} label={`${r.id} · ${r.status}`} withArrow>
               <span>
@@ -132,10 +132,10 @@ function Row({ env, scope }: { env: Environment; scope: 'mine' | 'team' }) {
           ))}
         </Group>
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <DataClassBadge dataClass={env.dataClass} size="xs" />
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         {scope === 'mine' ? (
           <Text size="sm">{env.team}</Text>
         ) : (
@@ -147,7 +147,7 @@ function Row({ env, scope }: { env: Environment; scope: 'mine' | 'team' }) {
           </Group>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <Tooltip label={dateTime(env.createdAt)} withArrow>
           <Text size="sm" c="dimmed">
             {ago(env.createdAt)}

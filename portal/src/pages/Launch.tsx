@@ -211,7 +211,7 @@ export default function LaunchPage({ name }: { name: string }) {
           <Stack gap="lg">
             <Card padding="lg">
               <Text fw={600} mb="sm">
-                What you get
+                It creates
               </Text>
               <Stack gap="sm">
                 {path.resources.map((r) => (

@@ -1,13 +1,13 @@
 import { useMemo, useState } from 'react';
-import { Alert, Badge, Box, Button, Card, Chip, Group, SegmentedControl, SimpleGrid, Stack, Text, TextInput, ThemeIcon, Title, Tooltip, Kbd } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Card, Chip, Group, SegmentedControl, SimpleGrid, Stack, Text, TextInput, ThemeIcon, Title, Tooltip, Kbd } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
-import { IconSearch, IconRocket, IconCircleCheck, IconUserCheck, IconPuzzle, IconLock, IconRoute, IconFileAlert } from '@tabler/icons-react';
+import { IconSearch, IconRocket, IconCircleCheck, IconUserCheck, IconPuzzle, IconLock, IconRoute, IconFileAlert, IconExternalLink } from '@tabler/icons-react';
 import { Link } from 'wouter';
 import { api, call, type GoldenPath } from '../api/client.ts';
 import { useUser } from '../auth.tsx';
 import { useLoad } from '../lib/use-load.ts';
-import { titleCase } from '../lib/format.ts';
-import { DataClassBadge } from '../components/badges.tsx';
+import { ago, titleCase } from '../lib/format.ts';
+import { DataClassBadge, StatusBadge } from '../components/badges.tsx';
 import { ResourceIcon, resourceInfo } from '../components/resource-icon.tsx';
 import { EmptyState, ErrorState, LoadingCards } from '../components/states.tsx';
 
@@ -149,6 +149,8 @@ export function PathsPage() {
         </Stack>
       </Box>
 
+      <RecentEnvironments />
+
       <Group justify="space-between" gap="md">
         <SegmentedControl
           value={audience}
@@ -247,6 +249,57 @@ export function PathsPage() {
           </Stack>
         ))
       )}
+    </Stack>
+  );
+}
+
+/** A returning user's running environments, one click from their notebook. */
+function RecentEnvironments() {
+  const envs = useLoad(() => call(api.GET('/api/v1/environments', { params: { query: { mine: 'true' } } })), []);
+  const list = (envs.data?.environments ?? []).filter((e) => e.status !== 'deleted').slice(0, 3);
+  if (!list.length) return null;
+  return (
+    <Stack gap="sm" component="section" aria-label="Your environments">
+      <Group justify="space-between">
+        <Text fw={600} size="sm" c="ink.7" tt="uppercase" style={{ letterSpacing: '0.05em' }}>
+          Pick up where you left off
+        </Text>
+        <Anchor component={Link} href="/environments" size="sm">
+          All my environments
+        </Anchor>
+      </Group>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="lg">
+        {list.map((e) => {
+          const nb = e.resources.find((r) => r.type === 'notebook' || r.type === 'ide');
+          const nbUrl = nb?.status === 'ready' && typeof nb.outputs.url === 'string' ? nb.outputs.url : null;
+          return (
+            <Card key={e.id} padding="md" className="gp-card">
+              <Group justify="space-between" wrap="nowrap" gap="sm">
+                <Box style={{ minWidth: 0 }}>
+                  <Anchor component={Link} href={`/environments/${e.id}`} fw={600} c="ink.8" style={{ display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                    {e.name}
+                  </Anchor>
+                  <Group gap={6} mt={4} wrap="nowrap">
+                    <StatusBadge status={e.status} size="xs" />
+                    <Text size="xs" c="dimmed" truncate>
+                      {ago(e.createdAt)}
+                    </Text>
+                  </Group>
+                </Box>
+                {nbUrl ? (
+                  <Button size="xs" variant="light" component="a" href={nbUrl} target="_blank" rel="noopener noreferrer" leftSection={<IconExternalLink size={14} />}>
+                    {nb!.type === 'notebook' ? 'Notebook' : 'IDE'}
+                  </Button>
+                ) : (
+                  <Button size="xs" variant="default" component={Link} href={`/environments/${e.id}`}>
+                    Open
+                  </Button>
+                )}
+              </Group>
+            </Card>
+          );
+        })}
+      </SimpleGrid>
     </Stack>
   );
 }

@@ -42,7 +42,7 @@ test('Backstage catalog-info.yaml files import unchanged, every built-in kind wi
 
 test('every Backstage relation is stored in both directions', async () => {
   assert.deepEqual(await relationsOf('component:default/payments-service'), [
-    'apiConsumedBy api:default/ledger-api'.replace('apiConsumedBy api:default/ledger-api', 'consumesApi api:default/ledger-api'),
+    'consumesApi api:default/ledger-api',
     'dependencyOf component:default/storefront',
     'dependsOn resource:default/payments-db',
     'hasPart component:default/payments-settlement-worker',
@@ -58,7 +58,7 @@ test('every Backstage relation is stored in both directions', async () => {
   assert.ok((await relationsOf('group:default/payments')).includes('ownerOf component:default/payments-service'));
   assert.deepEqual((await relationsOf('group:default/payments')).filter((r) => /Member|childOf/.test(r)), ['childOf group:default/engineering', 'hasMember user:default/mei']);
   assert.ok((await relationsOf('group:default/engineering')).includes('parentOf group:default/web'));
-  assert.deepEqual(await relationsOf('user:default/dana'), ['memberOf group:default/data-science']);
+  assert.deepEqual(await relationsOf('user:default/dana'), ['launcherOf environment:default/e0churn001', 'memberOf group:default/data-science']);
   assert.deepEqual((await relationsOf('system:default/payments')).filter((r) => r.startsWith('partOf')), ['partOf domain:default/commerce']);
   assert.ok((await relationsOf('domain:default/commerce')).includes('hasPart system:default/storefront'));
   // dependencyOf declared by a resource in another namespace shows up on the component as dependsOn
@@ -91,11 +91,10 @@ test('every Goldpath kind imports with its relations: data product, dataset, fea
     'dependsOn dataset:default/customers', 'instanceOf goldenpath:default/data-science-experimentation',
     'launchedBy user:default/dana', 'ownedBy group:default/data-science',
   ]);
-  assert.ok((await relationsOf('user:default/dana')).length === 1, 'launcherOf appears on dana too');
 });
 
 test('a dataset keeps its data dictionary: columns with type, description, classification and visibility', async () => {
-  const d = (await getEntity(pool, 'dataset:default/customers'))! as { spec: { columns: { name: string; classification?: string; visibleTo?: string[] }[] } };
+  const d = (await getEntity(pool, 'dataset:default/customers'))! as unknown as { spec: { columns: { name: string; classification?: string; visibleTo?: string[] }[] } };
   const email = d.spec.columns.find((c) => c.name === 'email')!;
   assert.deepEqual([email.classification, email.visibleTo], ['pii.email', ['sensitive']]);
   // column names are searchable: "email" finds the dataset

@@ -169,11 +169,11 @@ export async function listEntities(db: Queryable, opts: ListOptions): Promise<En
 }
 
 function matchCondition(mode: 'words' | 'similar', qParam: string, tsParam: string): string {
-  return mode === 'words' ? `e.search @@ to_tsquery('simple', ${tsParam})` : `e.name % ${qParam}`;
+  return mode === 'words' ? `e.search @@ to_tsquery('simple', ${tsParam}::text)` : `e.name % ${qParam}::text`;
 }
 
 async function search(db: Queryable, f: EntityFilter, q: string, ts: string | null, mode: 'words' | 'similar', limit: number, offset: number) {
-  const params: unknown[] = [q, ts ?? ''];
+  const params: unknown[] = mode === 'words' ? [q, ts] : [q];
   const where = [matchCondition(mode, '$1', '$2'), ...conditions(f, params)];
   const { rows } = await db.query<{ ref: string; source: string; entity: Entity; total: string }>(
     `WITH m AS (
@@ -181,18 +181,18 @@ async function search(db: Queryable, f: EntityFilter, q: string, ts: string | nu
        FROM catalog_entities e WHERE ${where.join(' AND ')}
      ), ranked AS (
        SELECT m.*, count(*) OVER () AS total,
-         CASE WHEN lower(m.name) = lower($1) THEN 0
-              WHEN lower(m.title) = lower($1) THEN 1
-              WHEN ${mode === 'similar' ? 'true' : `ts_filter(m.search, '{a}') @@ to_tsquery('simple', $2)`} THEN 2
-              WHEN ${mode === 'similar' ? 'false' : `ts_filter(m.search, '{b}') @@ to_tsquery('simple', $2)`} THEN 3
-              WHEN ${mode === 'similar' ? 'false' : `ts_filter(m.search, '{c}') @@ to_tsquery('simple', $2)`} THEN 4
+         CASE WHEN lower(m.name) = lower($1::text) THEN 0
+              WHEN lower(m.title) = lower($1::text) THEN 1
+              WHEN ${mode === 'similar' ? 'true' : `ts_filter(m.search, '{a}') @@ to_tsquery('simple', $2::text)`} THEN 2
+              WHEN ${mode === 'similar' ? 'false' : `ts_filter(m.search, '{b}') @@ to_tsquery('simple', $2::text)`} THEN 3
+              WHEN ${mode === 'similar' ? 'false' : `ts_filter(m.search, '{c}') @@ to_tsquery('simple', $2::text)`} THEN 4
               ELSE 5 END AS tier
        FROM m
      )
      SELECT ref, source, entity, total FROM ranked
      ORDER BY tier,
-       CASE WHEN tier = 2 THEN similarity(name, $1) WHEN tier = 3 THEN similarity(coalesce(title, ''), $1)
-            ELSE ${mode === 'similar' ? '0' : `ts_rank(search, to_tsquery('simple', $2))`} END DESC,
+       CASE WHEN tier = 2 THEN similarity(name, $1::text) WHEN tier = 3 THEN similarity(coalesce(title, ''), $1::text)
+            ELSE ${mode === 'similar' ? '0' : `ts_rank(search, to_tsquery('simple', $2::text))`} END DESC,
        ref
      LIMIT ${limit} OFFSET ${offset}`,
     params,
@@ -229,8 +229,8 @@ export async function facetsFor(db: Queryable, f: EntityFilter, search?: { q: st
     const params: unknown[] = [];
     const where = conditions(f, params);
     if (search) {
-      params.push(search.q, search.ts ?? '');
-      where.unshift(matchCondition(search.mode, `$${params.length - 1}`, `$${params.length}`));
+      const n = params.push(search.mode === 'words' ? search.ts : search.q);
+      where.unshift(matchCondition(search.mode, `$${n}`, `$${n}`));
     }
     rows = (await db.query(
       `WITH m AS MATERIALIZED (SELECT e.kind, e.namespace, e.spec_type, e.lifecycle, e.owner, e.tags FROM catalog_entities e ${where.length ? 'WHERE ' + where.join(' AND ') : ''})

@@ -1,0 +1,99 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import pg from 'pg';
+import { createTestDatabase } from '../../test/support/database.ts';
+import { migrate } from '../infrastructure/postgres/migrate.ts';
+import type { User } from '../engine/identity/users.ts';
+import { importCatalogPath } from '../engine/catalog/import.ts';
+import { registerCatalogRoutes } from './catalog-routes.ts';
+import { errorResponse } from './errors.ts';
+
+let pool: pg.Pool;
+let app: OpenAPIHono<{ Variables: { user: User } }>;
+
+before(async () => {
+  pool = new pg.Pool({ connectionString: await createTestDatabase('capi'), max: 4 });
+  await migrate(pool);
+  await importCatalogPath(pool, new URL('../engine/catalog/fixtures/backstage', import.meta.url).pathname, { source: 'file:backstage' });
+  // The same validation hook and error handling as createApi, with a signed-in user.
+  app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const details = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+        return c.json({ error: { code: 'invalid_request', message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details } }, 400);
+      }
+    },
+  });
+  app.onError(errorResponse);
+  app.use('/api/v1/*', async (c, next) => {
+    c.set('user', { id: 'dana', name: 'Dana', email: 'dana@example.org', team: 'churn-analytics', isAdmin: false });
+    await next();
+  });
+  registerCatalogRoutes(app, { pool });
+});
+after(() => pool.end());
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await app.request(path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, body: res.status === 204 ? null : await res.json() };
+};
+
+test('GET entities filters, selects fields, pages and counts facets', async () => {
+  const r = await call('GET', '/api/v1/catalog/entities?kind=component&spec.type=service&fields=ref,metadata.title&limit=1');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.totalCount, 2);
+  assert.deepEqual(r.body.items, [{ ref: 'component:default/payments-service', metadata: { title: 'Payments Service' } }]);
+  assert.ok(r.body.nextCursor);
+  const next = await call('GET', `/api/v1/catalog/entities?kind=component&spec.type=service&fields=ref&limit=1&cursor=${r.body.nextCursor}`);
+  assert.deepEqual(next.body.items, [{ ref: 'component:default/payments-settlement-worker' }]);
+  assert.equal(next.body.nextCursor, null);
+  assert.deepEqual(r.body.facets.kind, [{ value: 'Component', count: 2 }]);
+  const search = await call('GET', '/api/v1/catalog/entities?q=payments%20api&fields=ref&limit=1');
+  assert.equal(search.body.items[0].ref, 'api:default/payments-api');
+  const owned = await call('GET', '/api/v1/catalog/entities?relation=ownedBy:group:default/web&fields=ref');
+  assert.deepEqual(owned.body.items.map((i: { ref: string }) => i.ref), ['component:default/storefront', 'resource:ops/storefront-cdn', 'system:default/storefront']);
+});
+
+test('GET by-ref returns relations with the other end resolved; unknown refs are a 404 that says what to do', async () => {
+  const r = await call('GET', '/api/v1/catalog/entities/by-ref/Component/default/storefront');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body.relations.find((x: { type: string }) => x.type === 'consumesApi'), {
+    type: 'consumesApi', targetRef: 'api:default/payments-api', target: { kind: 'API', namespace: 'default', name: 'payments-api', title: 'Payments API', exists: true },
+  });
+  const missing = await call('GET', '/api/v1/catalog/entities/by-ref/component/default/nope');
+  assert.equal(missing.status, 404);
+  assert.match(missing.body.error.message, /no entity component:default\/nope/);
+});
+
+test('POST upserts descriptors as source api, rejects a bad batch whole with item and field, and DELETE removes only api entities', async () => {
+  const good = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'posted' }, spec: { type: 'service', lifecycle: 'beta', owner: 'web' } };
+  const bad = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'half' }, spec: { type: 'service', owner: 'web' } };
+  const rejected = await call('POST', '/api/v1/catalog/entities', { entities: [good, bad] });
+  assert.equal(rejected.status, 400);
+  assert.match(rejected.body.error.message, /entities\[1\]\.spec\.lifecycle: is required/);
+  assert.equal((await call('GET', '/api/v1/catalog/entities/by-ref/component/default/posted')).status, 404);
+
+  const ok = await call('POST', '/api/v1/catalog/entities', { entities: [good] });
+  assert.deepEqual(ok.body, { source: 'api', written: 1, unchanged: 0, removed: [] });
+  const fetched = await call('GET', '/api/v1/catalog/entities/by-ref/component/default/posted');
+  assert.equal(fetched.body.source, 'api');
+  // What GET returns can be posted back unchanged.
+  assert.deepEqual((await call('POST', '/api/v1/catalog/entities', { entities: [fetched.body] })).body.unchanged, 1);
+
+  assert.equal((await call('DELETE', '/api/v1/catalog/entities/by-ref/component/default/posted')).status, 204);
+  const notMine = await call('DELETE', '/api/v1/catalog/entities/by-ref/component/default/storefront');
+  assert.equal(notMine.status, 409);
+  assert.match(notMine.body.error.message, /registered by file:backstage/);
+  assert.equal((await call('POST', '/api/v1/catalog/entities', { entities: [] })).status, 400);
+});
+
+test('bad query input is a clear 400, never a 5xx', async () => {
+  for (const q of ['limit=0', 'limit=abc', 'cursor=zzz', 'kind=Widget', 'relation=ownedBy', 'relation=nope:x:y/z', 'owner=a/b/c']) {
+    const r = await call('GET', `/api/v1/catalog/entities?${q}`);
+    assert.equal(r.status, 400, q);
+    assert.ok(r.body.error.message.length > 10, q);
+  }
+  const facets = await call('GET', '/api/v1/catalog/facets?metadata.tags=java');
+  assert.deepEqual(facets.body.facets.kind, [{ value: 'Component', count: 2 }]);
+});

@@ -1,0 +1,130 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type pg from 'pg';
+import { canonicalKind } from '../domain/catalog/kinds.ts';
+import { formatEntityRef } from '../domain/catalog/ref.ts';
+import type { User } from '../engine/identity/users.ts';
+import { PlatformError } from '../engine/errors.ts';
+import { facetsFor, getEntity, listEntities, MAX_LIMIT, type EntityFilter } from '../engine/catalog/query.ts';
+import { deleteEntity, upsertEntities } from '../engine/catalog/store.ts';
+
+type Env = { Variables: { user: User } };
+
+const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ field: z.string(), message: z.string() })).optional() }) });
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+// Repeatable query parameters arrive as one string or several; commas also separate values.
+const list = (description: string, example?: string) =>
+  z.union([z.string(), z.array(z.string())]).optional()
+    .transform((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean)))
+    .openapi({ description, example });
+
+const FilterQuery = z.object({
+  kind: list('Kinds, e.g. Component,API (case-insensitive)', 'Dataset'),
+  'spec.type': list('spec.type values, e.g. service', 'service'),
+  'metadata.tags': list('Tags; an entity matches if it has any of them', 'java'),
+  owner: list('Owners as refs; a bare name is a group', 'payments'),
+  lifecycle: list('spec.lifecycle values', 'production'),
+  namespace: list('Namespaces', 'default'),
+  relation: list('<relationType>:<entity ref>, e.g. dependsOn:resource:default/orders-db', 'ownedBy:group:default/payments'),
+  source: list('Sources, e.g. api or file:acme', 'api'),
+  q: z.string().max(200, 'keep the search under 200 characters').optional().openapi({ description: 'Words to search for; ranked: exact name, exact title, name, title, tags and column names, description', example: 'churn' }),
+});
+const ListQuery = FilterQuery.extend({
+  cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page' }),
+  limit: z.coerce.number({ error: 'must be a number' }).int().min(1, `must be between 1 and ${MAX_LIMIT}`).max(MAX_LIMIT, `must be between 1 and ${MAX_LIMIT}`).optional().openapi({ example: 20 }),
+  fields: list('Fields to return, dotted, e.g. ref,kind,metadata.name,metadata.title', 'ref,kind,metadata.name'),
+  facets: z.enum(['true', 'false']).optional().openapi({ description: 'Include facet counts (default true)' }),
+});
+
+const toFilter = (q: z.infer<typeof FilterQuery>): EntityFilter => ({
+  kind: q.kind, type: q['spec.type'], tag: q['metadata.tags'], owner: q.owner, lifecycle: q.lifecycle, namespace: q.namespace, relation: q.relation, source: q.source,
+});
+
+const FacetValue = z.object({ value: z.string(), count: z.number() });
+const Facets = z.object({ kind: z.array(FacetValue), type: z.array(FacetValue), owner: z.array(FacetValue), lifecycle: z.array(FacetValue), namespace: z.array(FacetValue), tag: z.array(FacetValue) });
+const Entity = z.looseObject({ ref: z.string(), source: z.string(), apiVersion: z.string(), kind: z.string(), metadata: z.record(z.string(), z.unknown()), spec: z.record(z.string(), z.unknown()).optional() })
+  .openapi('CatalogEntity');
+const Relation = z.object({
+  type: z.string(), targetRef: z.string(),
+  target: z.object({ kind: z.string().nullable(), namespace: z.string(), name: z.string(), title: z.string().nullable(), exists: z.boolean() }),
+});
+const RefParams = z.object({
+  kind: z.string().openapi({ param: { name: 'kind', in: 'path' }, example: 'component' }),
+  namespace: z.string().openapi({ param: { name: 'namespace', in: 'path' }, example: 'default' }),
+  name: z.string().openapi({ param: { name: 'name', in: 'path' }, example: 'payments-service' }),
+});
+const UpsertBody = z.object({
+  entities: z.array(z.unknown()).min(1, 'send at least one entity').max(10_000, 'send at most 10,000 entities per request'),
+  source: z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,80}$/, 'must be lower-case letters, digits, ".", "_", ":" or "-"').optional()
+    .openapi({ description: 'Names a sub-source, stored as api:<source>; without it the source is api' }),
+  replace: z.boolean().optional().openapi({ description: 'Make the source hold exactly these entities: the ones it held before and no longer lists are removed' }),
+});
+
+function refFromParams(p: z.infer<typeof RefParams>): string {
+  const kind = canonicalKind(p.kind);
+  if (!kind) throw new PlatformError(404, 'entity_not_found', `no kind "${p.kind}" in the catalog`);
+  return formatEntityRef({ kind, namespace: p.namespace, name: p.name });
+}
+
+const isApiSource = (s: string) => s === 'api' || s.startsWith('api:');
+
+/** The catalog's HTTP API: handlers translate HTTP to engine calls and nothing more. */
+export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Pool }): void {
+  const security = [{ token: [] }];
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/catalog/entities', security, tags: ['catalog'],
+    summary: 'List, filter and search catalog entities',
+    request: { query: ListQuery },
+    responses: { 200: json(z.object({ items: z.array(Entity), facets: Facets.nullable(), nextCursor: z.string().nullable(), totalCount: z.number() }), 'A page of entities, facet counts for the whole match, and the cursor of the next page'), 400: err('Bad filter or cursor') } }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await listEntities(deps.pool, { ...toFilter(q), q: q.q, cursor: q.cursor, limit: q.limit, fields: q.fields, facets: q.facets !== 'false' });
+      return c.json(page as never, 200);
+    });
+
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/catalog/facets', security, tags: ['catalog'],
+    summary: 'Facet counts (kind, type, owner, lifecycle, namespace, tag) for a filter',
+    request: { query: FilterQuery },
+    responses: { 200: json(z.object({ facets: Facets }), 'Counts of the matching entities per value'), 400: err('Bad filter') } }),
+    async (c) => {
+      const q = c.req.valid('query');
+      if (!q.q) return c.json({ facets: await facetsFor(deps.pool, toFilter(q)) }, 200);
+      // With words, exactly the list's match (words, else similar names).
+      const page = await listEntities(deps.pool, { ...toFilter(q), q: q.q, limit: 1, fields: ['ref'] });
+      return c.json({ facets: page.facets! }, 200);
+    });
+
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/catalog/entities/by-ref/{kind}/{namespace}/{name}', security, tags: ['catalog'],
+    summary: 'One entity with its relations resolved',
+    request: { params: RefParams },
+    responses: { 200: json(Entity.extend({ relations: z.array(Relation) }), 'The entity and its relations, both directions'), 404: err('No such entity') } }),
+    async (c) => {
+      const ref = refFromParams(c.req.valid('param'));
+      const entity = await getEntity(deps.pool, ref);
+      if (!entity) throw new PlatformError(404, 'entity_not_found', `no entity ${ref} in the catalog; search with GET /api/v1/catalog/entities?q=${encodeURIComponent(c.req.valid('param').name)}`);
+      return c.json(entity as never, 200);
+    });
+
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/catalog/entities', security, tags: ['catalog'],
+    summary: 'Bulk upsert of entity descriptors (source api)',
+    request: { body: { required: true, content: { 'application/json': { schema: UpsertBody } } } },
+    responses: {
+      200: json(z.object({ source: z.string(), written: z.number(), unchanged: z.number(), removed: z.array(z.string()) }), 'Written; nothing is written when any descriptor is bad'),
+      400: err('A descriptor is bad: details name the item and field'), 409: err('An entity belongs to another source'),
+    } }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const source = body.source ? `api:${body.source}` : 'api';
+      const result = await upsertEntities(deps.pool, source, body.entities, { replace: body.replace });
+      return c.json({ source, ...result }, 200);
+    });
+
+  app.openapi(createRoute({ method: 'delete', path: '/api/v1/catalog/entities/by-ref/{kind}/{namespace}/{name}', security, tags: ['catalog'],
+    summary: 'Remove an entity registered through the API',
+    request: { params: RefParams },
+    responses: { 204: { description: 'Removed, with its relations' }, 404: err('No such entity'), 409: err('Registered by another source (a file, a repository or the platform): remove it there') } }),
+    async (c) => {
+      await deleteEntity(deps.pool, refFromParams(c.req.valid('param')), isApiSource);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,198 @@
+// The portal in real headless Chromium against a real `goldpath up`: the seed's first scene —
+// sign in, pick "Data Science Experimentation", launch, watch it become ready, open the notebook,
+// delete. Screenshots go to test-artifacts/portal/ (git-ignored) to be looked at; with
+// UPDATE_SCREENSHOTS=1 the README's screenshots in docs/screenshots/ are refreshed too.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+
+const artifacts = resolve('test-artifacts/portal');
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let platform: PlatformProcess;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+
+async function shot(name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+  const file = join(artifacts, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false, animations: 'disabled' });
+  return file;
+}
+
+before(async () => {
+  // CI runs `npm run build` first; a developer running only this file gets the build done here.
+  if (!existsSync(resolve('portal/dist/index.html'))) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  mkdirSync(artifacts, { recursive: true });
+  platform = await startPlatformProcess();
+  profile = mkdtempSync(join(tmpdir(), 'goldpath-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: chromiumArgs, viewport: { width: 1280, height: 800 } });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await platform?.stop();
+});
+
+test('a data scientist signs in, launches Data Science Experimentation, opens the notebook and deletes it', async (t) => {
+  const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { demoPassword: string; defaultUser: string };
+  const auth = (await (await fetch(`${platform.url}/api/v1/auth`)).json()) as { localAccounts: { id: string; name: string; team: string }[] };
+  const me = auth.localAccounts.find((a) => a.id === creds.defaultUser)!;
+  assert.ok(me, `the default user ${creds.defaultUser} is a local account`);
+  let envId = '';
+
+  await t.test('sign-in lists the local accounts and says what is wrong', async () => {
+    await page.goto(platform.url + '/');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot('01-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Choose your account').first().waitFor();
+    await page.getByRole('combobox', { name: 'Account' }).click();
+    await page.getByRole('option', { name: new RegExp(`· ${me.team}`) }).first().click();
+    await page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.mantine-PasswordInput-error, [id$="-error"]').first().waitFor();
+    // Now as the default demo user, for real.
+    await page.getByRole('combobox', { name: 'Account' }).click();
+    await page.getByRole('option').filter({ hasText: new RegExp(`^${me.name}`) }).first().click();
+    await page.getByRole('textbox', { name: 'Password' }).fill(creds.demoPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('user-menu').waitFor();
+  });
+
+  await t.test('the paths page finds Data Science Experimentation, with search and filters', async () => {
+    const card = page.locator('article[data-path="data-science-experimentation"]');
+    await page.getByRole('heading', { name: 'Data Science Experimentation' }).waitFor();
+    assert.match(await card.innerText(), /Synthetic data/i);
+    assert.match(await card.innerText(), /No approval needed/i);
+    assert.match(await card.innerText(), /Jupyter notebook/);
+    // "/" jumps to the search box from the keyboard.
+    await page.keyboard.press('/');
+    await page.keyboard.type('nothing-matches-this');
+    await page.getByText('No path matches').waitFor();
+    await page.getByRole('button', { name: 'Clear search and filters' }).click();
+    await page.getByRole('searchbox').or(page.getByLabel('Search golden paths')).fill('jupyter synthetic');
+    await card.waitFor();
+    await page.getByLabel('Search golden paths').fill('');
+    await page.getByText('Software', { exact: true }).click();
+    await page.getByText('Data', { exact: true }).click();
+    await card.waitFor();
+    await page.getByText('All paths', { exact: true }).click();
+    await page.waitForLoadState('networkidle');
+    await shot('02-paths');
+  });
+
+  await t.test('launch: the form comes from the parameter schema and says what is wrong beside the field', async () => {
+    await page.getByRole('link', { name: 'Launch Data Science Experimentation' }).click();
+    const submit = page.getByRole('button', { name: 'Launch Data Science Experimentation' });
+    await submit.waitFor();
+    const teams = (await (await fetch(`${platform.url}/api/v1/teams`, { headers: { authorization: `Bearer ${await page.evaluate(() => localStorage.getItem('goldpath.token'))}` } })).json()) as { teams: { id: string; title: string }[] };
+    const myTeam = teams.teams.find((x) => x.id === me.team)!;
+    assert.equal(await page.getByRole('combobox', { name: /Team/ }).inputValue(), myTeam.title, "the user's team is preselected");
+    const project = page.getByRole('textbox', { name: 'Project name' });
+    assert.equal(await project.inputValue(), 'churn-experiment');
+    await project.fill('Not A Valid Name');
+    await submit.click();
+    await page.getByText(/use lower-case letters, digits and dashes only/).waitFor();
+    await shot('03-launch-invalid', { fullPage: true });
+    await project.fill('churn-portal-e2e');
+    const started = Date.now();
+    await submit.click();
+    await page.getByText(/^Launching Data Science Experimentation/).waitFor();
+    await shot('04-launch-progress');
+    await page.waitForURL(/\/environments\/e[a-z0-9]{9}$/, { timeout: 60_000 });
+    envId = page.url().split('/').pop()!;
+    await page.locator('[data-status="ready"]').first().waitFor();
+    t.diagnostic(`ready and on the environment page ${Date.now() - started} ms after clicking Launch`);
+  });
+
+  await t.test('the environment page: open buttons, hidden credentials, snippets, events', async () => {
+    const env = await platform.cliJson<{ status: string; resources: { id: string; type: string; outputs: Record<string, string> }[] }>(['env', envId]);
+    assert.equal(env.status, 'ready');
+    await page.getByText('Start working').waitFor();
+    await page.getByText('environment is ready').waitFor();
+    const repo = env.resources.find((r) => r.type === 'git-repo')!;
+    const body = await page.locator('body').innerText();
+    assert.ok(!body.includes(repo.outputs.password), 'credentials stay hidden until asked for');
+    await page.locator('[data-resource="repo"]').getByRole('button', { name: 'Show password' }).click();
+    await page.locator('[data-resource="repo"]').getByText(repo.outputs.password).waitFor();
+    await page.locator('[data-resource="repo"]').getByRole('button', { name: 'Hide password' }).click();
+    for (const tab of ['pandas + SQLAlchemy', 'psql', 'boto3', 'git clone']) await page.getByRole('tab', { name: tab }).waitFor();
+    await page.getByRole('tab', { name: 'boto3' }).click();
+    assert.match(await page.locator('[data-snippet="bucket-boto3"]').innerText(), /addressing_style": "path"/);
+    await page.getByRole('tab', { name: 'pandas + SQLAlchemy' }).click();
+    await shot('05-environment', { fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('06-environment-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await t.test('the notebook link opens Jupyter', async () => {
+    const [tab] = await Promise.all([context.waitForEvent('page'), page.locator('[data-open="notebook"]').click()]);
+    const response = await tab.waitForEvent('response', (r) => r.request().isNavigationRequest());
+    await tab.waitForLoadState('domcontentloaded');
+    assert.ok(response.ok(), `the notebook answered ${response.status()}`);
+    assert.match(`${await tab.title()} ${await tab.content()}`, /jupyter/i);
+    await tab.screenshot({ path: join(artifacts, '07-notebook.png') });
+    await tab.close();
+  });
+
+  await t.test('my and team environments list it; catalog and approvals do not break', async () => {
+    await page.getByRole('link', { name: 'My environments' }).click();
+    await page.locator(`tr[data-env="${envId}"]`).waitFor();
+    await shot('08-my-environments');
+    await page.getByRole('link', { name: 'Team environments' }).click();
+    await page.locator(`tr[data-env="${envId}"]`).waitFor();
+    await page.getByRole('link', { name: 'Catalog' }).click();
+    await page.getByRole('heading', { name: /catalog/i }).first().waitFor();
+    await shot('09-catalog');
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { name: /approvals|nothing waits/i }).first().waitFor();
+  });
+
+  await t.test('delete asks for confirmation, then the environment goes away', async () => {
+    await page.getByRole('link', { name: 'My environments' }).click();
+    await page.locator(`tr[data-env="${envId}"] a`).click();
+    await page.getByRole('button', { name: 'Delete environment' }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Delete environment' });
+    assert.ok(await confirm.isDisabled(), 'deleting needs the name typed first');
+    await shot('10-delete-confirm');
+    const name = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
+    await dialog.getByRole('textbox').fill(name);
+    await confirm.click();
+    await page.locator('[data-status="deleted"]').first().waitFor({ timeout: 60_000 });
+    const env = await platform.cliJson<{ status: string }>(['env', envId]);
+    assert.equal(env.status, 'deleted');
+    await shot('11-deleted');
+  });
+
+  await t.test('a narrow window gets a menu button and the same pages', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(platform.url + '/');
+    await page.getByRole('heading', { name: 'Data Science Experimentation' }).waitFor();
+    await shot('12-paths-narrow');
+    await page.getByRole('button', { name: 'Toggle navigation' }).click();
+    await page.getByRole('link', { name: 'My environments' }).click();
+    await page.getByRole('heading', { name: 'My environments' }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(resolve('docs/screenshots'), { recursive: true });
+    copyFileSync(join(artifacts, '02-paths.png'), resolve('docs/screenshots/portal-paths.png'));
+    copyFileSync(join(artifacts, '05-environment.png'), resolve('docs/screenshots/portal-environment.png'));
+  }
+});
