@@ -5,6 +5,7 @@ import { PlatformError } from '../errors.ts';
 import { mayActForTeam, type User } from '../identity/users.ts';
 import { addEvent, type Queryable } from '../environments/store.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
+import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
 
 /** Who owns which dataset: the teams asked before anyone sees that data unmasked. */
 export interface DataOwnership {
@@ -73,9 +74,7 @@ export async function listApprovals(db: Queryable, user: User, filter: { status?
  */
 export async function decideApproval(pool: pg.Pool, user: User, id: string, decision: 'approve' | 'reject', reason: string): Promise<ApprovalView> {
   if (!reason.trim()) throw new PlatformError(400, 'reason_required', `say why you ${decision} it: --reason "…"`);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     const { rows } = await client.query(`${select} WHERE a.id = $1 FOR UPDATE OF a`, [id]);
     const a = rows[0];
     if (!a) throw new PlatformError(404, 'unknown_approval', `no approval request "${id}"; \`goldpath approvals\` lists those waiting for you`);
@@ -100,15 +99,9 @@ export async function decideApproval(pool: pg.Pool, user: User, id: string, deci
       await addEvent(client, a.environment_id, null, 'environment.requested', 'every data owner approved; provisioning');
       await enqueueReconcile(client, a.environment_id);
     }
-    await client.query('COMMIT');
-    const { rows: out } = await pool.query(`${select} WHERE a.id = $1`, [id]);
-    return toView(out[0]);
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
+  const { rows: out } = await pool.query(`${select} WHERE a.id = $1`, [id]);
+  return toView(out[0]);
 }
 
 /** Called when the grant exists: records what was granted. */

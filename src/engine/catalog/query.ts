@@ -232,10 +232,16 @@ export async function facetsFor(db: Queryable, f: EntityFilter, search?: { q: st
       const n = params.push(search.mode === 'words' ? search.ts : search.q);
       where.unshift(matchCondition(search.mode, `$${n}`, `$${n}`));
     }
+    // One pass over the matches: grouping sets count the single-valued facets, unnest the tags.
     rows = (await db.query(
       `WITH m AS MATERIALIZED (SELECT e.kind, e.namespace, e.spec_type, e.lifecycle, e.owner, e.tags FROM catalog_entities e ${where.length ? 'WHERE ' + where.join(' AND ') : ''})
-       SELECT f.facet, f.value, count(*) AS n FROM m, catalog_facet_values(m.kind, m.namespace, m.spec_type, m.lifecycle, m.owner, m.tags) f GROUP BY 1, 2`,
-      params)).rows;
+       SELECT CASE WHEN GROUPING(kind) = 0 THEN 'kind' WHEN GROUPING(namespace) = 0 THEN 'namespace' WHEN GROUPING(spec_type) = 0 THEN 'type'
+                   WHEN GROUPING(lifecycle) = 0 THEN 'lifecycle' ELSE 'owner' END AS facet,
+              coalesce(kind, namespace, spec_type, lifecycle, owner) AS value, count(*) AS n
+       FROM m GROUP BY GROUPING SETS ((kind), (namespace), (spec_type), (lifecycle), (owner))
+       UNION ALL
+       SELECT 'tag', t, count(*) FROM m, unnest(m.tags) AS t GROUP BY t`,
+      params)).rows.filter((r: { value: string | null }) => r.value !== null);
   }
   for (const r of rows) facets[r.facet]?.push({ value: r.value, count: Number(r.n) });
   for (const k of FACETS) facets[k] = facets[k].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, FACET_TOP);

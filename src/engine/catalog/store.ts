@@ -141,6 +141,7 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
         [source, refs],
       );
       removed = rows.map((r) => r.ref).sort();
+      if (removed.length) await c.query('DELETE FROM catalog_relations r USING unnest($1::text[]) AS k(ref) WHERE r.origin_ref = k.ref', [removed]);
     }
     return { written: changed.length, unchanged: entities.length - changed.length, removed };
   });
@@ -170,6 +171,7 @@ export async function deleteEntity(pool: pg.Pool, ref: string, allowed: (source:
       throw new PlatformError(409, 'entity_owned_by_another_source', `${ref} was registered by ${rows[0].source}; remove it there (it disappears on the next sync)`);
     }
     await c.query('DELETE FROM catalog_entities WHERE ref = $1', [ref]);
+    await c.query('DELETE FROM catalog_relations WHERE origin_ref = $1', [ref]);
   });
 }
 

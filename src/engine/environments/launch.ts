@@ -8,6 +8,7 @@ import type { PathLibrary } from '../paths/library.ts';
 import { resolveParameters, ParameterError } from '../paths/parameters.ts';
 import { mayActForTeam, type User } from '../identity/users.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
+import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
 import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts';
 import { addEvent, getEnvironmentRow, getEnvironmentView } from './store.ts';
 
@@ -55,9 +56,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
   const waveOf = new Map(waves.flatMap((w, i) => w.map((rid) => [rid, i] as const)));
   const pathContext = { path: { dir: loaded.dir, name: path.metadata.name, version: path.spec.version } };
 
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(deps.pool, async (client) => {
     await client.query(
       `INSERT INTO environments (id, name, path_id, path_version, team_id, owner_id, data_class, params, status, desired)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ready')`,
@@ -77,13 +76,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
     } else {
       await enqueueReconcile(client, id);
     }
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
   return (await getEnvironmentView(deps.pool, id))!;
 }
 
@@ -100,22 +93,14 @@ export async function requireEnvironment(deps: Pick<EnvironmentServiceDeps, 'poo
 export async function deleteEnvironment(deps: EnvironmentServiceDeps, user: User, id: string): Promise<EnvironmentView> {
   const env = await requireEnvironment(deps, user, id);
   if (env.desired === 'deleted') return env;
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(deps.pool, async (client) => {
     const row = await getEnvironmentRow(client, id);
     if (row && row.desired !== 'deleted') {
       await client.query(`UPDATE environments SET desired = 'deleted', updated_at = now() WHERE id = $1`, [id]);
       await addEvent(client, id, null, 'environment.delete-requested', `${user.id} asked to delete this environment`);
       await enqueueReconcile(client, id);
     }
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
   return (await getEnvironmentView(deps.pool, id))!;
 }
 
