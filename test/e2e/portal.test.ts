@@ -44,6 +44,21 @@ after(async () => {
   await platform?.stop();
 });
 
+/** Runs one step; after a failure it screenshots the page, and the later steps are skipped. */
+let failed = false;
+function step(t: { test: (name: string, fn: (tt: { skip: (m: string) => void; diagnostic: (m: string) => void }) => Promise<void>) => Promise<unknown> }, name: string, fn: (tt: { diagnostic: (m: string) => void }) => Promise<void>) {
+  return t.test(name, async (tt) => {
+    if (failed) return tt.skip('an earlier step failed');
+    try {
+      await fn(tt);
+    } catch (e) {
+      failed = true;
+      await page.screenshot({ path: join(artifacts, `failed-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) }).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
 test('a data scientist signs in, launches Data Science Experimentation, opens the notebook and deletes it', async (t) => {
   const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { demoPassword: string; defaultUser: string };
   const auth = (await (await fetch(`${platform.url}/api/v1/auth`)).json()) as { localAccounts: { id: string; name: string; team: string }[] };
@@ -51,7 +66,7 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
   assert.ok(me, `the default user ${creds.defaultUser} is a local account`);
   let envId = '';
 
-  await t.test('sign-in lists the local accounts and says what is wrong', async () => {
+  await step(t, 'sign-in lists the local accounts and says what is wrong', async () => {
     await page.goto(platform.url + '/');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot('01-sign-in');
@@ -61,7 +76,8 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await page.getByRole('option', { name: new RegExp(`· ${me.team}`) }).first().click();
     await page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.mantine-PasswordInput-error, [id$="-error"]').first().waitFor();
+    await page.getByText(/wrong password/i).waitFor();
+    await shot('01b-sign-in-wrong-password');
     // Now as the default demo user, for real.
     await page.getByRole('combobox', { name: 'Account' }).click();
     await page.getByRole('option').filter({ hasText: new RegExp(`^${me.name}`) }).first().click();
@@ -70,7 +86,7 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await page.getByTestId('user-menu').waitFor();
   });
 
-  await t.test('the paths page finds Data Science Experimentation, with search and filters', async () => {
+  await step(t, 'the paths page finds Data Science Experimentation, with search and filters', async () => {
     const card = page.locator('article[data-path="data-science-experimentation"]');
     await page.getByRole('heading', { name: 'Data Science Experimentation' }).waitFor();
     assert.match(await card.innerText(), /Synthetic data/i);
@@ -92,7 +108,7 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await shot('02-paths');
   });
 
-  await t.test('launch: the form comes from the parameter schema and says what is wrong beside the field', async () => {
+  await step(t, 'launch: the form comes from the parameter schema and says what is wrong beside the field', async (tt) => {
     await page.getByRole('link', { name: 'Launch Data Science Experimentation' }).click();
     const submit = page.getByRole('button', { name: 'Launch Data Science Experimentation' });
     await submit.waitFor();
@@ -103,7 +119,7 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     assert.equal(await project.inputValue(), 'churn-experiment');
     await project.fill('Not A Valid Name');
     await submit.click();
-    await page.getByText(/use lower-case letters, digits and dashes only/).waitFor();
+    await page.getByText(/use lower-case letters, digits and dashes only/).first().waitFor();
     await shot('03-launch-invalid', { fullPage: true });
     await project.fill('churn-portal-e2e');
     const started = Date.now();
@@ -113,10 +129,10 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await page.waitForURL(/\/environments\/e[a-z0-9]{9}$/, { timeout: 60_000 });
     envId = page.url().split('/').pop()!;
     await page.locator('[data-status="ready"]').first().waitFor();
-    t.diagnostic(`ready and on the environment page ${Date.now() - started} ms after clicking Launch`);
+    tt.diagnostic(`ready and on the environment page ${Date.now() - started} ms after clicking Launch`);
   });
 
-  await t.test('the environment page: open buttons, hidden credentials, snippets, events', async () => {
+  await step(t, 'the environment page: open buttons, hidden credentials, snippets, events', async () => {
     const env = await platform.cliJson<{ status: string; resources: { id: string; type: string; outputs: Record<string, string> }[] }>(['env', envId]);
     assert.equal(env.status, 'ready');
     await page.getByText('Start working').waitFor();
@@ -131,37 +147,41 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await page.getByRole('tab', { name: 'boto3' }).click();
     assert.match(await page.locator('[data-snippet="bucket-boto3"]').innerText(), /addressing_style": "path"/);
     await page.getByRole('tab', { name: 'pandas + SQLAlchemy' }).click();
-    await shot('05-environment', { fullPage: true });
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('05-environment');
+    await shot('05b-environment-full', { fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('06-environment-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  await t.test('the notebook link opens Jupyter', async () => {
+  await step(t, 'the notebook link opens Jupyter', async () => {
     const [tab] = await Promise.all([context.waitForEvent('page'), page.locator('[data-open="notebook"]').click()]);
-    const response = await tab.waitForEvent('response', (r) => r.request().isNavigationRequest());
-    await tab.waitForLoadState('domcontentloaded');
-    assert.ok(response.ok(), `the notebook answered ${response.status()}`);
-    assert.match(`${await tab.title()} ${await tab.content()}`, /jupyter/i);
+    await tab.waitForLoadState('load');
+    assert.match(tab.url(), /^http:\/\/127\.0\.0\.1:\d+\//);
+    // Jupyter's own page, not an error: its title or markup names it.
+    await tab.waitForFunction(() => /jupyter/i.test(document.title + document.documentElement.outerHTML), undefined, { timeout: 20_000 });
+    assert.doesNotMatch(await tab.title(), /^(404|500|403)/);
     await tab.screenshot({ path: join(artifacts, '07-notebook.png') });
     await tab.close();
   });
 
-  await t.test('my and team environments list it; catalog and approvals do not break', async () => {
-    await page.getByRole('link', { name: 'My environments' }).click();
+  await step(t, 'my and team environments list it; catalog and approvals do not break', async () => {
+    await page.locator('nav').getByRole('link', { name: 'My environments' }).click();
     await page.locator(`tr[data-env="${envId}"]`).waitFor();
     await shot('08-my-environments');
-    await page.getByRole('link', { name: 'Team environments' }).click();
+    await page.locator('nav').getByRole('link', { name: 'Team environments' }).click();
     await page.locator(`tr[data-env="${envId}"]`).waitFor();
-    await page.getByRole('link', { name: 'Catalog' }).click();
+    await page.locator('nav').getByRole('link', { name: 'Catalog' }).click();
     await page.getByRole('heading', { name: /catalog/i }).first().waitFor();
     await shot('09-catalog');
-    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.locator('nav').getByRole('link', { name: 'Approvals' }).click();
     await page.getByRole('heading', { name: /approvals|nothing waits/i }).first().waitFor();
   });
 
-  await t.test('delete asks for confirmation, then the environment goes away', async () => {
-    await page.getByRole('link', { name: 'My environments' }).click();
+  await step(t, 'delete asks for confirmation, then the environment goes away', async () => {
+    await page.locator('nav').getByRole('link', { name: 'My environments' }).click();
     await page.locator(`tr[data-env="${envId}"] a`).click();
     await page.getByRole('button', { name: 'Delete environment' }).click();
     const dialog = page.getByRole('dialog');
@@ -177,13 +197,13 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await shot('11-deleted');
   });
 
-  await t.test('a narrow window gets a menu button and the same pages', async () => {
+  await step(t, 'a narrow window gets a menu button and the same pages', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(platform.url + '/');
     await page.getByRole('heading', { name: 'Data Science Experimentation' }).waitFor();
     await shot('12-paths-narrow');
     await page.getByRole('button', { name: 'Toggle navigation' }).click();
-    await page.getByRole('link', { name: 'My environments' }).click();
+    await page.locator('nav').getByRole('link', { name: 'My environments' }).click();
     await page.getByRole('heading', { name: 'My environments' }).waitFor();
     await page.setViewportSize({ width: 1280, height: 800 });
   });

@@ -33,13 +33,13 @@ export function snippetsFor(resources: Resource[]): Snippet[] {
       const schemas = Array.isArray(o.schemas) ? (o.schemas as unknown[]).map(str) : [];
       const dataSchema = schemas.find((s) => !s.startsWith('scratch')) ?? 'public';
       const table = r.type === 'warehouse' ? `${dataSchema}.customers` : 'information_schema.tables';
-      const sqlalchemyUrl = url.replace(/^postgres(ql)?:\/\//, 'postgresql+psycopg://');
+      const sqlalchemyUrl = url.replace(/^postgres(ql)?:\/\//, 'postgresql+psycopg2://');
       add({
         id: `${r.id}-pandas`,
         label: 'pandas + SQLAlchemy',
         language: 'python',
         code: [
-          '# pip install pandas sqlalchemy "psycopg[binary]"',
+          '# pip install pandas sqlalchemy psycopg2-binary  (already in the platform notebook)',
           'import pandas as pd',
           'from sqlalchemy import create_engine',
           '',

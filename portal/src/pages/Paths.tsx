@@ -76,14 +76,16 @@ export function PathCard({ path }: { path: GoldenPath }) {
           <Text size="xs" fw={600} c="dimmed" tt="uppercase" mb={6} style={{ letterSpacing: '0.04em' }}>
             Creates
           </Text>
-          <Stack gap={6}>
+          <Group gap={6}>
             {path.resources.map((r) => (
-              <Group key={r.id} gap={8} wrap="nowrap">
-                <ResourceIcon type={r.type} size={24} />
-                <Text size="sm">{resourceInfo(r.type).label}</Text>
+              <Group key={r.id} gap={6} wrap="nowrap" px={8} py={3} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 999 }}>
+                <ResourceIcon type={r.type} size={20} />
+                <Text size="xs" fw={500}>
+                  {resourceInfo(r.type).label}
+                </Text>
               </Group>
             ))}
-          </Stack>
+          </Group>
         </Box>
         <Group justify="space-between" mt="auto" pt="sm" wrap="nowrap">
           <Text size="xs" c="dimmed">
@@ -123,11 +125,11 @@ export function PathsPage() {
   }, [shown]);
 
   return (
-    <Stack gap="xl" maw={1240} mx="auto">
-      <Box className="gp-hero" p={{ base: 'lg', sm: 32 }}>
-        <Stack gap="md">
+    <Stack gap="lg" maw={1240} mx="auto">
+      <Box className="gp-hero" p={{ base: 'lg', sm: 28 }}>
+        <Stack gap="sm">
           <div>
-            <Title order={1} fz={{ base: 24, sm: 30 }} c="white">
+            <Title order={1} fz={{ base: 22, sm: 26 }} c="white">
               {greeting()}, {user.name.split(' ')[0]}. What are you working on?
             </Title>
             <Text c="gray.3" mt={4}>
@@ -240,7 +242,7 @@ export function PathsPage() {
                     {useLabel(u === 'other' ? null : u)}
                   </Text>
                   <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="lg">
-                    {list.map((p) => (
+                    {[...list].sort((a, b) => Number(a.approval !== 'none') - Number(b.approval !== 'none') || a.title.localeCompare(b.title)).map((p) => (
                       <PathCard key={p.name} path={p} />
                     ))}
                   </SimpleGrid>

@@ -106,6 +106,7 @@ export function SignInPage() {
                       value={user}
                       onChange={setUser}
                       searchable
+                      allowDeselect={false}
                       error={error?.field === 'user' ? error.message : undefined}
                       data-autofocus
                       comboboxProps={{ withinPortal: true }}

@@ -98,16 +98,16 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
       const slice = entities.slice(i, i + CHUNK);
       const rows = slice.map((v) => rowOf(v, source));
       const { rows: written } = await c.query<{ ref: string }>(
-        `INSERT INTO catalog_entities AS t (ref, kind, namespace, name, title, spec_type, lifecycle, owner, tags, source, entity, search, hash)
+        `INSERT INTO catalog_entities AS t (ref, kind, namespace, name, title, spec_type, lifecycle, owner, tags, source, entity, head, search, hash)
          SELECT r.ref, r.kind, r.namespace, r.name, r.title, r.spec_type, r.lifecycle, r.owner, r.tags, r.source, r.entity,
-                setweight(to_tsvector('simple', r.s_name), 'A') || setweight(to_tsvector('simple', r.s_title), 'B')
-                || setweight(to_tsvector('simple', r.s_keywords), 'C') || setweight(to_tsvector('simple', r.s_description), 'D'),
-                r.hash
+                h.head, h.head || setweight(to_tsvector('simple', r.s_description), 'D'), r.hash
          FROM jsonb_to_recordset($1::jsonb) AS r(ref text, kind text, namespace text, name text, title text, spec_type text, lifecycle text,
-              owner text, tags text[], source text, entity jsonb, s_name text, s_title text, s_keywords text, s_description text, hash text)
+              owner text, tags text[], source text, entity jsonb, s_name text, s_title text, s_keywords text, s_description text, hash text),
+         LATERAL (SELECT setweight(to_tsvector('simple', r.s_name), 'A') || setweight(to_tsvector('simple', r.s_title), 'B')
+                         || setweight(to_tsvector('simple', r.s_keywords), 'C') AS head) h
          ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, name = excluded.name, title = excluded.title,
               spec_type = excluded.spec_type, lifecycle = excluded.lifecycle, owner = excluded.owner, tags = excluded.tags,
-              entity = excluded.entity, search = excluded.search, hash = excluded.hash, updated_at = now()
+              entity = excluded.entity, head = excluded.head, search = excluded.search, hash = excluded.hash, updated_at = now()
          WHERE t.source = excluded.source AND t.hash <> excluded.hash
          RETURNING t.ref`,
         [JSON.stringify(rows)],

