@@ -12,6 +12,7 @@ import type { EventFeed } from '../engine/live/event-feed.ts';
 import { ApprovalView, decideApproval, listApprovals, type DataOwnership } from '../engine/approvals/approvals.ts';
 import { errorResponse } from './errors.ts';
 import { mountPortal } from './portal-assets.ts';
+import { registerCatalogRoutes } from './catalog-routes.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
@@ -245,6 +246,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     });
   });
 
+  registerCatalogRoutes(app, { pool: deps.pool });
   if (deps.portalDir) mountPortal(app as never, deps.portalDir);
   return app;
 }

@@ -5,6 +5,7 @@ import { listPaths } from './commands/paths.ts';
 import { launch, listEnvironments, showEnvironment, deleteEnvironment } from './commands/environments.ts';
 import { readCredentials, resolveHome } from '../platform/config.ts';
 import { decide, listApprovals } from './commands/approvals.ts';
+import { registerCatalogCommands } from './commands/catalog.ts';
 import { red } from './format.ts';
 
 const program = new Command('goldpath')
@@ -82,6 +83,8 @@ program.command('users').description('list the local users you can act as with -
     if (creds.demoPassword) process.stdout.write(`\nportal password of these demo accounts: ${creds.demoPassword}\n`);
     return 0;
   }));
+
+registerCatalogCommands(program, conn);
 
 try {
   await program.parseAsync(process.argv);

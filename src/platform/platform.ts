@@ -23,6 +23,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../infrastructure/po
 import { migrate } from '../infrastructure/postgres/migrate.ts';
 import { ensureWarehouse, enforceStatementTimeouts, describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
 import { ensureDatabase, closeOtherDatabases } from './databases.ts';
+import { registerInCatalog } from './catalog-registration.ts';
 import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
@@ -112,6 +113,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(() => feed.stop());
     const orchestrator = await startOrchestrator({ pool, drivers });
     stops.push(() => orchestrator.stop());
+    stops.push(await registerInCatalog({ pool, paths, feed, warehouseUrl, log: progress }));
 
     // The dictionary changes only when the warehouse policy is applied again: describe it once per start.
     let dictionary: ReturnType<typeof describeWarehouse> | undefined;
