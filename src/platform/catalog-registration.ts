@@ -4,14 +4,24 @@ import { listTeams, listUsers } from '../engine/identity/users.ts';
 import type { EventFeed } from '../engine/live/event-feed.ts';
 import type { PathLibrary } from '../engine/paths/library.ts';
 import { syncDatasets, syncGoldenPaths, syncOrganisation, upsertEnvironmentEntity } from '../engine/catalog/platform-sync.ts';
+import { replaceSource } from '../engine/catalog/store.ts';
+import { importCatalogPath } from '../engine/catalog/import.ts';
+import { existsSync } from 'node:fs';
+import { parseCatalogFile, formatDocumentError } from '../domain/catalog/parse.ts';
+import { addEvent } from '../engine/environments/store.ts';
 import { describeWarehouse } from '../infrastructure/warehouse/index.ts';
+import { readRepoFile } from '../infrastructure/git-http/index.ts';
 
 /**
  * What the platform knows goes into the one catalog: its teams and users, golden paths, the
  * warehouse's datasets, and every environment as it changes (driven by the event feed, so a
  * change made on any replica is registered).
  */
-export async function registerInCatalog(deps: { pool: pg.Pool; paths: PathLibrary; feed: EventFeed; warehouseUrl: string; log: (s: string) => void }): Promise<() => Promise<void>> {
+export async function registerInCatalog(deps: {
+  pool: pg.Pool; paths: PathLibrary; feed: EventFeed; warehouseUrl: string; log: (s: string) => void;
+  /** A folder of catalog-info.yaml files the organisation keeps (configured, optional). */
+  catalogDir?: string;
+}): Promise<() => Promise<void>> {
   const attempt = async (what: string, fn: () => Promise<unknown>) => {
     try {
       await fn();
@@ -23,6 +33,9 @@ export async function registerInCatalog(deps: { pool: pg.Pool; paths: PathLibrar
   await attempt('the organisation', async () => syncOrganisation(deps.pool, await listTeams(deps.pool), await listUsers(deps.pool)));
   await attempt('the golden paths', () => syncGoldenPaths(deps.pool, deps.paths.list().map((p) => p.path)));
   await attempt('the warehouse datasets', async () => syncDatasets(deps.pool, await describeWarehouse(deps.warehouseUrl)));
+  if (deps.catalogDir && existsSync(deps.catalogDir)) {
+    await attempt(`the descriptors in ${deps.catalogDir}`, () => importCatalogPath(deps.pool, deps.catalogDir!, { source: 'file:catalog-dir', replace: true }));
+  }
   deps.log(`catalog registered in ${Math.round(performance.now() - t0)} ms`);
 
   // Several events arrive together during a launch: register each environment once per burst.
@@ -33,12 +46,43 @@ export async function registerInCatalog(deps: { pool: pg.Pool; paths: PathLibrar
       pending.delete(envId);
       void attempt(`environment ${envId}`, async () => {
         const env = await getEnvironmentView(deps.pool, envId);
-        if (env) await upsertEnvironmentEntity(deps.pool, env);
+        if (!env) return;
+        await upsertEnvironmentEntity(deps.pool, env);
+        if (env.status === 'deleted') {
+          // What the environment's repositories registered goes with them.
+          for (const r of env.resources.filter((x) => x.type === 'git-repo')) await replaceSource(deps.pool, `repo:${String(r.outputs.name)}`, []);
+        }
       });
     }, 100));
   });
   return async () => {
     unsubscribe();
     for (const t of pending.values()) clearTimeout(t);
+  };
+}
+
+/**
+ * A push to a repository the platform hosts re-reads its `catalog-info.yaml`: the entities it
+ * declares replace what that repository registered before (none, when the file is gone). A bad
+ * file changes nothing and is reported on the environment's timeline.
+ */
+export function catalogOnPush(deps: { pool: pg.Pool; reposDir: string }): (repo: string) => void {
+  return (repo) => {
+    void (async () => {
+      const envId = repo.split('-')[0];
+      const text = await readRepoFile(deps.reposDir, repo, 'catalog-info.yaml');
+      const parsed = text === null ? { entities: [], errors: [] } : parseCatalogFile('catalog-info.yaml', text);
+      if (parsed.errors.length) {
+        await addEvent(deps.pool, envId, null, 'catalog.rejected', `catalog-info.yaml not registered: ${parsed.errors.map(formatDocumentError).join('; ')}`);
+        return;
+      }
+      try {
+        await replaceSource(deps.pool, `repo:${repo}`, parsed.entities);
+      } catch (e) {
+        await addEvent(deps.pool, envId, null, 'catalog.rejected', `catalog-info.yaml not registered: ${(e as Error).message}`);
+        return;
+      }
+      if (text !== null) await addEvent(deps.pool, envId, null, 'catalog.registered', `catalog-info.yaml registered ${parsed.entities.length} entit${parsed.entities.length === 1 ? 'y' : 'ies'}`);
+    })().catch((e: Error) => console.error(`[catalog] push to ${repo}: ${e.message}`));
   };
 }

@@ -12,6 +12,8 @@ export interface PlatformConfig {
   databaseUrl?: string;
   /** Extra folders of golden paths (the organisation's own). */
   pathDirs: string[];
+  /** catalog-info.yaml files registered at start (source `file:catalog-dir`). */
+  catalogDir: string;
   warehouseScale: number;
 }
 
@@ -32,6 +34,7 @@ export function platformConfig(options: { dataDir?: string; port?: number; host?
     s3Port: Number(process.env.GOLDPATH_S3_PORT) || port + 1,
     databaseUrl: process.env.DATABASE_URL || undefined,
     pathDirs: [orgPaths],
+    catalogDir: process.env.GOLDPATH_CATALOG_DIR ?? join(home, 'catalog'),
     warehouseScale: options.scale ?? (Number(process.env.GOLDPATH_WAREHOUSE_SCALE) || 1),
   };
 }

@@ -23,7 +23,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../infrastructure/po
 import { migrate } from '../infrastructure/postgres/migrate.ts';
 import { ensureWarehouse, enforceStatementTimeouts, describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
 import { ensureDatabase, closeOtherDatabases } from './databases.ts';
-import { registerInCatalog } from './catalog-registration.ts';
+import { registerInCatalog, catalogOnPush } from './catalog-registration.ts';
 import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
@@ -113,7 +113,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(() => feed.stop());
     const orchestrator = await startOrchestrator({ pool, drivers });
     stops.push(() => orchestrator.stop());
-    stops.push(await registerInCatalog({ pool, paths, feed, warehouseUrl, log: progress }));
+    stops.push(await registerInCatalog({ pool, paths, feed, warehouseUrl, log: progress, catalogDir: config.catalogDir }));
 
     // The dictionary changes only when the warehouse policy is applied again: describe it once per start.
     let dictionary: ReturnType<typeof describeWarehouse> | undefined;
@@ -126,7 +126,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
       })),
     });
     const honoListener = getRequestListener(api.fetch);
-    const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool) });
+    const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool), onPush: catalogOnPush({ pool, reposDir }) });
     const server: Server = createServer((req, res) => {
       git(req, res)
         .then((handled) => (handled ? undefined : honoListener(req, res)))

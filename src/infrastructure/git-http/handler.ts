@@ -11,6 +11,8 @@ export interface GitHttpOptions {
   /** URL prefix the handler owns, e.g. '/git'. */
   prefix: string;
   authorize: RepoAuthorizer;
+  /** Called after a push was received (e.g. to re-read the repository's catalog-info.yaml). */
+  onPush?: (repo: string) => void;
 }
 
 const REALM = 'Basic realm="Goldpath git", charset="UTF-8"';
@@ -109,6 +111,7 @@ export function createGitHttpHandler(opts: GitHttpOptions): (req: IncomingMessag
         return true;
       }
       await runBackend(opts.reposDir, parsed, creds.username, req, res);
+      if (parsed.subpath === 'git-receive-pack' && res.statusCode === 200) opts.onPush?.(parsed.repo);
     } catch {
       sendText(res, 500, 'Internal error while serving git');
     }

@@ -1,3 +1,3 @@
 export { createGitHttpHandler } from './handler.ts';
 export type { RepoAuthorizer, GitHttpOptions } from './handler.ts';
-export { createBareRepo, removeRepo, repoExists, cloneRepo, isValidRepoName } from './repos.ts';
+export { createBareRepo, removeRepo, repoExists, cloneRepo, isValidRepoName, readRepoFile } from './repos.ts';

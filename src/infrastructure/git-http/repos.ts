@@ -169,3 +169,12 @@ export async function cloneRepo(reposDir: string, name: string, dir: string, rem
     await runGit(['remote', 'set-url', 'origin', remoteUrl], { cwd: dir });
   }
 }
+
+/** A file's content at the tip of the repository's default branch, or null when it has no such file. */
+export async function readRepoFile(reposDir: string, name: string, path: string): Promise<string | null> {
+  try {
+    return (await runGit(['--git-dir', repoDir(reposDir, name), 'show', `HEAD:${path}`])).stdout;
+  } catch {
+    return null; // no such file (or no such repository)
+  }
+}
