@@ -2,17 +2,25 @@
 // Each test file makes its own databases in it (see ./database.ts), so files never share state.
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/infrastructure/postgres/embedded.ts';
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 
 let server: EmbeddedServer | undefined;
 let dataDir: string | undefined;
 
 export async function globalSetup(): Promise<void> {
   if (process.env.GOLDPATH_TEST_ADMIN_URL) return;
-  // One folder per run, so that runs at the same time (several terminals) never share a cluster.
-  dataDir = resolve(`.test-data/cluster-${process.pid}`);
+  // One folder per run, so that runs at the same time never share a cluster; under the system's
+  // temporary folder, which the `postgres` user can always reach (a checkout may not be).
+  dataDir = join(tmpdir(), `goldpath-test-cluster-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
-  const port = 25000 + (process.pid % 5000);
+  const port = await new Promise<number>((res, rej) => {
+    const probe = createServer().once('error', rej).listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => res(free));
+    });
+  });
   server = await startEmbeddedPostgres({ dataDir, port, password: 'test-admin' });
   process.env.GOLDPATH_TEST_ADMIN_URL = server.adminUrl('postgres');
 }
