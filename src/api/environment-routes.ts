@@ -1,0 +1,85 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { EnvironmentView, EventView, LaunchRequest } from '../domain/environment/schema.ts';
+import { PlatformError } from '../engine/errors.ts';
+import { launchEnvironment, deleteEnvironment, requireEnvironment, type EnvironmentServiceDeps } from '../engine/environments/launch.ts';
+import { getEnvironmentView, listEnvironmentViews, listEvents } from '../engine/environments/store.ts';
+import type { EventFeed } from '../engine/live/event-feed.ts';
+import { errors, IdParam, json, secured, type Api } from './openapi.ts';
+
+/** Launch, list, show and delete environments; their history and live progress. */
+export function registerEnvironmentRoutes(app: Api, deps: EnvironmentServiceDeps & { feed: EventFeed }): void {
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/environments', security: secured,
+    request: { body: { required: true, content: { 'application/json': { schema: LaunchRequest } } } },
+    responses: { 202: json(EnvironmentView, 'Launch accepted; follow /environments/{id}/stream for progress'), ...errors } }),
+    async (c) => c.json(await launchEnvironment(deps, c.get('user'), c.req.valid('json')), 202));
+
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/environments', security: secured,
+    request: { query: z.object({ team: z.string().optional(), mine: z.enum(['true', 'false']).optional(), includeDeleted: z.enum(['true', 'false']).optional() }) },
+    responses: { 200: json(z.object({ environments: z.array(EnvironmentView) }), 'Environments of a team (default: yours)') } }),
+    async (c) => {
+      const user = c.get('user');
+      const q = c.req.valid('query');
+      const team = q.team ?? user.team;
+      if (!user.isAdmin && team !== user.team && q.mine !== 'true') throw new PlatformError(403, 'forbidden', `${user.id} may not list environments of team ${team}`);
+      const environments = await listEnvironmentViews(deps.pool, {
+        team: q.mine === 'true' ? undefined : team, owner: q.mine === 'true' ? user.id : undefined, includeDeleted: q.includeDeleted === 'true',
+      });
+      return c.json({ environments }, 200);
+    });
+
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/environments/{id}', security: secured, request: { params: IdParam },
+    responses: { 200: json(EnvironmentView, 'One environment with its resources and their outputs'), 403: errors[403], 404: errors[404] } }),
+    async (c) => c.json(await requireEnvironment(deps, c.get('user'), c.req.valid('param').id), 200));
+
+  app.openapi(createRoute({ method: 'delete', path: '/api/v1/environments/{id}', security: secured, request: { params: IdParam },
+    responses: { 202: json(EnvironmentView, 'Deletion accepted'), 403: errors[403], 404: errors[404] } }),
+    async (c) => c.json(await deleteEnvironment(deps, c.get('user'), c.req.valid('param').id), 202));
+
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/environments/{id}/events', security: secured,
+    request: { params: IdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
+    responses: { 200: json(z.object({ events: z.array(EventView) }), 'The environment\'s history, oldest first'), 404: errors[404] } }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await requireEnvironment(deps, c.get('user'), id);
+      return c.json({ events: await listEvents(deps.pool, id, c.req.valid('query').after ?? 0) }, 200);
+    });
+
+  // Server-sent events: `event` for each new event, `environment` for the new snapshot after it.
+  app.openAPIRegistry.registerPath({
+    method: 'get', path: '/api/v1/environments/{id}/stream', security: secured,
+    description: 'Live progress as server-sent events: `event` (an EventView) for each new event, then `environment` (an EnvironmentView). The token may be given as `?token=` for EventSource.',
+    request: { params: IdParam, query: z.object({ after: z.coerce.number().optional(), token: z.string().optional() }) },
+    responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, 404: errors[404] },
+  });
+  app.get('/api/v1/environments/:id/stream', async (c) => {
+    const id = c.req.param('id');
+    await requireEnvironment(deps, c.get('user'), id);
+    return streamSSE(c, async (stream) => {
+      let last = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0) || 0;
+      let wake: () => void = () => {};
+      const unsubscribe = deps.feed.subscribe(id, () => wake());
+      stream.onAbort(() => {
+        unsubscribe();
+        wake();
+      });
+      try {
+        while (!stream.aborted) {
+          const events = await listEvents(deps.pool, id, last);
+          for (const e of events) {
+            await stream.writeSSE({ event: 'event', id: String(e.id), data: JSON.stringify(e) });
+            last = e.id;
+          }
+          const env = await getEnvironmentView(deps.pool, id);
+          await stream.writeSSE({ event: 'environment', data: JSON.stringify(env) });
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 15_000).unref();
+          });
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+}
