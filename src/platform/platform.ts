@@ -29,7 +29,8 @@ import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
 export const builtInPathsDir = fileURLToPath(new URL('../../paths/', import.meta.url));
 export const portalDistDir = fileURLToPath(new URL('../../portal/dist/', import.meta.url));
-export const version = '0.1.0';
+export { version } from './version.ts';
+import { version } from './version.ts';
 
 export interface RunningPlatform {
   url: string;
