@@ -138,68 +138,82 @@ export async function listEntities(db: Queryable, opts: ListOptions): Promise<En
     const countWhere = [...where];
     const countParams = [...params];
     if (cursor.after !== undefined) where.push(`e.ref > $${params.push(cursor.after)}`);
-    const sql = `SELECT e.ref, e.source, e.entity FROM catalog_entities e ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY e.ref LIMIT ${limit + 1}`;
+    // The page walks the narrow facts table in ref order; only its rows' descriptors are read.
+    const sql = `SELECT e.ref, d.source, d.entity FROM (SELECT e.ref FROM catalog_facts e ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY e.ref LIMIT ${limit + 1}) e
+      JOIN catalog_entities d ON d.ref = e.ref ORDER BY e.ref`;
+    // With facets, the total is the sum of the kind facet (every entity has exactly one kind): no separate count.
     const [page, total, facets] = await Promise.all([
       db.query<{ ref: string; source: string; entity: Entity }>(sql, params),
-      countOf(db, opts, countWhere, countParams),
-      facetsWanted ? facetsFor(db, opts) : Promise.resolve(null),
+      facetsWanted ? null : countOf(db, opts, countWhere, countParams),
+      facetsWanted ? facetCounts(db, opts) : null,
     ]);
     const rows = page.rows.slice(0, limit);
     return {
       items: rows.map((r) => shape(r, opts.fields)),
-      facets,
+      facets: facets?.facets ?? null,
       nextCursor: page.rows.length > limit ? encodeCursor({ after: rows[rows.length - 1].ref }) : null,
-      totalCount: total,
+      totalCount: facets ? facets.total : total!,
     };
   }
 
   if (cursor.after !== undefined) throw bad('cursor', 'this cursor belongs to a list without q; start again without a cursor');
   const offset = cursor.offset ?? 0;
   const ts = toTsQuery(q);
-  let result = ts ? await search(db, opts, q, ts, 'words', limit, offset) : { rows: [], total: 0 };
   let mode: 'words' | 'similar' = 'words';
+  // The ranked page and the facets (whose kind counts sum to the total) run side by side, on two connections of the pool.
+  let [result, facets] = ts
+    ? await Promise.all([search(db, opts, q, ts, 'words', limit, offset), facetsWanted ? facetCounts(db, opts, { q, ts, mode }) : null])
+    : [{ rows: [], total: 0 }, null];
   if (result.total === 0) {
-    result = await search(db, opts, q, ts, 'similar', limit, offset);
     mode = 'similar';
+    [result, facets] = await Promise.all([search(db, opts, q, ts, mode, limit, offset), facetsWanted ? facetCounts(db, opts, { q, ts, mode }) : null]);
   }
-  const facets = facetsWanted ? await facetsFor(db, opts, { q, ts, mode }) : null;
   return {
     items: result.rows.map((r) => shape(r, opts.fields)),
-    facets,
+    facets: facets?.facets ?? null,
     nextCursor: offset + limit < result.total ? encodeCursor({ offset: offset + limit }) : null,
     totalCount: result.total,
   };
 }
+
+/** `a:* & b:*` restricted to one weight: `a:*A & b:*A` (all the words in the name). */
+const weighted = (ts: string, w: 'A' | 'B' | 'C') => ts.replaceAll(':*', `:*${w}`);
 
 function matchCondition(mode: 'words' | 'similar', qParam: string, tsParam: string): string {
   return mode === 'words' ? `e.search @@ to_tsquery('simple', ${tsParam}::text)` : `e.name % ${qParam}::text`;
 }
 
 async function search(db: Queryable, f: EntityFilter, q: string, ts: string | null, mode: 'words' | 'similar', limit: number, offset: number) {
-  const params: unknown[] = mode === 'words' ? [q, ts] : [q];
+  const words = mode === 'words' && ts !== null;
+  const params: unknown[] = words ? [q, ts, weighted(ts, 'A'), weighted(ts, 'B'), weighted(ts, 'C')] : [q];
   const where = [matchCondition(mode, '$1', '$2'), ...conditions(f, params)];
+  // Tiers come from the inline head vector with weight-restricted queries (no ts_filter copies); a score
+  // is computed only for the tiers that reach the page, and the full vector is read (ts_rank on
+  // descriptions) only for tier-5 rows among them.
   const { rows } = await db.query<{ ref: string; source: string; entity: Entity; total: string }>(
-    `WITH m AS (
-       SELECT e.ref, e.name, e.title, e.head, e.search
+    `WITH m AS MATERIALIZED (
+       SELECT e.ref, e.name, e.title, ${words ? 'e.head' : 'NULL::tsvector AS head'},
+         CASE WHEN lower(e.name) = lower($1::text) THEN 0
+              WHEN lower(e.title) = lower($1::text) THEN 1
+              ${words ? `WHEN e.head @@ to_tsquery('simple', $3::text) THEN 2
+              WHEN e.head @@ to_tsquery('simple', $4::text) THEN 3
+              WHEN e.head @@ to_tsquery('simple', $5::text) THEN 4
+              ELSE 5` : 'ELSE 2'} END AS tier
        FROM catalog_entities e WHERE ${where.join(' AND ')}
-     ), ranked AS (
-       SELECT m.*, count(*) OVER () AS total,
-         CASE WHEN lower(m.name) = lower($1::text) THEN 0
-              WHEN lower(m.title) = lower($1::text) THEN 1
-              WHEN ${mode === 'similar' ? 'true' : `ts_filter(m.head, '{a}') @@ to_tsquery('simple', $2::text)`} THEN 2
-              WHEN ${mode === 'similar' ? 'false' : `ts_filter(m.head, '{b}') @@ to_tsquery('simple', $2::text)`} THEN 3
-              WHEN ${mode === 'similar' ? 'false' : `ts_filter(m.head, '{c}') @@ to_tsquery('simple', $2::text)`} THEN 4
-              ELSE 5 END AS tier
-       FROM m
+     ), cut AS (
+       SELECT coalesce((SELECT tier FROM m ORDER BY tier OFFSET ${offset + limit - 1} LIMIT 1), 5) AS tier
      ), page AS (
-       SELECT ref, total, tier,
-         CASE WHEN tier = 2 THEN similarity(name, $1::text) WHEN tier = 3 THEN similarity(coalesce(title, ''), $1::text)
-              WHEN tier = 4 THEN ${mode === 'similar' ? '0' : `ts_rank(head, to_tsquery('simple', $2::text))`}
-              ELSE ${mode === 'similar' ? 'similarity(name, $1::text)' : `ts_rank(search, to_tsquery('simple', $2::text))`} END AS score
-       FROM ranked ORDER BY tier, score DESC, ref LIMIT ${limit} OFFSET ${offset}
+       SELECT m.ref, m.tier,
+         CASE WHEN m.tier <= 1 THEN 0
+              WHEN m.tier = 2 THEN similarity(m.name, $1::text)
+              WHEN m.tier = 3 THEN similarity(coalesce(m.title, ''), $1::text)
+              ${words ? `WHEN m.tier = 4 THEN ts_rank(m.head, to_tsquery('simple', $2::text))
+              ELSE (SELECT ts_rank(x.search, to_tsquery('simple', $2::text)) FROM catalog_entities x WHERE x.ref = m.ref)` : 'ELSE 0'} END AS score
+       FROM m WHERE m.tier <= (SELECT tier FROM cut)
+       ORDER BY 2, 3 DESC, 1 LIMIT ${limit} OFFSET ${offset}
      )
      -- The descriptors are read for the page only.
-     SELECT p.ref, e.source, e.entity, p.total FROM page p JOIN catalog_entities e ON e.ref = p.ref ORDER BY p.tier, p.score DESC, p.ref`,
+     SELECT p.ref, e.source, e.entity, (SELECT count(*) FROM m) AS total FROM page p JOIN catalog_entities e ON e.ref = p.ref ORDER BY p.tier, p.score DESC, p.ref`,
     params,
   );
   return { rows, total: rows[0] ? Number(rows[0].total) : offset > 0 ? await countMatches(db, where, params) : 0 };
@@ -218,18 +232,34 @@ async function countOf(db: Queryable, f: EntityFilter, where: string[], params: 
       `SELECT sum(count) AS n FROM catalog_facet_counts WHERE facet = 'kind' AND ($1::text[] IS NULL OR kind = ANY($1::text[]))`, [kinds]);
     return Number(rows[0].n ?? 0);
   }
-  return countMatches(db, where.length ? where : ['true'], params);
+  const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM catalog_facts e ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`, params);
+  return Number(rows[0].n);
 }
 
+type SearchMatch = { q: string; ts: string | null; mode: 'words' | 'similar' };
+
 /** Facet counts for the entities matching the filter (and the search words, when given). */
-export async function facetsFor(db: Queryable, f: EntityFilter, search?: { q: string; ts: string | null; mode: 'words' | 'similar' }): Promise<Facets> {
+export async function facetsFor(db: Queryable, f: EntityFilter, search?: SearchMatch): Promise<Facets> {
+  return (await facetCounts(db, f, search)).facets;
+}
+
+/**
+ * Facets and the number of matches (the sum of the kind facet). Everything, or one kind: read from
+ * the counts the triggers keep. Otherwise three small aggregations over the matches run side by side
+ * on the pool's connections: the single-valued facets but owner (few combinations), owner, and tags
+ * (grouped by the whole tag array first, so only the distinct arrays are unnested). Without words
+ * they read the narrow facts table; with words, the search table the GIN index points into.
+ */
+async function facetCounts(db: Queryable, f: EntityFilter, search?: SearchMatch): Promise<{ facets: Facets; total: number }> {
   const facets = Object.fromEntries(FACETS.map((k) => [k, [] as FacetValue[]])) as Facets;
-  let rows: { facet: keyof Facets; value: string; n: string }[];
+  let rows: { facet: keyof Facets; value: string | null; n: string }[];
+  let total = 0;
   if (!search && onlyKindFilter(f)) {
     const kinds = f.kind?.length ? f.kind.map((k) => canonicalKind(k) ?? k) : null;
     rows = (await db.query(
       `SELECT facet, value, sum(count) AS n FROM catalog_facet_counts WHERE ($1::text[] IS NULL OR kind = ANY($1::text[]))
        GROUP BY facet, value HAVING sum(count) > 0`, [kinds])).rows;
+    for (const r of rows) if (r.facet === 'kind') total += Number(r.n);
   } else {
     const params: unknown[] = [];
     const where = conditions(f, params);
@@ -237,20 +267,52 @@ export async function facetsFor(db: Queryable, f: EntityFilter, search?: { q: st
       const n = params.push(search.mode === 'words' ? search.ts : search.q);
       where.unshift(matchCondition(search.mode, `$${n}`, `$${n}`));
     }
-    // One pass over the matches: grouping sets count the single-valued facets, unnest the tags.
-    rows = (await db.query(
-      `WITH m AS MATERIALIZED (SELECT e.kind, e.namespace, e.spec_type, e.lifecycle, e.owner, e.tags FROM catalog_entities e ${where.length ? 'WHERE ' + where.join(' AND ') : ''})
-       SELECT CASE WHEN GROUPING(kind) = 0 THEN 'kind' WHEN GROUPING(namespace) = 0 THEN 'namespace' WHEN GROUPING(spec_type) = 0 THEN 'type'
-                   WHEN GROUPING(lifecycle) = 0 THEN 'lifecycle' ELSE 'owner' END AS facet,
-              coalesce(kind, namespace, spec_type, lifecycle, owner) AS value, count(*) AS n
-       FROM m GROUP BY GROUPING SETS ((kind), (namespace), (spec_type), (lifecycle), (owner))
-       UNION ALL
-       SELECT 'tag', t, count(*) FROM m, unnest(m.tags) AS t GROUP BY t`,
-      params)).rows.filter((r: { value: string | null }) => r.value !== null);
+    const from = `FROM ${search ? 'catalog_entities' : 'catalog_facts'} e ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`;
+    let combos: { rows: { kind: string; namespace: string; spec_type: string | null; lifecycle: string | null; n: string }[] };
+    let owners: { rows: { value: string | null; n: string }[] };
+    let tags: { rows: { value: string; n: string }[] };
+    if (search) {
+      // With words the matches sit on the wide search heap: read them once (beside the ranked page on the
+      // other connection) and aggregate the three ways from that one pass.
+      const { rows: all } = await db.query<{ part: 'c' | 'o' | 't'; kind: string; namespace: string; spec_type: string | null; lifecycle: string | null; value: string | null; n: string }>(
+        `WITH m AS MATERIALIZED (SELECT e.kind, e.namespace, e.spec_type, e.lifecycle, e.owner, e.tags ${from})
+         SELECT 'c' AS part, kind, namespace, spec_type, lifecycle, NULL AS value, count(*) AS n FROM m GROUP BY 2, 3, 4, 5
+         UNION ALL SELECT 'o', NULL, NULL, NULL, NULL, owner, count(*) FROM m GROUP BY owner
+         UNION ALL SELECT 't', NULL, NULL, NULL, NULL, t, sum(g.n) FROM (SELECT tags, count(*) AS n FROM m GROUP BY 1) g, unnest(g.tags) AS t GROUP BY t`,
+        params);
+      combos = { rows: all.filter((r) => r.part === 'c') };
+      owners = { rows: all.filter((r) => r.part === 'o') };
+      tags = { rows: all.filter((r) => r.part === 't') as { value: string; n: string }[] };
+    } else {
+      [combos, owners, tags] = await Promise.all([
+        db.query<{ kind: string; namespace: string; spec_type: string | null; lifecycle: string | null; n: string }>(
+          `SELECT e.kind, e.namespace, e.spec_type, e.lifecycle, count(*) AS n ${from} GROUP BY 1, 2, 3, 4`, params),
+        db.query<{ value: string | null; n: string }>(`SELECT e.owner AS value, count(*) AS n ${from} GROUP BY 1`, params),
+        db.query<{ value: string; n: string }>(
+          `SELECT t AS value, sum(g.n) AS n FROM (SELECT e.tags, count(*) AS n ${from} GROUP BY 1) g, unnest(g.tags) AS t GROUP BY 1`, params),
+      ]);
+    }
+    const add = new Map<string, number>();
+    rows = [];
+    for (const r of combos.rows) {
+      const n = Number(r.n);
+      total += n;
+      for (const [facet, value] of [['kind', r.kind], ['namespace', r.namespace], ['type', r.spec_type], ['lifecycle', r.lifecycle]] as const) {
+        if (value === null) continue;
+        const key = `${facet}\0${value}`;
+        add.set(key, (add.get(key) ?? 0) + n);
+      }
+    }
+    for (const [key, n] of add) {
+      const [facet, value] = key.split('\0');
+      rows.push({ facet: facet as keyof Facets, value, n: String(n) });
+    }
+    for (const r of owners.rows) rows.push({ facet: 'owner', value: r.value, n: r.n });
+    for (const r of tags.rows) rows.push({ facet: 'tag', value: r.value, n: r.n });
   }
-  for (const r of rows) facets[r.facet]?.push({ value: r.value, count: Number(r.n) });
+  for (const r of rows) if (r.value !== null) facets[r.facet]?.push({ value: r.value, count: Number(r.n) });
   for (const k of FACETS) facets[k] = facets[k].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, FACET_TOP);
-  return facets;
+  return { facets, total };
 }
 
 function shape(r: { ref: string; source: string; entity: Entity }, fields?: string[]): Record<string, unknown> {

@@ -97,19 +97,27 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
     for (let i = 0; i < entities.length; i += CHUNK) {
       const slice = entities.slice(i, i + CHUNK);
       const rows = slice.map((v) => rowOf(v, source));
+      // One statement writes both sides: the search row and, for the rows actually written, the narrow facts row.
       const { rows: written } = await c.query<{ ref: string }>(
-        `INSERT INTO catalog_entities AS t (ref, kind, namespace, name, title, spec_type, lifecycle, owner, tags, source, entity, head, search, hash)
-         SELECT r.ref, r.kind, r.namespace, r.name, r.title, r.spec_type, r.lifecycle, r.owner, r.tags, r.source, r.entity,
-                h.head, h.head || setweight(to_tsvector('simple', r.s_description), 'D'), r.hash
-         FROM jsonb_to_recordset($1::jsonb) AS r(ref text, kind text, namespace text, name text, title text, spec_type text, lifecycle text,
-              owner text, tags text[], source text, entity jsonb, s_name text, s_title text, s_keywords text, s_description text, hash text),
-         LATERAL (SELECT setweight(to_tsvector('simple', r.s_name), 'A') || setweight(to_tsvector('simple', r.s_title), 'B')
-                         || setweight(to_tsvector('simple', r.s_keywords), 'C') AS head) h
-         ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, name = excluded.name, title = excluded.title,
-              spec_type = excluded.spec_type, lifecycle = excluded.lifecycle, owner = excluded.owner, tags = excluded.tags,
-              entity = excluded.entity, head = excluded.head, search = excluded.search, hash = excluded.hash, updated_at = now()
-         WHERE t.source = excluded.source AND t.hash <> excluded.hash
-         RETURNING t.ref`,
+        `WITH w AS (
+           INSERT INTO catalog_entities AS t (ref, kind, namespace, name, title, spec_type, lifecycle, owner, tags, source, entity, head, search, hash)
+           SELECT r.ref, r.kind, r.namespace, r.name, r.title, r.spec_type, r.lifecycle, r.owner, r.tags, r.source, r.entity,
+                  h.head, h.head || setweight(to_tsvector('simple', r.s_description), 'D'), r.hash
+           FROM jsonb_to_recordset($1::jsonb) AS r(ref text, kind text, namespace text, name text, title text, spec_type text, lifecycle text,
+                owner text, tags text[], source text, entity jsonb, s_name text, s_title text, s_keywords text, s_description text, hash text),
+           LATERAL (SELECT setweight(to_tsvector('simple', r.s_name), 'A') || setweight(to_tsvector('simple', r.s_title), 'B')
+                           || setweight(to_tsvector('simple', r.s_keywords), 'C') AS head) h
+           ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, name = excluded.name, title = excluded.title,
+                spec_type = excluded.spec_type, lifecycle = excluded.lifecycle, owner = excluded.owner, tags = excluded.tags,
+                entity = excluded.entity, head = excluded.head, search = excluded.search, hash = excluded.hash, updated_at = now()
+           WHERE t.source = excluded.source AND t.hash <> excluded.hash
+           RETURNING t.ref, t.kind, t.namespace, t.spec_type, t.lifecycle, t.owner, t.tags, t.source
+         )
+         INSERT INTO catalog_facts AS f (ref, kind, namespace, spec_type, lifecycle, owner, tags, source)
+         SELECT ref, kind, namespace, spec_type, lifecycle, owner, tags, source FROM w ORDER BY ref
+         ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, spec_type = excluded.spec_type,
+              lifecycle = excluded.lifecycle, owner = excluded.owner, tags = excluded.tags, source = excluded.source
+         RETURNING f.ref`,
         [JSON.stringify(rows)],
       );
       const now = new Set(written.map((r) => r.ref));
@@ -129,6 +137,7 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
         await c.query(
           `INSERT INTO catalog_relations (source_ref, type, target_ref, origin_ref)
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(source_ref text, type text, target_ref text, origin_ref text)
+           ORDER BY 1, 2, 3, 4
            ON CONFLICT DO NOTHING`,
           [JSON.stringify(relations.slice(i, i + CHUNK * 3))],
         );
@@ -137,12 +146,15 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
     let removed: string[] = [];
     if (opts.replace) {
       const { rows } = await c.query<{ ref: string }>(
-        `DELETE FROM catalog_entities e WHERE e.source = $1 AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(ref) WHERE k.ref = e.ref) RETURNING e.ref`,
+        `WITH d AS (DELETE FROM catalog_entities e WHERE e.source = $1 AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(ref) WHERE k.ref = e.ref) RETURNING e.ref)
+         DELETE FROM catalog_facts f USING d WHERE f.ref = d.ref RETURNING f.ref`,
         [source, refs],
       );
       removed = rows.map((r) => r.ref).sort();
       if (removed.length) await c.query('DELETE FROM catalog_relations r USING unnest($1::text[]) AS k(ref) WHERE r.origin_ref = k.ref', [removed]);
     }
+    // After a bulk write, merge the search index's pending list now rather than make searches scan it.
+    if (changed.length >= 1000) await c.query(`SELECT gin_clean_pending_list('catalog_entities_search'::regclass)`);
     return { written: changed.length, unchanged: entities.length - changed.length, removed };
   });
 }
@@ -171,6 +183,7 @@ export async function deleteEntity(pool: pg.Pool, ref: string, allowed: (source:
       throw new PlatformError(409, 'entity_owned_by_another_source', `${ref} was registered by ${rows[0].source}; remove it there (it disappears on the next sync)`);
     }
     await c.query('DELETE FROM catalog_entities WHERE ref = $1', [ref]);
+    await c.query('DELETE FROM catalog_facts WHERE ref = $1', [ref]);
     await c.query('DELETE FROM catalog_relations WHERE origin_ref = $1', [ref]);
   });
 }
