@@ -9,6 +9,7 @@ import { SignInPage } from './pages/SignIn.tsx';
 import { PathsPage } from './pages/Paths.tsx';
 import { EnvironmentsPage } from './pages/Environments.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
+import { usePendingCount } from './lib/pending.ts';
 
 // Heavy pages load on demand, so the first page stays small.
 const LaunchPage = lazy(() => import('./pages/Launch.tsx'));
@@ -38,6 +39,7 @@ export function App() {
   const [opened, { toggle, close }] = useDisclosure();
   const [location] = useLocation();
   useEffect(close, [location, close]);
+  const pending = usePendingCount(user?.id ?? '');
 
   if (checking) return <PageFallback />;
   if (!user) return <SignInPage />;
@@ -111,6 +113,13 @@ export function App() {
                 component={Link}
                 href={n.href}
                 label={n.label}
+                rightSection={
+                  n.href === '/approvals' && pending > 0 ? (
+                    <Badge size="sm" circle color="orange" variant="filled" aria-label={`${pending} waiting`} data-testid="approvals-badge">
+                      {pending}
+                    </Badge>
+                  ) : undefined
+                }
                 leftSection={<n.icon size={19} stroke={1.7} />}
                 active={active}
                 data-active={active || undefined}

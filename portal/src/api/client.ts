@@ -17,6 +17,14 @@ export type Environment = Json<'/api/v1/environments/{id}', 'get', 200>;
 export type Resource = Environment['resources'][number];
 export type EnvEvent = Json<'/api/v1/environments/{id}/events', 'get', 200>['events'][number];
 export type EnvironmentStatus = Environment['status'];
+export type Approval = Json<'/api/v1/approvals', 'get', 200>['approvals'][number];
+export type ApprovalStatus = Approval['status'];
+export type Dataset = Json<'/api/v1/datasets/{schema}/{name}', 'get', 200>;
+export type CatalogPage = Json<'/api/v1/catalog/entities', 'get', 200>;
+export type CatalogFacets = NonNullable<CatalogPage['facets']>;
+export type CatalogEntity = CatalogPage['items'][number];
+export type CatalogEntityWithRelations = Json<'/api/v1/catalog/entities/by-ref/{kind}/{namespace}/{name}', 'get', 200>;
+export type CatalogRelation = CatalogEntityWithRelations['relations'][number];
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: { field: string; message: string }[] };
@@ -81,8 +89,8 @@ export async function call<T>(p: Promise<{ data?: T; error?: unknown; response: 
 }
 
 /**
- * For endpoints that are not in the OpenAPI document yet (catalog, approvals): plain fetch with the
- * same token and error shape. Their types live beside the pages that use them until the API lands.
+ * For endpoints that are not in the OpenAPI document (none today): plain fetch with the same token
+ * and error shape.
  */
 export async function getUntyped<T>(path: string): Promise<T> {
   let res: Response;

@@ -584,6 +584,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -850,6 +868,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/environments/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Live progress as server-sent events: `event` (an EventView) for each new event, then `environment` (an EnvironmentView). The token may be given as `?token=` for EventSource. */
+        get: {
+            parameters: {
+                query?: {
+                    after?: number | null;
+                    token?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approvals": {
         parameters: {
             query?: never;
@@ -1033,7 +1110,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Already decided */
+                /** @description Conflicts with the current state */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1184,7 +1261,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Already decided */
+                /** @description Conflicts with the current state */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1335,39 +1412,261 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/environments/{id}/stream": {
+    "/api/v1/catalog/entities": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** @description Live progress as server-sent events: `event` (an EventView) for each new event, then `environment` (an EnvironmentView). The token may be given as `?token=` for EventSource. */
+        /** List, filter and search catalog entities */
         get: {
             parameters: {
                 query?: {
-                    after?: number | null;
-                    token?: string;
+                    /** @description Kinds, e.g. Component,API (case-insensitive) */
+                    kind?: string | string[];
+                    /** @description spec.type values, e.g. service */
+                    "spec.type"?: string | string[];
+                    /** @description Tags; an entity matches if it has any of them */
+                    "metadata.tags"?: string | string[];
+                    /** @description Owners as refs; a bare name is a group */
+                    owner?: string | string[];
+                    /** @description spec.lifecycle values */
+                    lifecycle?: string | string[];
+                    /** @description Namespaces */
+                    namespace?: string | string[];
+                    /** @description <relationType>:<entity ref>, e.g. dependsOn:resource:default/orders-db */
+                    relation?: string | string[];
+                    /** @description Sources, e.g. api or file:acme */
+                    source?: string | string[];
+                    /** @description Words to search for; ranked: exact name, exact title, name, title, tags and column names, description */
+                    q?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                    /** @description Fields to return, dotted, e.g. ref,kind,metadata.name,metadata.title */
+                    fields?: string | string[];
+                    /** @description Include facet counts (default true) */
+                    facets?: "true" | "false";
                 };
                 header?: never;
-                path: {
-                    id: string;
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description An event stream */
+                /** @description A page of entities, facet counts for the whole match, and the cursor of the next page */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        "application/json": {
+                            items: components["schemas"]["CatalogEntity"][];
+                            facets: {
+                                kind: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                type: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                owner: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                lifecycle: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                namespace: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                tag: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                            } | null;
+                            nextCursor: string | null;
+                            totalCount: number;
+                        };
                     };
                 };
-                /** @description Not found */
-                404: {
+                /** @description Bad filter or cursor */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Bulk upsert of entity descriptors (source api) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        entities: unknown[];
+                        /** @description Names a sub-source, stored as api:<source>; without it the source is api */
+                        source?: string;
+                        /** @description Make the source hold exactly these entities: the ones it held before and no longer lists are removed */
+                        replace?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Written; nothing is written when any descriptor is bad */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            source: string;
+                            written: number;
+                            unchanged: number;
+                            removed: string[];
+                        };
+                    };
+                };
+                /** @description A descriptor is bad: details name the item and field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description An entity belongs to another source */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Facet counts (kind, type, owner, lifecycle, namespace, tag) for a filter */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Kinds, e.g. Component,API (case-insensitive) */
+                    kind?: string | string[];
+                    /** @description spec.type values, e.g. service */
+                    "spec.type"?: string | string[];
+                    /** @description Tags; an entity matches if it has any of them */
+                    "metadata.tags"?: string | string[];
+                    /** @description Owners as refs; a bare name is a group */
+                    owner?: string | string[];
+                    /** @description spec.lifecycle values */
+                    lifecycle?: string | string[];
+                    /** @description Namespaces */
+                    namespace?: string | string[];
+                    /** @description <relationType>:<entity ref>, e.g. dependsOn:resource:default/orders-db */
+                    relation?: string | string[];
+                    /** @description Sources, e.g. api or file:acme */
+                    source?: string | string[];
+                    /** @description Words to search for; ranked: exact name, exact title, name, title, tags and column names, description */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Counts of the matching entities per value */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facets: {
+                                kind: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                type: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                owner: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                lifecycle: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                namespace: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                tag: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Bad filter */
+                400: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1394,10 +1693,155 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/entities/by-ref/{kind}/{namespace}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entity with its relations resolved */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: string;
+                    namespace: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The entity and its relations, both directions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogEntity"] & ({
+                            relations: {
+                                type: string;
+                                targetRef: string;
+                                target: {
+                                    kind: string | null;
+                                    namespace: string;
+                                    name: string;
+                                    title: string | null;
+                                    exists: boolean;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        });
+                    };
+                };
+                /** @description No such entity */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an entity registered through the API */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: string;
+                    namespace: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed, with its relations */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such entity */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Registered by another source (a file, a repository or the platform): remove it there */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        CatalogEntity: {
+            ref: string;
+            source: string;
+            apiVersion: string;
+            kind: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            spec?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;

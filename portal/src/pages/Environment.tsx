@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, Modal, Stack, Switch, Tabs, Text, TextInput, Timeline, Title, Tooltip, Badge, Divider } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconClock, IconCode } from '@tabler/icons-react';
+import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconClock, IconCode, IconHourglass, IconShieldCheck } from '@tabler/icons-react';
 import { Link } from 'wouter';
-import { api, ApiError, call, streamEnvironment, type EnvEvent, type Environment, type Resource } from '../api/client.ts';
+import { api, ApiError, call, streamEnvironment, type Approval, type EnvEvent, type Environment, type Resource } from '../api/client.ts';
+import { ApprovalStatusBadge, DecisionLine } from '../components/approval-status.tsx';
 import { useUser } from '../auth.tsx';
 import { useLoad } from '../lib/use-load.ts';
 import { ago, dateTime, duration, time } from '../lib/format.ts';
@@ -64,6 +65,11 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
   const took = duration(env.createdAt, env.readyAt);
   const snippets = useMemo(() => snippetsFor(env.resources), [env.resources]);
   const deleted = env.status === 'deleted' || env.status === 'deleting';
+  const approvals = useEnvironmentApprovals(env, events);
+  const waitingFor = approvals.filter((a) => a.status === 'pending').map((a) => a.approverTeam);
+  const pendingTeams = waitingFor.length ? waitingFor : requestedTeams(events);
+  const approved = approvals.filter((a) => a.status === 'approved' && !a.revokedAt && a.expiresAt);
+  const expiresAt = approved.length ? approved.map((a) => a.expiresAt!).sort()[0] : null;
 
   return (
     <Stack gap="lg" maw={1240} mx="auto">
@@ -105,8 +111,14 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
         </Alert>
       )}
       {env.status === 'awaiting-approval' && (
-        <Alert color="orange" icon={<IconClock />} title="Waiting for approval">
-          This path uses governed data. Provisioning starts as soon as an approver says yes.
+        <Alert color="orange" icon={<IconHourglass />} title={pendingTeams.length ? `Awaiting approval from ${listOf(pendingTeams)}` : 'Awaiting approval'} data-testid="awaiting-approval">
+          This path reads {env.dataClass ?? 'governed'} data, so the teams that own it decide first: they see your reason in their approvals inbox. Provisioning starts by itself, in about a second, once
+          every one of them has approved; this page updates live.{' '}
+          {env.owner === user.id && (
+            <Anchor component={Link} href="/approvals?tab=mine" size="sm">
+              See your requests
+            </Anchor>
+          )}
         </Alert>
       )}
       {env.status === 'deleted' && (
@@ -137,7 +149,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
                 <Detail label="Golden path" value={env.path} />
                 <Detail label="Created" value={dateTime(env.createdAt)} />
                 <Detail label="Ready" value={env.readyAt ? `${dateTime(env.readyAt)}${took ? ` (${took})` : ''}` : '—'} />
-                <Detail label="Expires" value="Never: delete it when you are done" />
+                <Detail label="Expires" value={expiresAt ? `${dateTime(expiresAt)} (access approved until then)` : approvals.length ? 'When the data access approval expires' : 'Never: delete it when you are done'} />
                 <Detail label="Id" value={<Text size="sm" ff="monospace">{env.id}</Text>} />
               </Stack>
               {Object.keys(env.params).length > 0 && (
@@ -154,6 +166,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
                 </>
               )}
             </Card>
+            {approvals.length > 0 && <ApprovalsCard approvals={approvals} />}
             <Card padding="lg">
               <Text fw={600} mb="md">
                 Events
@@ -317,7 +330,84 @@ function Snippets({ snippets }: { snippets: ReturnType<typeof snippetsFor> }) {
   );
 }
 
+const listOf = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}` : (xs[0] ?? ''));
+
+/** From "dana asked churn-analytics and payments for sensitive data: …", when the approvals list is not ours to read. */
+function requestedTeams(events: EnvEvent[]): string[] {
+  const m = events.findLast((e) => e.type === 'approval.requested')?.message.match(/ asked (.+?) for /);
+  return m ? m[1].split(/, | and /) : [];
+}
+
+/**
+ * The approval requests of this environment: the requester reads them as "my requests", an approver
+ * in their team's list. Reloaded whenever an approval event arrives.
+ */
+function useEnvironmentApprovals(env: Environment, events: EnvEvent[]): Approval[] {
+  const [list, setList] = useState<Approval[]>([]);
+  const approvalEvents = events.filter((e) => e.type.startsWith('approval.') || e.type === 'environment.requested').length;
+  const governed = env.dataClass === 'sensitive' || events.some((e) => e.type.startsWith('approval.'));
+  useEffect(() => {
+    if (!governed) return;
+    let stale = false;
+    const lists = [api.GET('/api/v1/approvals', { params: { query: { mine: 'true' } } }), api.GET('/api/v1/approvals', { params: { query: {} } })];
+    void Promise.all(lists.map((p) => call(p).then((r) => r.approvals).catch(() => [] as Approval[]))).then(([mine, team]) => {
+      if (stale) return;
+      const byId = new Map<string, Approval>();
+      for (const a of [...mine, ...team]) if (a.environment === env.id) byId.set(a.id, a);
+      setList([...byId.values()].sort((a, b) => a.approverTeam.localeCompare(b.approverTeam)));
+    });
+    return () => {
+      stale = true;
+    };
+  }, [env.id, env.status, governed, approvalEvents]);
+  return list;
+}
+
+function ApprovalsCard({ approvals }: { approvals: Approval[] }) {
+  return (
+    <Card padding="lg" data-testid="environment-approvals">
+      <Group gap={8} mb="sm">
+        <IconShieldCheck size={18} />
+        <Text fw={600}>Data access approval</Text>
+      </Group>
+      <Stack gap="md">
+        {approvals.map((a) => (
+          <Stack key={a.id} gap={4} data-approval-team={a.approverTeam}>
+            <Group justify="space-between" wrap="nowrap">
+              <Text size="sm" fw={500}>
+                {a.approverTeam}
+              </Text>
+              <ApprovalStatusBadge approval={a} size="xs" />
+            </Group>
+            <Text size="xs" c="dimmed">
+              {a.datasets.join(', ')}
+            </Text>
+            <DecisionLine approval={a} />
+            {a.decisionReason && (
+              <Text size="sm" c="dimmed" fs="italic">
+                “{a.decisionReason}”
+              </Text>
+            )}
+            {a.status === 'approved' && a.expiresAt && (
+              <Text size="xs" c="dimmed">
+                {a.revokedAt ? `Revoked ${dateTime(a.revokedAt)}` : `Expires ${dateTime(a.expiresAt)}`}
+                {a.granted ? ` · grant ${a.granted}` : ''}
+              </Text>
+            )}
+          </Stack>
+        ))}
+        <Text size="xs" c="dimmed">
+          Asked by {approvals[0].requestedBy} {ago(approvals[0].requestedAt)}: “{approvals[0].reason}”
+        </Text>
+      </Stack>
+    </Card>
+  );
+}
+
 function eventLook(e: EnvEvent) {
+  if (e.type === 'approval.requested') return { color: 'orange', icon: <IconHourglass size={12} /> };
+  if (e.type === 'approval.approved') return { color: 'green', icon: <IconShieldCheck size={12} /> };
+  if (e.type === 'approval.rejected' || e.type === 'approval.expired') return { color: 'red', icon: <IconCircleX size={14} /> };
   if (e.type.endsWith('.ready')) return { color: 'green', icon: <IconCircleCheck size={14} /> };
   if (e.type.endsWith('.failed')) return { color: 'red', icon: <IconCircleX size={14} /> };
   if (e.type.includes('delet')) return { color: 'gray', icon: <IconTrashX size={14} /> };

@@ -18,6 +18,7 @@ import { ResourceProgress } from '../components/progress.tsx';
 interface LaunchForm {
   team?: string;
   name?: string;
+  reason?: string;
   params?: Record<string, unknown>;
 }
 
@@ -49,9 +50,10 @@ function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
 function buildSchema(path: GoldenPath, teams: Team[]): { schema: RJSFSchema; ui: UiSchema } {
   const params = path.parameters as RJSFSchema;
   const hasParams = Object.keys((params.properties as object | undefined) ?? {}).length > 0;
+  const needsApproval = path.approval !== 'none';
   const schema: RJSFSchema = {
     type: 'object',
-    required: ['team'],
+    required: needsApproval ? ['team', 'reason'] : ['team'],
     properties: {
       team: { type: 'string', title: 'Team', oneOf: teams.map((t) => ({ const: t.id, title: t.title })) },
       name: {
@@ -60,6 +62,17 @@ function buildSchema(path: GoldenPath, teams: Team[]): { schema: RJSFSchema; ui:
         description: 'Optional: a short name you will recognise. Leave empty for one made from the path.',
         pattern: '^[a-z0-9][a-z0-9-]{0,40}$',
       },
+      ...(needsApproval
+        ? {
+            reason: {
+              type: 'string',
+              title: 'Why do you need this data?',
+              description: 'The data owners read this before they approve. Say what you will do and for how long.',
+              minLength: 10,
+              maxLength: 1000,
+            },
+          }
+        : {}),
       ...(hasParams ? { params: { ...params, title: 'Parameters' } } : {}),
     },
   };
@@ -67,6 +80,8 @@ function buildSchema(path: GoldenPath, teams: Team[]): { schema: RJSFSchema; ui:
     'ui:submitButtonOptions': { norender: true },
     team: { 'ui:help': 'Cost and access are attributed to this team.' },
     name: { 'ui:placeholder': `${path.name}-…` },
+    reason: { 'ui:widget': 'textarea', 'ui:options': { rows: 3 }, 'ui:placeholder': 'e.g. Churn model for the Q3 retention campaign; I need real e-mail domains and tenure for two weeks.' },
+    'ui:order': ['team', 'name', 'reason', '*'],
     params: { 'ui:description': 'What this path asks for; the defaults work.' },
   };
   return { schema, ui };
@@ -76,13 +91,14 @@ function buildSchema(path: GoldenPath, teams: Team[]): { schema: RJSFSchema; ui:
 function toErrorSchema(err: ApiError): ErrorSchema {
   const tree: Record<string, unknown> = {};
   for (const d of err.details) {
-    const top = d.field === 'team' || d.field === 'name';
+    const top = d.field === 'team' || d.field === 'name' || d.field === 'reason';
     const path = top ? [d.field] : ['params', ...d.field.replace(/^params\./, '').split('.')];
     let node = tree;
     for (const k of path) node = (node[k] ??= {}) as Record<string, unknown>;
     ((node.__errors ??= []) as string[]).push(d.message);
   }
   if (err.code === 'not_team_member') tree.team = { __errors: [err.message] };
+  if (err.code === 'reason_required' && !tree.reason) tree.reason = { __errors: [err.message] };
   return tree as ErrorSchema;
 }
 
@@ -123,13 +139,15 @@ export default function LaunchPage({ name }: { name: string }) {
     try {
       const created = await call(
         api.POST('/api/v1/environments', {
-          body: { path: name, team: form.team, name: form.name || undefined, params: form.params ?? {} },
+          body: { path: name, team: form.team, name: form.name || undefined, params: form.params ?? {}, reason: form.reason?.trim() || undefined },
         }),
       );
-      setEnv(created);
+      // A path that needs approval has nothing to watch yet: the environment page shows who decides.
+      if (created.status === 'awaiting-approval') navigate(`/environments/${created.id}`);
+      else setEnv(created);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, undefined, String(e));
-      if (err.details.length || err.code === 'not_team_member') setExtraErrors(toErrorSchema(err));
+      if (err.details.length || err.code === 'not_team_member' || err.code === 'reason_required') setExtraErrors(toErrorSchema(err));
       else setSubmitError(err);
     } finally {
       setSubmitting(false);
@@ -162,7 +180,7 @@ export default function LaunchPage({ name }: { name: string }) {
         <Group gap={6}>
           <DataClassBadge dataClass={path.dataClass} size="md" />
           <Badge size="md" variant="light" color={path.approval === 'none' ? 'gray' : 'orange'}>
-            {path.approval === 'none' ? 'No approval needed' : `Approval: ${path.approval}`}
+            {path.approval === 'none' ? 'No approval needed' : path.approval === 'data-owner' ? 'Data owners approve' : `Approval: ${path.approval}`}
           </Badge>
         </Group>
       </Group>
@@ -179,8 +197,12 @@ export default function LaunchPage({ name }: { name: string }) {
                     {submitError.message}
                   </Alert>
                 )}
+                {path.approval !== 'none' && (
+                  <Alert color="orange" variant="light" icon={<IconHourglass />} title="The data owners approve this first">
+                    This path reads {path.dataClass ?? 'governed'} data. Each team that owns it gets your reason in its approvals inbox; provisioning starts, in about a second, once every one of them says yes.
+                  </Alert>
+                )}
                 <Form
-                  
                   schema={built!.schema}
                   uiSchema={built!.ui}
                   formData={formData}
@@ -199,7 +221,7 @@ export default function LaunchPage({ name }: { name: string }) {
                       Cancel
                     </Button>
                     <Button type="submit" loading={submitting} leftSection={<IconRocket size={16} />} size="md">
-                      Launch {path.title}
+                      {path.approval !== 'none' ? 'Request access and launch' : `Launch ${path.title}`}
                     </Button>
                   </Group>
                 </Form>
