@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { EnvironmentView, EventView, LaunchRequest } from '../domain/environment/schema.ts';
 import { PlatformError } from '../engine/errors.ts';
-import { launchEnvironment, deleteEnvironment, requireEnvironment, type EnvironmentServiceDeps } from '../engine/environments/launch.ts';
+import { launchEnvironment, requireEnvironment, type EnvironmentServiceDeps } from '../engine/environments/launch.ts';
+import { deleteEnvironment, startEnvironment, stopEnvironment } from '../engine/environments/desired-state.ts';
 import { getEnvironmentView, listEnvironmentViews, listEvents } from '../engine/environments/store.ts';
 import type { EventFeed } from '../engine/live/event-feed.ts';
 import { errors, IdParam, json, secured, type Api } from './openapi.ts';
@@ -35,6 +36,12 @@ export function registerEnvironmentRoutes(app: Api, deps: EnvironmentServiceDeps
   app.openapi(createRoute({ method: 'delete', path: '/api/v1/environments/{id}', security: secured, request: { params: IdParam },
     responses: { 202: json(EnvironmentView, 'Deletion accepted'), 403: errors[403], 404: errors[404] } }),
     async (c) => c.json(await deleteEnvironment(deps, c.get('user'), c.req.valid('param').id), 202));
+
+  for (const [action, change] of [['stop', stopEnvironment], ['start', startEnvironment]] as const) {
+    app.openapi(createRoute({ method: 'post', path: `/api/v1/environments/{id}/${action}`, security: secured, request: { params: IdParam },
+      responses: { 202: json(EnvironmentView, action === 'stop' ? 'Stopping: running processes end, work and data access are kept' : 'Starting again'), 403: errors[403], 404: errors[404], 409: errors[409] } }),
+      async (c) => c.json(await change(deps, c.get('user'), c.req.valid('param').id), 202));
+  }
 
   app.openapi(createRoute({ method: 'get', path: '/api/v1/environments/{id}/events', security: secured,
     request: { params: IdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { CliError, connect } from './client.ts';
 import { up } from './commands/up.ts';
 import { listPaths } from './commands/paths.ts';
-import { launch, listEnvironments, showEnvironment, deleteEnvironment } from './commands/environments.ts';
+import { launch, listEnvironments, showEnvironment, changeEnvironment } from './commands/environments.ts';
 import { readCredentials, resolveHome } from '../platform/config.ts';
 import { decide, listApprovals } from './commands/approvals.ts';
 import { registerCatalogCommands } from './commands/catalog.ts';
@@ -62,9 +62,16 @@ program.command('env <id>').description('show one environment with its URLs')
   .option('--events', 'show its history too').option('--json', 'machine-readable output')
   .action(run((id: string, opts: { json?: boolean; events?: boolean }) => showEnvironment(conn(), id, opts)));
 
-program.command('delete <id>').description('delete an environment and everything it made')
-  .option('--wait', 'end when it is deleted').option('--json', 'machine-readable output')
-  .action(run((id: string, opts: { wait?: boolean; json?: boolean }) => deleteEnvironment(conn(), id, opts)));
+const lifecycle = {
+  delete: 'delete an environment and everything it made',
+  stop: 'stop an environment\'s running parts (its notebook); work, repo, bucket and data access are kept',
+  start: 'start a stopped environment again',
+} as const;
+for (const [action, description] of Object.entries(lifecycle) as [keyof typeof lifecycle, string][]) {
+  program.command(`${action} <id>`).description(description)
+    .option('--wait', 'end when it is done').option('--json', 'machine-readable output')
+    .action(run((id: string, opts: { wait?: boolean; json?: boolean }) => changeEnvironment(conn(), action, id, opts)));
+}
 
 program.command('token').description('print your API token, for curl -H "Authorization: Bearer …"').option('--json', 'machine-readable output')
   .action(run(async (opts: { json?: boolean }) => {

@@ -36,6 +36,11 @@ export interface Driver {
   status(ref: ResourceRef): Promise<StatusResult>;
   /** Removes everything provision made; no error when it is already gone. */
   deprovision(ref: ResourceRef): Promise<void>;
+  /**
+   * Stops what costs while idle (a process) and keeps the user's work; `provision` starts it
+   * again. Types without it (a repo, a grant) stay as they are while the environment is stopped.
+   */
+  stop?(ref: ResourceRef): Promise<void>;
 }
 
 /** A failure that retrying cannot fix (bad params, a policy refusal): the engine stops retrying at once. */

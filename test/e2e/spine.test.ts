@@ -145,6 +145,32 @@ test('bad launch requests get clear errors and create nothing', async () => {
   assert.equal((await platform.cliJson<EnvironmentView[]>(['envs', '--all'])).length, before);
 });
 
+test('stop ends the notebook but keeps its work and the data access; start brings it back', async () => {
+  const env = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
+  const nb = outputs(env, 'notebook');
+  const put = await fetch(`${nb.baseUrl}api/contents/notes.txt?token=${nb.token}`, {
+    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', format: 'text', content: 'keep me' }),
+  });
+  assert.ok(put.status < 300, `saved a file in the notebook (${put.status})`);
+
+  const stopped = await platform.cliJson<EnvironmentView>(['stop', env.id, '--wait']);
+  assert.equal(stopped.status, 'stopped');
+  assert.equal(stopped.resources.find((r) => r.id === 'notebook')!.status, 'stopped');
+  await assert.rejects(fetch(`${nb.baseUrl}api/status?token=${nb.token}`), 'the notebook process ended');
+  assert.ok((await query(outputs(env, 'warehouse').url, 'SELECT count(*)::int AS n FROM products')).rows[0].n > 0, 'data access is kept');
+  assert.match((await platform.cli(['stop', env.id])).stdout, /stopped/, 'stopping twice is fine');
+
+  const started = await platform.cliJson<EnvironmentView>(['start', env.id, '--wait']);
+  assert.equal(started.status, 'ready');
+  const nb2 = outputs(started, 'notebook');
+  const file = await fetch(`${nb2.baseUrl}api/contents/notes.txt?token=${nb2.token}`);
+  assert.equal(((await file.json()) as { content: string }).content, 'keep me');
+  const notRunning = await platform.cli(['start', env.id]);
+  assert.equal(notRunning.code, 0, 'starting a ready environment is a no-op');
+  const events = await platform.cli(['env', env.id, '--events']);
+  assert.match(events.stdout, /asked to stop this environment[\s\S]*environment is stopped[\s\S]*asked to start this environment again[\s\S]*environment is ready/);
+});
+
 test('Ctrl-C stops everything cleanly and the next start keeps all state', async () => {
   const envs = await platform.cliJson<EnvironmentView[]>(['envs']);
   const ready = envs.find((e) => e.status === 'ready')!;

@@ -99,14 +99,25 @@ export async function showEnvironment(client: ApiClient, id: string, opts: { jso
   return 0;
 }
 
-export async function deleteEnvironment(client: ApiClient, id: string, opts: { wait?: boolean; json?: boolean }): Promise<number> {
-  let env = await client.request<EnvironmentView>('DELETE', `/api/v1/environments/${encodeURIComponent(id)}`);
-  if (opts.wait && env.status !== 'deleted') {
+const actions = {
+  delete: { method: 'DELETE', suffix: '', done: 'deleted', doing: 'deleting' },
+  stop: { method: 'POST', suffix: '/stop', done: 'stopped', doing: 'stopping' },
+  start: { method: 'POST', suffix: '/start', done: 'ready', doing: 'starting' },
+} as const;
+
+/** delete, stop or start: ask, then (with --wait) follow the environment until it gets there. */
+export async function changeEnvironment(client: ApiClient, action: keyof typeof actions, id: string, opts: { wait?: boolean; json?: boolean }): Promise<number> {
+  const a = actions[action];
+  let env = await client.request<EnvironmentView>(a.method, `/api/v1/environments/${encodeURIComponent(id)}${a.suffix}`);
+  if (opts.wait && env.status !== a.done) {
     env = await follow(client, env.id, (e) => {
-      if (!opts.json && e.resource) print(`  ${e.type === 'resource.deleted' ? '-' : '…'} ${e.message}`);
-    }, (s) => s === 'deleted');
+      if (!opts.json && e.resource) print(`  ${e.type === 'resource.ready' ? green('✓') : '-'} ${e.message}`);
+    }, (s) => s === a.done || s === 'failed');
   }
   if (opts.json) print(JSON.stringify(env, null, 2));
-  else print(env.status === 'deleted' ? `${env.id} deleted` : `deleting ${env.id} (status ${env.status}); \`goldpath env ${env.id}\` shows progress`);
-  return 0;
+  else if (env.status === a.done) {
+    print(`${env.id} ${a.done}`);
+    if (action === 'start') printEnvironment(env);
+  } else print(`${a.doing} ${env.id} (status ${env.status}); \`goldpath env ${env.id}\` shows progress`);
+  return env.status === 'failed' ? 1 : 0;
 }

@@ -6,19 +6,14 @@ export const environmentStatuses = [
 export const EnvironmentStatus = z.enum(environmentStatuses);
 export type EnvironmentStatus = z.infer<typeof EnvironmentStatus>;
 
-export const resourceStatuses = ['pending', 'provisioning', 'ready', 'deprovisioning', 'deleted', 'failed'] as const;
+export const resourceStatuses = ['pending', 'provisioning', 'ready', 'stopped', 'deprovisioning', 'deleted', 'failed'] as const;
 export const ResourceStatus = z.enum(resourceStatuses);
 export type ResourceStatus = z.infer<typeof ResourceStatus>;
 
 /** What the owner asked for; the orchestrator moves the environment towards it. */
-export const DesiredState = z.enum(['ready', 'deleted']);
+export const DesiredState = z.enum(['ready', 'stopped', 'deleted']);
 export type DesiredState = z.infer<typeof DesiredState>;
 
-const terminal: readonly EnvironmentStatus[] = ['deleted', 'failed'];
-export const isTerminal = (s: EnvironmentStatus): boolean => terminal.includes(s);
-
-/** True when the orchestrator still has work to do for an environment in this state. */
-export function needsReconcile(status: EnvironmentStatus, desired: DesiredState): boolean {
-  if (desired === 'deleted') return status !== 'deleted';
-  return status === 'requested' || status === 'provisioning' || status === 'deleting';
-}
+/** May the owner stop (or start) an environment in this state? */
+export const canStop = (s: EnvironmentStatus): boolean => s === 'ready' || s === 'provisioning' || s === 'requested';
+export const canStart = (s: EnvironmentStatus): boolean => s === 'stopped' || s === 'stopping';

@@ -93,6 +93,13 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       }
       await rm(dir, { recursive: true, force: true });
     },
+    async stop({ environmentId, resourceId }) {
+      const run = await readRun(dirOf(environmentId, resourceId));
+      if (run) {
+        await stopNotebook(run.pid);
+        running.delete(run.pid);
+      }
+    },
     async stopAll() {
       await Promise.all([...running].map((pid) => stopNotebook(pid)));
       running.clear();

@@ -88,19 +88,3 @@ export async function requireEnvironment(deps: Pick<EnvironmentServiceDeps, 'poo
   }
   return env;
 }
-
-/** Asks for the environment to be removed; the orchestrator deletes its resources in reverse order. */
-export async function deleteEnvironment(deps: EnvironmentServiceDeps, user: User, id: string): Promise<EnvironmentView> {
-  const env = await requireEnvironment(deps, user, id);
-  if (env.desired === 'deleted') return env;
-  await inTransaction(deps.pool, async (client) => {
-    const row = await getEnvironmentRow(client, id);
-    if (row && row.desired !== 'deleted') {
-      await client.query(`UPDATE environments SET desired = 'deleted', updated_at = now() WHERE id = $1`, [id]);
-      await addEvent(client, id, null, 'environment.delete-requested', `${user.id} asked to delete this environment`);
-      await enqueueReconcile(client, id);
-    }
-  });
-  return (await getEnvironmentView(deps.pool, id))!;
-}
-

@@ -28,6 +28,8 @@ export async function reconcileEnvironment(deps: ReconcileDeps, envId: string): 
     if (!env) return;
     if (env.desired === 'deleted') {
       if (env.status !== 'deleted') await teardown(deps, env, 'deleted', null);
+    } else if (env.desired === 'stopped') {
+      if (env.status !== 'stopped' && env.status !== 'failed') await stop(deps, env);
     } else if (env.status === 'requested' || env.status === 'provisioning') {
       await provision(deps, env);
     } else if (env.status === 'ready') {
@@ -65,6 +67,7 @@ async function provision(deps: ReconcileDeps, env: EnvironmentRow): Promise<void
   for (const wave of waves) {
     const current = await getEnvironmentRow(deps.pool, env.id);
     if (current?.desired === 'deleted') return teardown(deps, env, 'deleted', null);
+    if (current?.desired === 'stopped') return stop(deps, env);
     const todo = resources.filter((r) => r.wave === wave && r.status !== 'ready');
     const context = placeholderContext(env, resources);
     const results = await Promise.allSettled(todo.map((r) => provisionOne(deps, env, r, context)));
@@ -77,6 +80,20 @@ async function provision(deps: ReconcileDeps, env: EnvironmentRow): Promise<void
   const grants = resources.filter((r) => r.type === 'warehouse').map((r) => `${r.outputs.username} (${env.data_class})`);
   if (grants.length) await recordGrant(deps.pool, env.id, grants.join(', '));
   await setEnvironmentStatus(deps.pool, env.id, 'ready');
+}
+
+/** Stops what runs (notebooks) and keeps everything else; a start provisions the stopped parts again. */
+async function stop(deps: ReconcileDeps, env: EnvironmentRow): Promise<void> {
+  if (env.status !== 'stopping') await setEnvironmentStatus(deps.pool, env.id, 'stopping');
+  const resources = await getResourceRows(deps.pool, env.id);
+  for (const r of resources.filter((x) => x.status === 'ready' || x.status === 'provisioning')) {
+    const driver = deps.drivers.get(r.type);
+    if (!driver.stop) continue;
+    await withRetry(() => driver.stop!({ environmentId: env.id, resourceId: r.id, state: r.state }), deps.retry ?? defaultRetry);
+    await updateResource(deps.pool, env.id, r.id, { status: 'stopped' });
+    await addEvent(deps.pool, env.id, r.id, 'resource.stopped', `${r.id} stopped`);
+  }
+  await setEnvironmentStatus(deps.pool, env.id, 'stopped');
 }
 
 /** An approval ran out: the data grant goes, the rest of the environment stays. */
@@ -161,7 +178,7 @@ async function deprovisionOne(deps: ReconcileDeps, env: EnvironmentRow, r: Resou
 /** A ready environment whose resource stopped answering (a notebook after a restart) is provisioned again. */
 async function repair(deps: ReconcileDeps, env: EnvironmentRow): Promise<void> {
   const resources = await getResourceRows(deps.pool, env.id);
-  for (const r of resources.filter((x) => x.status !== 'deleted')) {
+  for (const r of resources.filter((x) => x.status !== 'deleted' && x.status !== 'stopped')) {
     const status = await deps.drivers.get(r.type).status({ environmentId: env.id, resourceId: r.id, state: r.state }).catch((e: Error) => ({ healthy: false, message: e.message }));
     if (status.healthy) continue;
     await addEvent(deps.pool, env.id, r.id, 'resource.repairing', `${r.id} is not answering (${redact(status.message ?? 'unhealthy', secretValues(r.outputs, r.state))}); provisioning it again`);

@@ -41,6 +41,7 @@ export async function startOrchestrator(deps: ReconcileDeps & { concurrency?: nu
     const { rows } = await deps.pool.query<{ id: string }>(
       `SELECT id FROM environments
        WHERE (desired = 'deleted' AND status <> 'deleted')
+          OR (desired = 'stopped' AND status NOT IN ('stopped', 'failed'))
           OR (desired = 'ready' AND status IN ('requested', 'provisioning', 'deleting'))
           OR ($1 AND desired = 'ready' AND status = 'ready')
           OR id IN (SELECT environment_id FROM approvals WHERE status = 'approved' AND revoked_at IS NULL AND expires_at < now())`,
