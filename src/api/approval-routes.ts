@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type pg from 'pg';
 import { ApprovalView, decideApproval, listApprovals } from '../engine/approvals/approvals.ts';
+import { requireEnvironment } from '../engine/environments/launch.ts';
 import { errors, json, secured, type Api } from './openapi.ts';
 
 const Decision = z.strictObject({ reason: z.string().trim().min(1, 'say why: a reason is recorded with the decision') });
@@ -8,11 +9,12 @@ const Decision = z.strictObject({ reason: z.string().trim().min(1, 'say why: a r
 /** Requests for governed data: what waits for my team, what I asked for, and the decisions. */
 export function registerApprovalRoutes(app: Api, deps: { pool: pg.Pool }): void {
   app.openapi(createRoute({ method: 'get', path: '/api/v1/approvals', security: secured,
-    request: { query: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).optional(), mine: z.enum(['true', 'false']).optional() }) },
-    responses: { 200: json(z.object({ approvals: z.array(ApprovalView) }), 'Requests for data access your team decides (or, with mine=true, that you made)') } }),
+    request: { query: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).optional(), mine: z.enum(['true', 'false']).optional(), environment: z.string().optional() }) },
+    responses: { 200: json(z.object({ approvals: z.array(ApprovalView) }), 'Requests for data access your team decides; with mine=true, the ones you made; with environment=<id>, those of one environment you may see'), 403: errors[403], 404: errors[404] } }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json({ approvals: await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true' }) }, 200);
+      if (q.environment) await requireEnvironment(deps, c.get('user'), q.environment);
+      return c.json({ approvals: await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true', environment: q.environment }) }, 200);
     });
   for (const decision of ['approve', 'reject'] as const) {
     app.openapi(createRoute({ method: 'post', path: `/api/v1/approvals/{id}/${decision}`, security: secured,

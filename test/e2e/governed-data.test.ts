@@ -72,10 +72,19 @@ test('customer data waits for every owning team, then sees raw rows; the grant e
   for (const a of mine) {
     assert.equal(a.status, 'approved');
     assert.equal(a.requestedBy, 'dana');
+    assert.equal(a.requestedByName, 'Dana Whitfield');
     assert.equal(a.reason, 'Churn model for the Q3 retention campaign');
     assert.ok(a.decidedBy && a.decisionReason && a.decidedAt && a.expiresAt);
     assert.match(a.granted!, new RegExp(`${wh.username} \\(sensitive\\)`));
   }
+
+  // A teammate who is neither requester nor approver sees the environment's requests too.
+  const token = (await platform.cliJson<{ token: string }>(['--as', 'ravi', 'token'])).token;
+  const byEnv = await fetch(`${platform.url}/api/v1/approvals?environment=${env.id}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(((await byEnv.json()) as { approvals: ApprovalView[] }).approvals.length, 2);
+  const samToken = (await platform.cliJson<{ token: string }>(['--as', 'sam', 'token'])).token;
+  const notHis = await fetch(`${platform.url}/api/v1/approvals?environment=${env.id}`, { headers: { authorization: `Bearer ${samToken}` } });
+  assert.equal(notHis.status, 403);
 
   // The approval runs out: the grant is revoked by the platform on its own, and it is recorded.
   await query(platform.adminUrl('goldpath'), `UPDATE approvals SET expires_at = now() - interval '1 second' WHERE environment_id = $1`, [env.id]);

@@ -19,6 +19,7 @@ export const ApprovalView = z.object({
   path: z.string(),
   approverTeam: z.string(),
   requestedBy: z.string(),
+  requestedByName: z.string(),
   reason: z.string(),
   dataClass: z.string(),
   datasets: z.array(z.string()),
@@ -54,15 +55,20 @@ export async function requestApprovals(
   return teams;
 }
 
-const select = `SELECT a.*, e.path_id FROM approvals a JOIN environments e ON e.id = a.environment_id`;
+const select = `SELECT a.*, e.path_id, u.name AS requested_by_name FROM approvals a JOIN environments e ON e.id = a.environment_id JOIN users u ON u.id = a.requested_by`;
 
-export async function listApprovals(db: Queryable, user: User, filter: { status?: string; mine?: boolean }): Promise<ApprovalView[]> {
+/**
+ * What waits for (or was decided by) the user's team; with `mine`, what the user asked for; with
+ * `environment`, every request of that environment (the caller checks the user may see it).
+ */
+export async function listApprovals(db: Queryable, user: User, filter: { status?: string; mine?: boolean; environment?: string }): Promise<ApprovalView[]> {
   const { rows } = await db.query(
     `${select}
      WHERE ($1::text IS NULL OR a.status = $1)
-       AND (CASE WHEN $2 THEN a.requested_by = $3 ELSE ($4 OR a.approver_team = $5) END)
+       AND (CASE WHEN $6::text IS NOT NULL THEN a.environment_id = $6
+                 WHEN $2 THEN a.requested_by = $3 ELSE ($4 OR a.approver_team = $5) END)
      ORDER BY a.requested_at DESC LIMIT 500`,
-    [filter.status ?? null, filter.mine ?? false, user.id, user.isAdmin, user.team],
+    [filter.status ?? null, filter.mine ?? false, user.id, user.isAdmin, user.team, filter.environment ?? null],
   );
   return rows.map(toView);
 }
@@ -130,6 +136,7 @@ function toView(r: Record<string, unknown> & { requested_at: Date; decided_at: D
     path: r.path_id as string,
     approverTeam: r.approver_team as string,
     requestedBy: r.requested_by as string,
+    requestedByName: r.requested_by_name as string,
     reason: r.reason as string,
     dataClass: r.data_class as string,
     datasets: r.datasets as string[],
