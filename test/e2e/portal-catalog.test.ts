@@ -242,7 +242,7 @@ test('governed data: dana asks with a reason, ravi and olu approve in their inbo
       await page.locator('nav').getByRole('link', { name: /Approvals/ }).click();
       const card = page.locator(`[data-environment="${envId}"]`);
       await card.waitFor();
-      assert.match(await card.innerText(), /dana asks/);
+      assert.match(await card.innerText(), /Dana Whitfield asks/, 'the requester by display name');
       assert.match(await card.innerText(), /Q3 retention campaign/);
       if (approver === 'ravi') await shot('13-inbox');
       await card.getByRole('button', { name: 'Approve' }).click();

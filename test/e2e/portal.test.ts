@@ -167,6 +167,53 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await tab.close();
   });
 
+  await step(t, 'stop from the environment page: the notebook ends, the lists say stopped', async () => {
+    const before = await platform.cliJson<{ resources: { id: string; outputs: Record<string, string> }[] }>(['env', envId]);
+    const nb = before.resources.find((r) => r.id === 'notebook')!.outputs;
+    await page.getByRole('button', { name: 'Stop environment' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/Ends:/).waitFor();
+    assert.match(await dialog.innerText(), /Kept:[^\n]*repository/, 'the confirmation says what is kept');
+    await shot('07b-stop-confirm');
+    await dialog.getByRole('button', { name: 'Stop environment' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator('[data-env-status="stopped"]').waitFor({ timeout: 60_000 });
+    const card = page.locator('[data-resource="notebook"]');
+    await card.getByText('Stopped — start the environment to open it').waitFor();
+    assert.ok(await card.locator('[data-open="notebook"]').isDisabled(), 'a stopped notebook cannot be opened');
+    await page.locator('[data-event="environment.stopped"]').waitFor();
+    await page.getByRole('button', { name: 'Start environment' }).waitFor();
+    await assert.rejects(fetch(`${nb.baseUrl}api/status?token=${nb.token}`), 'the notebook no longer answers');
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('07c-stopped');
+    await page.locator('nav').getByRole('link', { name: 'My environments' }).click();
+    await page.locator(`tr[data-env="${envId}"] [data-status="stopped"]`).waitFor();
+    await shot('07d-my-environments-stopped');
+    await page.locator(`tr[data-env="${envId}"] a`).click();
+  });
+
+  await step(t, 'start it again: live progress, then the notebook opens with Jupyter', async () => {
+    await page.getByRole('button', { name: 'Start environment' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/token stays the same/).waitFor();
+    await shot('07e-start-confirm');
+    await dialog.getByRole('button', { name: 'Start environment' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('power-progress').or(page.locator('[data-env-status="ready"]')).first().waitFor();
+    if (await page.getByTestId('power-progress').isVisible()) await shot('07f-starting');
+    await page.locator('[data-env-status="ready"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('power-progress').waitFor({ state: 'detached' });
+    const [tab] = await Promise.all([context.waitForEvent('page'), page.locator('[data-open="notebook"]').click()]);
+    await tab.waitForLoadState('load');
+    await tab.waitForFunction(() => /jupyter/i.test(document.title + document.documentElement.outerHTML), undefined, { timeout: 20_000 });
+    assert.doesNotMatch(await tab.title(), /^(404|500|403)/);
+    await tab.close();
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('07g-started', { fullPage: true });
+  });
+
   await step(t, 'my and team environments list it; catalog and approvals do not break', async () => {
     await page.locator('nav').getByRole('link', { name: 'My environments' }).click();
     await page.locator(`tr[data-env="${envId}"]`).waitFor();

@@ -423,7 +423,7 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "requested" | "awaiting-approval" | "provisioning" | "ready" | "stopping" | "stopped" | "deleting" | "deleted" | "failed";
                                 /** @enum {string} */
-                                desired: "ready" | "deleted";
+                                desired: "ready" | "stopped" | "deleted";
                                 reason: string | null;
                                 params: {
                                     [key: string]: unknown;
@@ -436,7 +436,7 @@ export interface paths {
                                     id: string;
                                     type: string;
                                     /** @enum {string} */
-                                    status: "pending" | "provisioning" | "ready" | "deprovisioning" | "deleted" | "failed";
+                                    status: "pending" | "provisioning" | "ready" | "stopped" | "deprovisioning" | "deleted" | "failed";
                                     outputs: {
                                         [key: string]: unknown;
                                     };
@@ -489,7 +489,7 @@ export interface paths {
                             /** @enum {string} */
                             status: "requested" | "awaiting-approval" | "provisioning" | "ready" | "stopping" | "stopped" | "deleting" | "deleted" | "failed";
                             /** @enum {string} */
-                            desired: "ready" | "deleted";
+                            desired: "ready" | "stopped" | "deleted";
                             reason: string | null;
                             params: {
                                 [key: string]: unknown;
@@ -502,7 +502,7 @@ export interface paths {
                                 id: string;
                                 type: string;
                                 /** @enum {string} */
-                                status: "pending" | "provisioning" | "ready" | "deprovisioning" | "deleted" | "failed";
+                                status: "pending" | "provisioning" | "ready" | "stopped" | "deprovisioning" | "deleted" | "failed";
                                 outputs: {
                                     [key: string]: unknown;
                                 };
@@ -645,7 +645,7 @@ export interface paths {
                             /** @enum {string} */
                             status: "requested" | "awaiting-approval" | "provisioning" | "ready" | "stopping" | "stopped" | "deleting" | "deleted" | "failed";
                             /** @enum {string} */
-                            desired: "ready" | "deleted";
+                            desired: "ready" | "stopped" | "deleted";
                             reason: string | null;
                             params: {
                                 [key: string]: unknown;
@@ -658,7 +658,7 @@ export interface paths {
                                 id: string;
                                 type: string;
                                 /** @enum {string} */
-                                status: "pending" | "provisioning" | "ready" | "deprovisioning" | "deleted" | "failed";
+                                status: "pending" | "provisioning" | "ready" | "stopped" | "deprovisioning" | "deleted" | "failed";
                                 outputs: {
                                     [key: string]: unknown;
                                 };
@@ -736,7 +736,7 @@ export interface paths {
                             /** @enum {string} */
                             status: "requested" | "awaiting-approval" | "provisioning" | "ready" | "stopping" | "stopped" | "deleting" | "deleted" | "failed";
                             /** @enum {string} */
-                            desired: "ready" | "deleted";
+                            desired: "ready" | "stopped" | "deleted";
                             reason: string | null;
                             params: {
                                 [key: string]: unknown;
@@ -749,7 +749,7 @@ export interface paths {
                                 id: string;
                                 type: string;
                                 /** @enum {string} */
-                                status: "pending" | "provisioning" | "ready" | "deprovisioning" | "deleted" | "failed";
+                                status: "pending" | "provisioning" | "ready" | "stopped" | "deprovisioning" | "deleted" | "failed";
                                 outputs: {
                                     [key: string]: unknown;
                                 };
@@ -797,6 +797,250 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stopping: running processes end, work and data access are kept */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            path: string;
+                            team: string;
+                            owner: string;
+                            /** @enum {string|null} */
+                            dataClass: "synthetic" | "masked" | "sensitive" | null;
+                            /** @enum {string} */
+                            status: "requested" | "awaiting-approval" | "provisioning" | "ready" | "stopping" | "stopped" | "deleting" | "deleted" | "failed";
+                            /** @enum {string} */
+                            desired: "ready" | "stopped" | "deleted";
+                            reason: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                            readyAt: string | null;
+                            deletedAt: string | null;
+                            resources: {
+                                id: string;
+                                type: string;
+                                /** @enum {string} */
+                                status: "pending" | "provisioning" | "ready" | "stopped" | "deprovisioning" | "deleted" | "failed";
+                                outputs: {
+                                    [key: string]: unknown;
+                                };
+                                error: string | null;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Starting again */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            path: string;
+                            team: string;
+                            owner: string;
+                            /** @enum {string|null} */
+                            dataClass: "synthetic" | "masked" | "sensitive" | null;
+                            /** @enum {string} */
+                            status: "requested" | "awaiting-approval" | "provisioning" | "ready" | "stopping" | "stopped" | "deleting" | "deleted" | "failed";
+                            /** @enum {string} */
+                            desired: "ready" | "stopped" | "deleted";
+                            reason: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                            readyAt: string | null;
+                            deletedAt: string | null;
+                            resources: {
+                                id: string;
+                                type: string;
+                                /** @enum {string} */
+                                status: "pending" | "provisioning" | "ready" | "stopped" | "deprovisioning" | "deleted" | "failed";
+                                outputs: {
+                                    [key: string]: unknown;
+                                };
+                                error: string | null;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -939,6 +1183,7 @@ export interface paths {
                 query?: {
                     status?: "pending" | "approved" | "rejected" | "cancelled";
                     mine?: "true" | "false";
+                    environment?: string;
                 };
                 header?: never;
                 path?: never;
@@ -946,7 +1191,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Requests for data access your team decides (or, with mine=true, that you made) */
+                /** @description Requests for data access your team decides; with mine=true, the ones you made; with environment=<id>, those of one environment you may see */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -959,6 +1204,7 @@ export interface paths {
                                 path: string;
                                 approverTeam: string;
                                 requestedBy: string;
+                                requestedByName: string;
                                 reason: string;
                                 dataClass: string;
                                 datasets: string[];
@@ -972,6 +1218,42 @@ export interface paths {
                                 granted: string | null;
                                 revokedAt: string | null;
                             }[];
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -1023,6 +1305,7 @@ export interface paths {
                             path: string;
                             approverTeam: string;
                             requestedBy: string;
+                            requestedByName: string;
                             reason: string;
                             dataClass: string;
                             datasets: string[];
@@ -1174,6 +1457,7 @@ export interface paths {
                             path: string;
                             approverTeam: string;
                             requestedBy: string;
+                            requestedByName: string;
                             reason: string;
                             dataClass: string;
                             datasets: string[];
@@ -1455,7 +1739,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A page of entities, facet counts for the whole match, and the cursor of the next page */
+                /** @description A page of entities, facet counts for the match, and the cursor of the next page */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1490,7 +1774,13 @@ export interface paths {
                                 }[];
                             } | null;
                             nextCursor: string | null;
+                            /** @description The exact number of matches */
                             totalCount: number;
+                            /**
+                             * @description Present when a search (q=) has more matches than this: its facets count only this many best-ranked matches (by tier), not every match
+                             * @example 1000
+                             */
+                            facetsOverTop?: number;
                         };
                     };
                 };

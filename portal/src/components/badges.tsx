@@ -1,5 +1,5 @@
 import { Badge, Loader, Tooltip } from '@mantine/core';
-import { IconLock, IconShieldCheck, IconShieldHalf, IconFlask } from '@tabler/icons-react';
+import { IconLock, IconShieldCheck, IconShieldHalf, IconFlask, IconPlayerPause } from '@tabler/icons-react';
 import type { EnvironmentStatus, Resource } from '../api/client.ts';
 
 const dataClassInfo: Record<string, { color: string; label: string; help: string; icon: typeof IconFlask }> = {
@@ -12,7 +12,7 @@ export function DataClassBadge({ dataClass, size = 'sm' }: { dataClass: string |
   if (!dataClass) {
     return (
       <Tooltip label="This path gives no access to organisation data" withArrow>
-        <Badge size={size} variant="light" color="gray" leftSection={<IconShieldCheck size={12} />}>
+        <Badge size={size} variant="light" color="gray" leftSection={<IconShieldCheck size={12} />} styles={{ label: { overflow: 'visible' } }}>
           No data access
         </Badge>
       </Tooltip>
@@ -22,7 +22,7 @@ export function DataClassBadge({ dataClass, size = 'sm' }: { dataClass: string |
   const Icon = info.icon;
   return (
     <Tooltip label={info.help} withArrow multiline w={240} disabled={!info.help}>
-      <Badge size={size} variant="light" color={info.color} leftSection={<Icon size={12} />}>
+      <Badge size={size} variant="light" color={info.color} leftSection={<Icon size={12} />} styles={{ label: { overflow: 'visible' } }}>
         {info.label}
       </Badge>
     </Tooltip>
@@ -34,8 +34,8 @@ const envColors: Record<string, string> = {
   'awaiting-approval': 'orange',
   provisioning: 'blue',
   ready: 'green',
-  stopping: 'gray',
-  stopped: 'gray',
+  stopping: 'violet',
+  stopped: 'violet',
   deleting: 'gray',
   deleted: 'dark',
   failed: 'red',
@@ -50,9 +50,10 @@ export function StatusBadge({ status, size = 'sm' }: { status: EnvironmentStatus
     <Badge
       size={size}
       color={color}
-      variant={status === 'ready' ? 'filled' : 'light'}
-      leftSection={busy.has(status) && status !== 'pending' ? <Loader size={10} color={color} type="oval" /> : undefined}
+      variant={status === 'ready' ? 'filled' : status === 'stopped' ? 'outline' : 'light'}
+      leftSection={busy.has(status) && status !== 'pending' ? <Loader size={10} color={color} type="oval" /> : status === 'stopped' ? <IconPlayerPause size={12} /> : undefined}
       data-status={status}
+      styles={{ label: { overflow: 'visible' } }}
     >
       {label}
     </Badge>

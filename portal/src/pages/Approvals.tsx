@@ -128,7 +128,12 @@ function ApprovalList({
   return <Stack gap="md">{items.map(render)}</Stack>;
 }
 
-const initials = (id: string) => id.slice(0, 2).toUpperCase();
+const initials = (name: string) => {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  return (words.length > 1 ? words[0][0] + words.at(-1)![0] : name.slice(0, 2)).toUpperCase();
+};
+/** "Dana Whitfield", or the id when the platform has no display name. */
+const requester = (a: Approval) => a.requestedByName || a.requestedBy;
 
 function ApprovalCard({ approval: a, own, onDecide, showRequester = true }: { approval: Approval; own: boolean; onDecide?: (d: 'approve' | 'reject') => void; showRequester?: boolean }) {
   return (
@@ -138,14 +143,16 @@ function ApprovalCard({ approval: a, own, onDecide, showRequester = true }: { ap
           <Group gap="sm" wrap="nowrap" align="flex-start">
             {showRequester && (
               <Avatar color="ink" radius="xl" size={40}>
-                {initials(a.requestedBy)}
+                {initials(requester(a))}
               </Avatar>
             )}
             <div>
               <Text fw={600}>
                 {showRequester ? (
                   <>
-                    {a.requestedBy}
+                    <Tooltip label={a.requestedBy} withArrow>
+                      <span data-requester={a.requestedBy}>{requester(a)}</span>
+                    </Tooltip>
                     {own ? ' (you)' : ''} asks {a.approverTeam} for access
                   </>
                 ) : (
@@ -276,7 +283,7 @@ function DecisionModal({ deciding, onClose, onDecided }: { deciding: { approval:
       notifications.show({
         color: approve ? 'green' : 'gray',
         title: approve ? 'Approved' : 'Rejected',
-        message: approve ? `${a.requestedBy}'s environment ${a.environment} provisions once every owner has approved.` : `${a.requestedBy} is told why; nothing was provisioned.`,
+        message: approve ? `${requester(a)}'s environment ${a.environment} provisions once every owner has approved.` : `${requester(a)} is told why; nothing was provisioned.`,
       });
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, undefined, String(e)));
@@ -286,16 +293,16 @@ function DecisionModal({ deciding, onClose, onDecided }: { deciding: { approval:
   }
 
   return (
-    <Modal opened onClose={onClose} centered radius="lg" size="lg" title={<Text fw={600}>{approve ? 'Approve' : 'Reject'} {a.requestedBy}'s access to {a.datasets.join(', ')}?</Text>}>
+    <Modal opened onClose={onClose} centered radius="lg" size="lg" title={<Text fw={600}>{approve ? 'Approve' : 'Reject'} {requester(a)}'s access to {a.datasets.join(', ')}?</Text>}>
       <Stack gap="md">
         <Text size="sm">
           {approve
-            ? `${a.requestedBy} gets ${a.dataClass} access to ${a.datasets.join(', ')} through ${a.environment}; it is revoked when the approval expires or the environment is deleted.`
-            : `The launch of ${a.environment} ends and nothing is provisioned. ${a.requestedBy} sees your reason.`}
+            ? `${requester(a)} gets ${a.dataClass} access to ${a.datasets.join(', ')} through ${a.environment}; it is revoked when the approval expires or the environment is deleted.`
+            : `The launch of ${a.environment} ends and nothing is provisioned. ${requester(a)} sees your reason.`}
         </Text>
         <Blockquote color="gray" p="sm" radius="md" iconSize={0}>
           <Text size="xs" c="dimmed" mb={4}>
-            {a.requestedBy} wrote
+            {requester(a)} wrote
           </Text>
           <Text size="sm">“{a.reason}”</Text>
         </Blockquote>

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, Modal, Stack, Switch, Tabs, Text, TextInput, Timeline, Title, Tooltip, Badge, Divider } from '@mantine/core';
+import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, List, Loader, Modal, Progress, Stack, Switch, Tabs, Text, TextInput, Timeline, Title, Tooltip, Badge, Divider } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconClock, IconCode, IconHourglass, IconShieldCheck } from '@tabler/icons-react';
+import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconClock, IconCode, IconHourglass, IconShieldCheck, IconPlayerStop, IconPlayerPause } from '@tabler/icons-react';
 import { Link } from 'wouter';
 import { api, ApiError, call, streamEnvironment, type Approval, type EnvEvent, type Environment, type Resource } from '../api/client.ts';
 import { ApprovalStatusBadge, DecisionLine } from '../components/approval-status.tsx';
@@ -62,12 +62,14 @@ export default function EnvironmentPage({ id }: { id: string }) {
 function EnvironmentView({ env, events, onChange }: { env: Environment; events: EnvEvent[]; onChange: (e: Environment) => void }) {
   const user = useUser();
   const [confirming, setConfirming] = useState(false);
+  const [powering, setPowering] = useState<'stop' | 'start' | null>(null);
   const took = duration(env.createdAt, env.readyAt);
   const snippets = useMemo(() => snippetsFor(env.resources), [env.resources]);
   const deleted = env.status === 'deleted' || env.status === 'deleting';
   const approvals = useEnvironmentApprovals(env, events);
   const waitingFor = approvals.filter((a) => a.status === 'pending').map((a) => a.approverTeam);
-  const pendingTeams = waitingFor.length ? waitingFor : requestedTeams(events);
+  const pendingTeams = waitingFor.length ? waitingFor : [...new Set(approvals.map((a) => a.approverTeam))];
+  const starting = env.desired === 'ready' && (env.status === 'requested' || env.status === 'provisioning') && lastPowerEvent(events) === 'environment.start-requested';
   const approved = approvals.filter((a) => a.status === 'approved' && !a.revokedAt && a.expiresAt);
   const expiresAt = approved.length ? approved.map((a) => a.expiresAt!).sort()[0] : null;
 
@@ -84,7 +86,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
 
       <Group justify="space-between" align="flex-start" gap="md">
         <Stack gap={6}>
-          <Group gap="sm">
+          <Group gap="sm" data-env-status={env.status}>
             <Title order={1} fz={{ base: 22, sm: 28 }} style={{ wordBreak: 'break-word' }}>
               {env.name}
             </Title>
@@ -99,11 +101,31 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
           </Text>
         </Stack>
         {!deleted && (
-          <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>
-            Delete environment
-          </Button>
+          <Group gap="sm">
+            {env.status === 'ready' && (
+              <Button variant="default" leftSection={<IconPlayerStop size={16} />} onClick={() => setPowering('stop')}>
+                Stop environment
+              </Button>
+            )}
+            {env.status === 'stopped' && (
+              <Button leftSection={<IconPlayerPlay size={16} />} onClick={() => setPowering('start')}>
+                Start environment
+              </Button>
+            )}
+            <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>
+              Delete environment
+            </Button>
+          </Group>
         )}
       </Group>
+
+      {(env.status === 'stopping' || starting) && <PowerProgress env={env} action={starting ? 'start' : 'stop'} />}
+      {env.status === 'stopped' && (
+        <Alert color="violet" icon={<IconPlayerPause />} title="Stopped" data-testid="stopped">
+          {runningTypes(env).length ? `The ${runningLabels(env)} is not running; its files` : 'Its work'}
+          {keptLabels(env) ? `, the ${keptLabels(env)} are kept.` : ' is kept.'} Start the environment to pick up where you left off.
+        </Alert>
+      )}
 
       {env.status === 'failed' && (
         <Alert color="red" icon={<IconAlertTriangle />} title="This environment failed">
@@ -178,6 +200,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
       </Grid>
 
       <DeleteModal env={env} opened={confirming} onClose={() => setConfirming(false)} onDeleted={onChange} />
+      <PowerModal env={env} action={powering} onClose={() => setPowering(null)} onDone={onChange} />
     </Stack>
   );
 }
@@ -217,6 +240,7 @@ function ResourceCard({ resource: r }: { resource: Resource }) {
   const info = resourceInfo(r.type);
   const url = typeof r.outputs.url === 'string' ? r.outputs.url : '';
   const canOpen = r.status === 'ready' && browsable.has(r.type) && /^https?:\/\//.test(url);
+  const stopped = r.status === 'stopped';
   const all = Object.entries(r.outputs).filter(([k, v]) => !hiddenOutputs.has(k) && !(k === 'endpoint' && v === url));
   const primary = primaryOutputs[r.type];
   const first = primary ? all.filter(([k]) => primary.includes(k)).sort(([a], [b]) => primary.indexOf(a) - primary.indexOf(b)) : all;
@@ -241,6 +265,11 @@ function ResourceCard({ resource: r }: { resource: Resource }) {
               </Text>
             </div>
           </Group>
+          {stopped && browsable.has(r.type) && (
+            <Button disabled leftSection={<IconExternalLink size={16} />} aria-label={`Open ${r.id}`} data-open={r.id}>
+              Open {r.type === 'notebook' ? 'notebook' : info.label}
+            </Button>
+          )}
           {r.status === 'ready' && url && (
             canOpen ? (
               <Button component="a" href={url} target="_blank" rel="noopener noreferrer" leftSection={<IconExternalLink size={16} />} aria-label={`Open ${r.id}`} data-open={r.id}>
@@ -251,6 +280,16 @@ function ResourceCard({ resource: r }: { resource: Resource }) {
             )
           )}
         </Group>
+        {stopped && (
+          <div data-stopped={r.id}>
+            <Text size="sm" fw={500} c="violet.8">
+              Stopped — start the environment to open it
+            </Text>
+            <Text size="xs" c="dimmed">
+              Its files are kept. The URL may change when it starts again; the token stays the same.
+            </Text>
+          </div>
+        )}
         {r.error && (
           <Text size="sm" c="red">
             {r.error}
@@ -332,15 +371,9 @@ function Snippets({ snippets }: { snippets: ReturnType<typeof snippetsFor> }) {
 
 const listOf = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}` : (xs[0] ?? ''));
 
-/** From "dana asked churn-analytics and payments for sensitive data: …", when the approvals list is not ours to read. */
-function requestedTeams(events: EnvEvent[]): string[] {
-  const m = events.findLast((e) => e.type === 'approval.requested')?.message.match(/ asked (.+?) for /);
-  return m ? m[1].split(/, | and /) : [];
-}
-
 /**
- * The approval requests of this environment: the requester reads them as "my requests", an approver
- * in their team's list. Reloaded whenever an approval event arrives.
+ * The approval requests of this environment (`?environment=`: anyone who may see the environment
+ * may read them). Reloaded whenever an approval event arrives.
  */
 function useEnvironmentApprovals(env: Environment, events: EnvEvent[]): Approval[] {
   const [list, setList] = useState<Approval[]>([]);
@@ -349,13 +382,12 @@ function useEnvironmentApprovals(env: Environment, events: EnvEvent[]): Approval
   useEffect(() => {
     if (!governed) return;
     let stale = false;
-    const lists = [api.GET('/api/v1/approvals', { params: { query: { mine: 'true' } } }), api.GET('/api/v1/approvals', { params: { query: {} } })];
-    void Promise.all(lists.map((p) => call(p).then((r) => r.approvals).catch(() => [] as Approval[]))).then(([mine, team]) => {
-      if (stale) return;
-      const byId = new Map<string, Approval>();
-      for (const a of [...mine, ...team]) if (a.environment === env.id) byId.set(a.id, a);
-      setList([...byId.values()].sort((a, b) => a.approverTeam.localeCompare(b.approverTeam)));
-    });
+    void call(api.GET('/api/v1/approvals', { params: { query: { environment: env.id } } }))
+      .then((r) => r.approvals)
+      .catch(() => [] as Approval[])
+      .then((all) => {
+        if (!stale) setList(all.filter((a) => a.environment === env.id).sort((a, b) => a.approverTeam.localeCompare(b.approverTeam)));
+      });
     return () => {
       stale = true;
     };
@@ -397,7 +429,7 @@ function ApprovalsCard({ approvals }: { approvals: Approval[] }) {
           </Stack>
         ))}
         <Text size="xs" c="dimmed">
-          Asked by {approvals[0].requestedBy} {ago(approvals[0].requestedAt)}: “{approvals[0].reason}”
+          Asked by {approvals[0].requestedByName || approvals[0].requestedBy} {ago(approvals[0].requestedAt)}: “{approvals[0].reason}”
         </Text>
       </Stack>
     </Card>
@@ -405,6 +437,10 @@ function ApprovalsCard({ approvals }: { approvals: Approval[] }) {
 }
 
 function eventLook(e: EnvEvent) {
+  if (e.type === 'environment.stop-requested') return { color: 'violet', icon: <IconPlayerStop size={12} /> };
+  if (e.type === 'environment.start-requested') return { color: 'ink', icon: <IconPlayerPlay size={12} /> };
+  if (e.type.endsWith('.stopping')) return { color: 'violet', icon: <IconPlayerStop size={12} /> };
+  if (e.type.endsWith('.stopped')) return { color: 'violet', icon: <IconPlayerPause size={12} /> };
   if (e.type === 'approval.requested') return { color: 'orange', icon: <IconHourglass size={12} /> };
   if (e.type === 'approval.approved') return { color: 'green', icon: <IconShieldCheck size={12} /> };
   if (e.type === 'approval.rejected' || e.type === 'approval.expired') return { color: 'red', icon: <IconCircleX size={14} /> };
@@ -494,3 +530,93 @@ function DeleteModal({ env, opened, onClose, onDeleted }: { env: Environment; op
   );
 }
 
+
+const powerEvents = new Set(['environment.stop-requested', 'environment.start-requested']);
+const lastPowerEvent = (events: EnvEvent[]) => events.findLast((e) => powerEvents.has(e.type))?.type;
+
+/** What a stop ends (processes: notebook, IDE, service) and what it keeps (everything else). */
+const runningTypes = (env: Environment) => [...env.resources].sort(byTypeOrder).filter((r) => browsable.has(r.type));
+const keptTypes = (env: Environment) => [...env.resources].sort(byTypeOrder).filter((r) => !browsable.has(r.type));
+const labelOf = (r: Resource) => resourceInfo(r.type).purpose;
+const runningLabels = (env: Environment) => listOf([...new Set(runningTypes(env).map(labelOf))]);
+const keptLabels = (env: Environment) => listOf([...new Set(keptTypes(env).map(labelOf))]);
+
+/** Live progress of a stop or a start, from the environment's stream. */
+function PowerProgress({ env, action }: { env: Environment; action: 'stop' | 'start' }) {
+  const moving = runningTypes(env);
+  const total = moving.length || 1;
+  const done = moving.filter((r) => r.status === (action === 'stop' ? 'stopped' : 'ready')).length;
+  return (
+    <Card padding="md" data-testid="power-progress" aria-live="polite" style={{ borderColor: `var(--mantine-color-${action === 'stop' ? 'violet' : 'ink'}-3)` }}>
+      <Group gap="sm" mb={8} wrap="nowrap">
+        <Loader size={16} color={action === 'stop' ? 'violet' : 'ink'} />
+        <Text fw={600} size="sm">
+          {action === 'stop' ? `Stopping the ${runningLabels(env) || 'environment'}` : `Starting the ${runningLabels(env) || 'environment'} again`}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {done} of {moving.length} {action === 'stop' ? 'stopped' : 'ready'}
+        </Text>
+      </Group>
+      <Progress value={Math.max(5, (done / total) * 100)} color={action === 'stop' ? 'violet' : 'ink'} animated size="md" radius="xl" aria-label={`${done} of ${moving.length} ${action === 'stop' ? 'stopped' : 'ready'}`} />
+    </Card>
+  );
+}
+
+function PowerModal({ env, action, onClose, onDone }: { env: Environment; action: 'stop' | 'start' | null; onClose: () => void; onDone: (e: Environment) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (action) setError(null);
+  }, [action]);
+  const stop = action === 'stop';
+  const running = runningLabels(env) || 'running processes';
+  const kept = keptLabels(env);
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      const path = { params: { path: { id: env.id } } };
+      const e = await call(stop ? api.POST('/api/v1/environments/{id}/stop', path) : api.POST('/api/v1/environments/{id}/start', path));
+      onDone(e);
+      onClose();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal opened={action !== null} onClose={onClose} title={<Text fw={600}>{stop ? `Stop ${env.name}?` : `Start ${env.name} again?`}</Text>} centered radius="lg">
+      <Stack gap="md">
+        {stop ? (
+          <List size="sm" spacing={6}>
+            <List.Item>
+              <b>Ends:</b> the {running}. Save open notebooks first: what is not saved is lost.
+            </List.Item>
+            <List.Item>
+              <b>Kept:</b> the notebook's files{kept ? `, the ${kept}` : ''}.
+            </List.Item>
+            <List.Item>Start it again from this page whenever you need it.</List.Item>
+          </List>
+        ) : (
+          <Text size="sm">
+            The {running} starts again with its files, in a few seconds. Its URL may change; the token stays the same.
+          </Text>
+        )}
+        {error && (
+          <Text c="red" size="sm" role="alert">
+            {error}
+          </Text>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color={stop ? 'violet' : 'ink'} leftSection={stop ? <IconPlayerStop size={16} /> : <IconPlayerPlay size={16} />} loading={busy} onClick={() => void confirm()} data-autofocus>
+            {stop ? 'Stop environment' : 'Start environment'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
