@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { until } from '../support/wait.ts';
 
 const git = promisify(execFile);
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x', GIT_TERMINAL_PROMPT: '0' };
@@ -21,15 +22,6 @@ before(async () => {
 after(async () => {
   await platform?.stop();
 });
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 test('the platform registers its teams, users, golden paths and warehouse datasets', async () => {
   const dataset = await platform.cliJson<Entity>(['catalog', 'get', 'dataset:default/customers']);

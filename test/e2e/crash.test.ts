@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { query, until } from '../support/wait.ts';
 
 let platform: PlatformProcess | undefined;
 after(async () => {
@@ -20,30 +20,12 @@ async function api<T>(p: PlatformProcess, method: string, path: string, body?: u
   return (await res.json()) as T;
 }
 
-async function adminQuery(p: PlatformProcess, database: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const c = new pg.Client(p.adminUrl(database));
-  await c.connect();
-  try {
-    return await c.query(sql, params);
-  } finally {
-    await c.end();
-  }
-}
+const adminQuery = (p: PlatformProcess, database: string, sql: string, params: unknown[] = []) => query(p.adminUrl(database), sql, params);
 
 /** Notebook servers of this platform's environments that are alive on the machine. */
 function notebookProcesses(home: string): number {
   const out = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
   return out.split('\n').filter((l) => l.includes('goldpath-notebook') && l.includes(home)).length;
-}
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function leftovers(p: PlatformProcess, ids: string[]) {
@@ -73,6 +55,7 @@ test('a platform killed with -9 in the middle of launches finishes them after a 
     () => Promise.all(ids.map((id) => api<EnvironmentView>(platform!, 'GET', `/api/v1/environments/${id}`))),
     (all) => all.every((e) => e.status === 'ready' && e.resources.every((r) => r.status === 'ready')),
     'every environment ready after the restart',
+    60_000,
   );
   assert.equal(envs.length, 6);
   // Exactly one of everything per environment: orphaned notebooks were found again, not started twice.
@@ -93,6 +76,7 @@ test('a platform killed with -9 in the middle of launches finishes them after a 
     () => Promise.all(ids.map((id) => api<EnvironmentView>(platform!, 'GET', `/api/v1/environments/${id}`))),
     (all) => all.every((e) => e.status === 'deleted'),
     'every environment deleted after the restart',
+    60_000,
   );
   assert.deepEqual(await leftovers(platform, ids), { roles: 0, repos: 0, buckets: 0, notebooks: 0 });
 });

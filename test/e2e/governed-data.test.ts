@@ -1,9 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import type { ApprovalView } from '../../src/engine/approvals/approvals.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { query, until } from '../support/wait.ts';
 
 let platform: PlatformProcess;
 before(async () => {
@@ -14,26 +14,8 @@ after(async () => {
   await platform?.stop();
 });
 
-async function query(url: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const c = new pg.Client(url);
-  await c.connect();
-  try {
-    return await c.query(sql, params);
-  } finally {
-    await c.end();
-  }
-}
 const as = (user: string, args: string[]) => platform.cliJson<unknown>(['--as', user, ...args]);
 const warehouseOf = (env: EnvironmentView) => env.resources.find((r) => r.type === 'warehouse')!.outputs as { url: string; username: string };
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 test('customer data waits for every owning team, then sees raw rows; the grant ends when the approval does', async () => {
   const noReason = await platform.cli(['launch', 'data-science-customer-data']);

@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { query, until } from '../support/wait.ts';
 
 const git = promisify(execFile);
 let platform: PlatformProcess;
@@ -21,16 +21,6 @@ const outputs = (env: EnvironmentView, id: string) => {
 };
 const s3 = (o: Record<string, string>) =>
   new S3Client({ endpoint: o.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey } });
-
-async function query(url: string, sql: string): Promise<pg.QueryResult> {
-  const c = new pg.Client(url);
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 before(async () => {
   platform = await startPlatformProcess();
@@ -182,17 +172,9 @@ test('Ctrl-C stops everything cleanly and the next start keeps all state', async
   const again = await platform.cliJson<EnvironmentView>(['env', ready.id]);
   assert.equal(again.status, 'ready');
   // The notebook was started again by the reconcile that follows a start.
-  const nb2 = outputs(await waitFor(() => platform.cliJson<EnvironmentView>(['env', ready.id]), (e) => e.resources.every((r) => r.status === 'ready')), 'notebook');
+  const nb2 = outputs(await until(() => platform.cliJson<EnvironmentView>(['env', ready.id]), (e) => e.resources.every((r) => r.status === 'ready')), 'notebook');
   assert.equal((await fetch(`${nb2.baseUrl}api/status?token=${nb2.token}`)).status, 200);
   const wh = outputs(again, 'warehouse');
   assert.ok((await query(wh.url, 'SELECT count(*)::int AS n FROM products')).rows[0].n > 0, 'warehouse credentials still work');
 });
 
-async function waitFor<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
