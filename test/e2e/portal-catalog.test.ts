@@ -5,31 +5,22 @@
 // test-artifacts/portal-catalog/ (git-ignored); UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 
-const artifacts = resolve('test-artifacts/portal-catalog');
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 let platform: PlatformProcess;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-let profile: string;
+let artifacts: string;
 let password = '';
 let accounts: { id: string; name: string; team: string }[] = [];
-const pageErrors: string[] = [];
 
-async function shot(name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
-  const file = join(artifacts, `${name}.png`);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false, animations: 'disabled' });
-  return file;
-}
+const shot = (name: string, opts: { fullPage?: boolean } = {}) => browser.shot(name, opts);
 
 async function api<T>(path: string, init: { token: string; method?: string; body?: unknown }): Promise<{ status: number; body: T }> {
   const res = await fetch(platform.url + path, {
@@ -89,38 +80,20 @@ async function signIn(userId: string) {
 const token = () => page.evaluate(() => localStorage.getItem('goldpath.token') ?? '');
 
 before(async () => {
-  if (!existsSync(resolve('portal/dist/index.html'))) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
-  mkdirSync(artifacts, { recursive: true });
   platform = await startPlatformProcess();
   const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { demoPassword: string };
   password = creds.demoPassword;
   accounts = ((await (await fetch(`${platform.url}/api/v1/auth`)).json()) as { localAccounts: typeof accounts }).localAccounts;
-  profile = mkdtempSync(join(tmpdir(), 'goldpath-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: chromiumArgs, viewport: { width: 1280, height: 800 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  browser = await openBrowser('portal-catalog');
+  ({ context, page, artifacts } = browser);
 });
 
 after(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await platform?.stop();
 });
 
-let failed = false;
-function step(t: { test: (name: string, fn: (tt: { skip: (m: string) => void; diagnostic: (m: string) => void }) => Promise<void>) => Promise<unknown> }, name: string, fn: (tt: { diagnostic: (m: string) => void }) => Promise<void>) {
-  return t.test(name, async (tt) => {
-    if (failed) return tt.skip('an earlier step failed');
-    try {
-      await fn(tt);
-    } catch (e) {
-      failed = true;
-      await page.screenshot({ path: join(artifacts, `failed-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) }).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+const step = storySteps(() => browser);
 
 test('the catalog: instant search, facets, a dataset with its data dictionary, a model card, relations', async (t) => {
   await step(t, 'sign in and import the catalog fixtures', async (tt) => {
@@ -188,7 +161,7 @@ test('the catalog: instant search, facets, a dataset with its data dictionary, a
     await page.getByText(/There is no dataset “no-such-thing”/).waitFor();
   });
 
-  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
   if (process.env.UPDATE_SCREENSHOTS === '1') {
     mkdirSync(resolve('docs/screenshots'), { recursive: true });
     copyFileSync(join(artifacts, '03-dataset.png'), resolve('docs/screenshots/portal-catalog-dataset.png'));
@@ -290,5 +263,5 @@ test('governed data: dana asks with a reason, ravi and olu approve in their inbo
     assert.equal(r.code, 0, r.stderr);
   });
 
-  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
 });

@@ -4,60 +4,32 @@
 // UPDATE_SCREENSHOTS=1 the README's screenshots in docs/screenshots/ are refreshed too.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 
-const artifacts = resolve('test-artifacts/portal');
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 let platform: PlatformProcess;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
+let artifacts: string;
 
-async function shot(name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
-  const file = join(artifacts, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false, animations: 'disabled' });
-  return file;
-}
+const shot = (name: string, opts: { fullPage?: boolean } = {}) => browser.shot(name, opts);
 
 before(async () => {
-  // CI runs `npm run build` first; a developer running only this file gets the build done here.
-  if (!existsSync(resolve('portal/dist/index.html'))) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
-  mkdirSync(artifacts, { recursive: true });
   platform = await startPlatformProcess();
-  profile = mkdtempSync(join(tmpdir(), 'goldpath-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: chromiumArgs, viewport: { width: 1280, height: 800 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  browser = await openBrowser('portal');
+  ({ context, page, artifacts } = browser);
 });
 
 after(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await platform?.stop();
 });
 
-/** Runs one step; after a failure it screenshots the page, and the later steps are skipped. */
-let failed = false;
-function step(t: { test: (name: string, fn: (tt: { skip: (m: string) => void; diagnostic: (m: string) => void }) => Promise<void>) => Promise<unknown> }, name: string, fn: (tt: { diagnostic: (m: string) => void }) => Promise<void>) {
-  return t.test(name, async (tt) => {
-    if (failed) return tt.skip('an earlier step failed');
-    try {
-      await fn(tt);
-    } catch (e) {
-      failed = true;
-      await page.screenshot({ path: join(artifacts, `failed-${name.replace(/\W+/g, '-').slice(0, 40)}.png`) }).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+const step = storySteps(() => browser);
 
 test('a data scientist signs in, launches Data Science Experimentation, opens the notebook and deletes it', async (t) => {
   const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { demoPassword: string; defaultUser: string };
@@ -255,7 +227,7 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
 
   if (process.env.UPDATE_SCREENSHOTS === '1') {
     mkdirSync(resolve('docs/screenshots'), { recursive: true });
