@@ -30,7 +30,7 @@ before(async () => {
     c.set('user', { id: 'dana', name: 'Dana', email: 'dana@example.org', team: 'churn-analytics', isAdmin: false });
     await next();
   });
-  registerCatalogRoutes(app, { pool });
+  registerCatalogRoutes(app, { pool, facetSample: 2 }); // a search with more than 2 matches counts facets over its best 2
 });
 after(() => pool.end());
 
@@ -51,6 +51,11 @@ test('GET entities filters, selects fields, pages and counts facets', async () =
   assert.deepEqual(r.body.facets.kind, [{ value: 'Component', count: 2 }]);
   const search = await call('GET', '/api/v1/catalog/entities?q=payments%20api&fields=ref&limit=1');
   assert.equal(search.body.items[0].ref, 'api:default/payments-api');
+  // Beyond the sample, the count stays exact and the facets say they cover only the best-ranked matches.
+  const broad = await call('GET', '/api/v1/catalog/entities?q=payments&fields=ref&limit=1');
+  assert.ok(broad.body.totalCount > 2);
+  assert.equal(broad.body.facetsOverTop, 2);
+  assert.equal(broad.body.facets.kind.reduce((n: number, k: { count: number }) => n + k.count, 0), 2);
   const owned = await call('GET', '/api/v1/catalog/entities?relation=ownedBy:group:default/web&fields=ref');
   assert.deepEqual(owned.body.items.map((i: { ref: string }) => i.ref), ['component:default/storefront', 'resource:ops/storefront-cdn', 'system:default/storefront']);
 });

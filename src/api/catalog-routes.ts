@@ -70,15 +70,20 @@ function refFromParams(p: z.infer<typeof RefParams>): string {
 const isApiSource = (s: string) => s === 'api' || s.startsWith('api:');
 
 /** The catalog's HTTP API: handlers translate HTTP to engine calls and nothing more. */
-export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Pool }): void {
+/** `facetSample` (tests only) lowers the number of matches beyond which a search's facets count only its best-tiered matches. */
+export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Pool; facetSample?: number }): void {
   const security = [{ token: [] }];
   app.openapi(createRoute({ method: 'get', path: '/api/v1/catalog/entities', security, tags: ['catalog'],
     summary: 'List, filter and search catalog entities',
     request: { query: ListQuery },
-    responses: { 200: json(z.object({ items: z.array(Entity), facets: Facets.nullable(), nextCursor: z.string().nullable(), totalCount: z.number() }), 'A page of entities, facet counts for the whole match, and the cursor of the next page'), 400: err('Bad filter or cursor') } }),
+    responses: { 200: json(z.object({
+      items: z.array(Entity), facets: Facets.nullable(), nextCursor: z.string().nullable(),
+      totalCount: z.number().openapi({ description: 'The exact number of matches' }),
+      facetsOverTop: z.number().optional().openapi({ description: 'Present when a search (q=) has more matches than this: its facets count only this many best-ranked matches (by tier), not every match', example: 1000 }),
+    }), 'A page of entities, facet counts for the match, and the cursor of the next page'), 400: err('Bad filter or cursor') } }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await listEntities(deps.pool, { ...toFilter(q), q: q.q, cursor: q.cursor, limit: q.limit, fields: q.fields, facets: q.facets !== 'false' });
+      const page = await listEntities(deps.pool, { ...toFilter(q), q: q.q, cursor: q.cursor, limit: q.limit, fields: q.fields, facets: q.facets !== 'false', facetSample: deps.facetSample });
       return c.json(page as never, 200);
     });
 
@@ -90,7 +95,7 @@ export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Po
       const q = c.req.valid('query');
       if (!q.q) return c.json({ facets: await facetsFor(deps.pool, toFilter(q)) }, 200);
       // With words, exactly the list's match (words, else similar names).
-      const page = await listEntities(deps.pool, { ...toFilter(q), q: q.q, limit: 1, fields: ['ref'] });
+      const page = await listEntities(deps.pool, { ...toFilter(q), q: q.q, limit: 1, fields: ['ref'], facetSample: deps.facetSample });
       return c.json({ facets: page.facets! }, 200);
     });
 

@@ -199,6 +199,14 @@ test('search ranks as a person would: exact name, exact title, name words, title
   assert.deepEqual(prefix.sort(), ['retention-offers', 'retention-report']);
   const typo = await listEntities(pool, { q: 'paymnets-service', fields: ['ref'] });
   assert.equal(typo.items[0].ref, 'component:default/payments-service', 'a typo still finds it by name similarity');
+  // The next page of a similarity search is still a similarity search (it used to fail counting by words).
+  const typo1 = await listEntities(pool, { q: 'retention-ofers', source: ['api:ranking'], fields: ['ref'], limit: 1 });
+  assert.equal(typo1.items[0].ref, 'component:default/retention-offers');
+  assert.ok(typo1.totalCount > 1 && typo1.nextCursor);
+  const typo2 = await listEntities(pool, { q: 'retention-ofers', source: ['api:ranking'], fields: ['ref'], limit: 1, cursor: typo1.nextCursor! });
+  assert.equal(typo2.totalCount, typo1.totalCount);
+  assert.equal(typo2.items.length, 1);
+  assert.notEqual(typo2.items[0].ref, typo1.items[0].ref);
   const all = await listEntities(pool, { q: 'churn', fields: ['ref'], limit: 100 });
   assert.ok(all.items.some((i) => i.ref === 'model:default/churn-model') && all.items.some((i) => i.ref === 'dataproduct:default/customer-360'));
 });
@@ -223,6 +231,14 @@ test('pagination walks every entity once, with and without search, and totalCoun
     assert.equal(pages, 3);
     assert.equal(new Set(seen).size, 45);
   }
+  // A search with more matches than the facet sample: exact count, facets over the best-tiered matches, labelled.
+  const sampled = await listEntities(pool, { type: ['s3-bucket'], q: 'page test', limit: 5, facetSample: 10 });
+  assert.equal(sampled.totalCount, 45);
+  assert.equal(sampled.facetsOverTop, 10);
+  assert.deepEqual(sampled.facets!.kind, [{ value: 'Resource', count: 10 }]);
+  const whole = await listEntities(pool, { type: ['s3-bucket'], q: 'page test', limit: 5 });
+  assert.equal(whole.facetsOverTop, undefined);
+  assert.deepEqual(whole.facets!.kind, [{ value: 'Resource', count: 45 }]);
   await assert.rejects(listEntities(pool, { cursor: 'nonsense' }), /not a cursor this API gave out/);
 });
 

@@ -100,14 +100,16 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
       // One statement writes both sides: the search row and, for the rows actually written, the narrow facts row.
       const { rows: written } = await c.query<{ ref: string }>(
         `WITH w AS (
-           INSERT INTO catalog_entities AS t (ref, kind, namespace, name, title, spec_type, lifecycle, owner, tags, source, entity, head, search, hash)
-           SELECT r.ref, r.kind, r.namespace, r.name, r.title, r.spec_type, r.lifecycle, r.owner, r.tags, r.source, r.entity,
+           INSERT INTO catalog_entities AS t (ref, kind, namespace, name, title, name_trigrams, title_trigrams, spec_type, lifecycle, owner, tags, source, entity, head, search, hash)
+           SELECT r.ref, r.kind, r.namespace, r.name, r.title,
+                  coalesce(array_length(show_trgm(r.name), 1), 0), coalesce(array_length(show_trgm(coalesce(r.title, '')), 1), 0), r.spec_type, r.lifecycle, r.owner, r.tags, r.source, r.entity,
                   h.head, h.head || setweight(to_tsvector('simple', r.s_description), 'D'), r.hash
            FROM jsonb_to_recordset($1::jsonb) AS r(ref text, kind text, namespace text, name text, title text, spec_type text, lifecycle text,
                 owner text, tags text[], source text, entity jsonb, s_name text, s_title text, s_keywords text, s_description text, hash text),
            LATERAL (SELECT setweight(to_tsvector('simple', r.s_name), 'A') || setweight(to_tsvector('simple', r.s_title), 'B')
                            || setweight(to_tsvector('simple', r.s_keywords), 'C') AS head) h
            ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, name = excluded.name, title = excluded.title,
+                name_trigrams = excluded.name_trigrams, title_trigrams = excluded.title_trigrams,
                 spec_type = excluded.spec_type, lifecycle = excluded.lifecycle, owner = excluded.owner, tags = excluded.tags,
                 entity = excluded.entity, head = excluded.head, search = excluded.search, hash = excluded.hash, updated_at = now()
            WHERE t.source = excluded.source AND t.hash <> excluded.hash
@@ -154,7 +156,9 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
       if (removed.length) await c.query('DELETE FROM catalog_relations r USING unnest($1::text[]) AS k(ref) WHERE r.origin_ref = k.ref', [removed]);
     }
     // After a bulk write, merge the search index's pending list now rather than make searches scan it.
-    if (changed.length >= 1000) await c.query(`SELECT gin_clean_pending_list('catalog_entities_search'::regclass)`);
+    if (changed.length >= 1000) {
+      await c.query(`SELECT gin_clean_pending_list('catalog_entities_search'::regclass), gin_clean_pending_list('catalog_entities_name_trgm'::regclass)`);
+    }
     return { written: changed.length, unchanged: entities.length - changed.length, removed };
   });
 }

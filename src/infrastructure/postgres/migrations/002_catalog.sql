@@ -8,6 +8,8 @@ CREATE TABLE catalog_entities (
   namespace   text NOT NULL,
   name        text NOT NULL,                 -- as written; refs compare lower-case
   title       text,
+  name_trigrams  integer NOT NULL DEFAULT 0,  -- distinct trigrams of the name, title (pg_trgm): bound the similarity
+  title_trigrams integer NOT NULL DEFAULT 0,  -- of a search's rows without computing it (similarity <= min/max of the counts)
   spec_type   text,
   lifecycle   text,
   owner       text,                          -- canonical ref of spec.owner
@@ -24,9 +26,9 @@ CREATE TABLE catalog_entities (
 -- here so that a search reads its matches' filters, tiers and facets in one pass over this heap.
 -- (toast_tuple_target does not move values out of rows under ~2 kB, so this heap is wide, ~1.1 kB a row.)
 -- A bulk write's new words collect in a 64 MB pending list and are merged into the index in a few
--- large, sorted passes instead of many small ones; the writer cleans the list when it is done.
+-- large, sorted passes instead of many small ones (the name trigram index too); the writer cleans the lists when it is done.
 CREATE INDEX catalog_entities_search ON catalog_entities USING gin (search) WITH (gin_pending_list_limit = 65536);
-CREATE INDEX catalog_entities_name_trgm ON catalog_entities USING gin (name gin_trgm_ops);
+CREATE INDEX catalog_entities_name_trgm ON catalog_entities USING gin (name gin_trgm_ops) WITH (gin_pending_list_limit = 65536);
 
 -- The narrow side (~160 bytes a row, 16 MB at 100,000 entities, stays in shared buffers): what
 -- lists without words filter, order, count and facet on. Written in the same statement as the
