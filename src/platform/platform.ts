@@ -24,6 +24,7 @@ import { migrate } from '../infrastructure/postgres/migrate.ts';
 import { ensureWarehouse, enforceStatementTimeouts, describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
 import { ensureDatabase, closeOtherDatabases } from './databases.ts';
 import { registerInCatalog, catalogOnPush } from './catalog-registration.ts';
+import { ensurePortsFree, lockHome } from './home-lock.ts';
 import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
@@ -52,6 +53,13 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
   };
   try {
     mkdirSync(config.home, { recursive: true });
+    const publicUrl = `http://${config.host}:${config.port}`;
+    const unlock = lockHome(config.home, publicUrl);
+    stops.push(async () => unlock());
+    await ensurePortsFree(config.host, [
+      { port: config.port, what: 'the API and portal', option: '--port <another>' },
+      { port: config.s3Port, what: 'the S3 endpoint', option: 'GOLDPATH_S3_PORT=<another> or --port <another>' },
+    ]);
     let adminUrl: string;
     let embedded: EmbeddedServer | undefined;
     if (config.databaseUrl) {
@@ -87,7 +95,6 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     watchdog.unref();
     stops.push(async () => clearInterval(watchdog));
 
-    const publicUrl = `http://${config.host}:${config.port}`;
     const store = await startObjectStore({ dataDir: join(config.home, 's3'), port: config.s3Port, host: config.host, resolveKey: bucketKeyResolver(pool) });
     stops.push(() => store.close());
     progress(`object store on ${store.endpoint}`);

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePortTriple, goldpathBin, startPlatformProcess } from '../support/platform-process.ts';
+
+const run = promisify(execFile);
+
+async function upFails(args: string[], env: Record<string, string>): Promise<string> {
+  try {
+    await run(goldpathBin, ['up', ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 });
+  } catch (e) {
+    return (e as { stderr: string }).stderr;
+  }
+  throw new Error('goldpath up was expected to fail');
+}
+
+test('a second goldpath up on the same data folder is refused and leaves the first one running', async () => {
+  const platform = await startPlatformProcess();
+  try {
+    const other = await freePortTriple();
+    const stderr = await upFails(['--port', String(other)], { GOLDPATH_HOME: platform.home });
+    assert.match(stderr, /Goldpath is already running from .* at http:\/\/127\.0\.0\.1:\d+: use it, stop it with Ctrl-C, or start another with --data-dir/);
+    assert.equal((await fetch(`${platform.url}/api/v1/health`)).status, 200, 'the first platform is untouched');
+  } finally {
+    assert.equal(await platform.stop(), 0);
+  }
+});
+
+test('a port in use is named before anything starts', async () => {
+  const port = await freePortTriple();
+  const blocker = createServer().listen(port, '127.0.0.1');
+  try {
+    const stderr = await upFails(['--port', String(port)], { GOLDPATH_HOME: mkdtempSync(join(tmpdir(), 'gp-port-')) });
+    assert.match(stderr, new RegExp(`port ${port} \\(the API and portal\\) is in use: stop the program using it, or start with --port <another>`));
+  } finally {
+    blocker.close();
+  }
+  const bad = await upFails(['--port', 'eighty'], { GOLDPATH_HOME: mkdtempSync(join(tmpdir(), 'gp-port-')) });
+  assert.match(bad, /--port eighty: give a port number/);
+});
