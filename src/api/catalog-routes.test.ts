@@ -30,7 +30,8 @@ before(async () => {
     c.set('user', { id: 'dana', name: 'Dana', email: 'dana@example.org', team: 'churn-analytics', isAdmin: false });
     await next();
   });
-  registerCatalogRoutes(app, { pool, facetSample: 2 }); // a search with more than 2 matches counts facets over its best 2
+  // A search with more than 2 matches counts facets over its best 2, and estimates its total.
+  registerCatalogRoutes(app, { pool, facetSample: 2, countExact: 2 });
 });
 after(() => pool.end());
 
@@ -51,9 +52,13 @@ test('GET entities filters, selects fields, pages and counts facets', async () =
   assert.deepEqual(r.body.facets.kind, [{ value: 'Component', count: 2 }]);
   const search = await call('GET', '/api/v1/catalog/entities?q=payments%20api&fields=ref&limit=1');
   assert.equal(search.body.items[0].ref, 'api:default/payments-api');
-  // Beyond the sample, the count stays exact and the facets say they cover only the best-ranked matches.
+  assert.equal(search.body.totalCount, 1);
+  assert.equal(search.body.totalCountIsEstimate, undefined, 'an exact count is not labelled');
+  // Beyond the threshold, the total is an estimate and says so; the facets say they cover only the best-ranked matches.
   const broad = await call('GET', '/api/v1/catalog/entities?q=payments&fields=ref&limit=1');
   assert.ok(broad.body.totalCount > 2);
+  assert.equal(broad.body.totalCountIsEstimate, true);
+  assert.ok(broad.body.nextCursor);
   assert.equal(broad.body.facetsOverTop, 2);
   assert.equal(broad.body.facets.kind.reduce((n: number, k: { count: number }) => n + k.count, 0), 2);
   const owned = await call('GET', '/api/v1/catalog/entities?relation=ownedBy:group:default/web&fields=ref');

@@ -70,20 +70,24 @@ function refFromParams(p: z.infer<typeof RefParams>): string {
 const isApiSource = (s: string) => s === 'api' || s.startsWith('api:');
 
 /** The catalog's HTTP API: handlers translate HTTP to engine calls and nothing more. */
-/** `facetSample` (tests only) lowers the number of matches beyond which a search's facets count only its best-tiered matches. */
-export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Pool; facetSample?: number }): void {
+/**
+ * `facetSample` (tests only) lowers the number of matches beyond which a search's facets count only its best-tiered matches;
+ * `countExact` (tests only) the number beyond which a search's total is an estimate.
+ */
+export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Pool; facetSample?: number; countExact?: number }): void {
   const security = [{ token: [] }];
   app.openapi(createRoute({ method: 'get', path: '/api/v1/catalog/entities', security, tags: ['catalog'],
     summary: 'List, filter and search catalog entities',
     request: { query: ListQuery },
     responses: { 200: json(z.object({
       items: z.array(Entity), facets: Facets.nullable(), nextCursor: z.string().nullable(),
-      totalCount: z.number().openapi({ description: 'The exact number of matches' }),
+      totalCount: z.number().openapi({ description: 'The number of matches: exact, unless totalCountIsEstimate is true' }),
+      totalCountIsEstimate: z.literal(true).optional().openapi({ description: 'Present when a search (q=) without filters has more matches than it counts exactly (1,000): totalCount is then an estimate (two significant digits, never below the matches counted); show it as "about N"' }),
       facetsOverTop: z.number().optional().openapi({ description: 'Present when a search (q=) has more matches than this: its facets count only this many best-ranked matches (by tier), not every match', example: 1000 }),
     }), 'A page of entities, facet counts for the match, and the cursor of the next page'), 400: err('Bad filter or cursor') } }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await listEntities(deps.pool, { ...toFilter(q), q: q.q, cursor: q.cursor, limit: q.limit, fields: q.fields, facets: q.facets !== 'false', facetSample: deps.facetSample });
+      const page = await listEntities(deps.pool, { ...toFilter(q), q: q.q, cursor: q.cursor, limit: q.limit, fields: q.fields, facets: q.facets !== 'false', facetSample: deps.facetSample, countExact: deps.countExact });
       return c.json(page as never, 200);
     });
 

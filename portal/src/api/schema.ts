@@ -1774,8 +1774,13 @@ export interface paths {
                                 }[];
                             } | null;
                             nextCursor: string | null;
-                            /** @description The exact number of matches */
+                            /** @description The number of matches: exact, unless totalCountIsEstimate is true */
                             totalCount: number;
+                            /**
+                             * @description Present when a search (q=) without filters has more matches than it counts exactly (1,000): totalCount is then an estimate (two significant digits, never below the matches counted); show it as "about N"
+                             * @enum {boolean}
+                             */
+                            totalCountIsEstimate?: true;
                             /**
                              * @description Present when a search (q=) has more matches than this: its facets count only this many best-ranked matches (by tier), not every match
                              * @example 1000

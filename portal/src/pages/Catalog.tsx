@@ -162,7 +162,8 @@ export default function CatalogPage() {
             <Stack gap="sm" style={{ opacity: loading ? 0.6 : 1, transition: 'opacity 120ms' }} aria-busy={loading}>
               <Group justify="space-between">
                 <Text size="sm" c="dimmed" data-testid="catalog-count">
-                  {page.data.totalCount} {page.data.totalCount === 1 ? 'entity' : 'entities'}
+                  {page.data.totalCountIsEstimate ? `about ${page.data.totalCount.toLocaleString('en')}` : page.data.totalCount}{' '}
+                  {page.data.totalCount === 1 && !page.data.totalCountIsEstimate ? 'entity' : 'entities'}
                   {fromUrl.q ? ` for “${fromUrl.q}”, best match first` : ''}
                 </Text>
               </Group>

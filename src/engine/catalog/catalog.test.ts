@@ -242,6 +242,63 @@ test('pagination walks every entity once, with and without search, and totalCoun
   await assert.rejects(listEntities(pool, { cursor: 'nonsense' }), /not a cursor this API gave out/);
 });
 
+test('a broad search ranks its first page from the best tiers, counts exactly up to the threshold and estimates beyond, labelled', async () => {
+  const r = (name: string, description: string, title?: string) => ({
+    apiVersion: 'backstage.io/v1alpha1', kind: 'Resource', metadata: { name, title, description }, spec: { type: 'queue', owner: 'web' },
+  });
+  await upsertEntities(pool, 'api:tiers', [
+    // Written description-only matches first, so that storage order does not happen to be rank order.
+    ...Array.from({ length: 30 }, (_, i) => r(`plain-${String(i).padStart(2, '0')}`, `Keeps the tidal backlog ${i % 3 ? 'warm' : 'cold'}.`)),
+    ...Array.from({ length: 4 }, (_, i) => r(`harbour-${i}`, 'Queue.', `Tidal harbour ${i}`)),
+    ...Array.from({ length: 26 }, (_, i) => r(`tidal-${'x'.repeat(i % 5)}q-${String(i).padStart(2, '0')}`, 'Queue.')),
+    r('tidal', 'The exact name.'),
+  ], { replace: true });
+  const names = (items: Record<string, unknown>[]) => items.map((i) => (i.metadata as { name: string }).name);
+  const walk = async (opts: { countExact?: number; facetSample?: number }) => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    const firsts = [];
+    do {
+      // (No filter: a filtered search counts its matches in one pass, exactly.)
+      const page = await listEntities(pool, { q: 'tidal', limit: 7, cursor, fields: ['metadata.name'], ...opts });
+      firsts.push(page);
+      seen.push(...names(page.items));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { seen, first: firsts[0] };
+  };
+  // Exact below the threshold: every match counted, no label.
+  const exact = await walk({});
+  assert.equal(exact.first.totalCount, 61);
+  assert.equal(exact.first.totalCountIsEstimate, undefined);
+  assert.equal(exact.seen.length, 61);
+  assert.equal(new Set(exact.seen).size, 61);
+  // The tiers, in order: exact name, name words (closest names first), title words, descriptions.
+  assert.equal(exact.seen[0], 'tidal');
+  assert.deepEqual(exact.seen.slice(1, 27).slice(0, 6), ['tidal-q-00', 'tidal-q-05', 'tidal-q-10', 'tidal-q-15', 'tidal-q-20', 'tidal-q-25']);
+  assert.ok(exact.seen.slice(1, 27).every((n) => n.startsWith('tidal-')));
+  assert.deepEqual(exact.seen.slice(27, 31).sort(), ['harbour-0', 'harbour-1', 'harbour-2', 'harbour-3']);
+  assert.ok(exact.seen.slice(31).every((n) => n.startsWith('plain-')));
+
+  // Beyond the threshold: the same pages in the same order, the total labelled as an estimate,
+  // never below the matches counted (here the name tiers: 27), and the facets over the best-tiered.
+  const estimated = await walk({ countExact: 10, facetSample: 10 });
+  assert.deepEqual(estimated.seen, exact.seen);
+  assert.equal(estimated.first.totalCountIsEstimate, true);
+  assert.ok(estimated.first.totalCount >= 27, `estimate ${estimated.first.totalCount}`);
+  assert.equal(estimated.first.facetsOverTop, 10);
+  assert.deepEqual(estimated.first.facets!.kind, [{ value: 'Resource', count: 10 }]);
+  assert.ok(estimated.first.nextCursor);
+  // With a filter, the one-pass plan counts exactly.
+  const filtered = await listEntities(pool, { q: 'tidal', source: ['api:tiers'], limit: 7, countExact: 10, facetSample: 10 });
+  assert.equal(filtered.totalCount, 61);
+  assert.equal(filtered.totalCountIsEstimate, undefined);
+  assert.deepEqual(names(filtered.items), exact.seen.slice(0, 7));
+  // A page deep in the description tier is still exact in its order.
+  const deep = await listEntities(pool, { q: 'tidal', limit: 5, cursor: Buffer.from(JSON.stringify({ offset: 40 })).toString('base64url'), fields: ['metadata.name'], countExact: 10 });
+  assert.deepEqual(names(deep.items), exact.seen.slice(40, 45));
+});
+
 test('facets count by kind, type, owner, lifecycle, namespace and tag, for everything and for a filter', async () => {
   const all = await listEntities(pool, { limit: 1 });
   const kinds = Object.fromEntries(all.facets!.kind.map((k) => [k.value, k.count]));

@@ -97,7 +97,7 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
     for (let i = 0; i < entities.length; i += CHUNK) {
       const slice = entities.slice(i, i + CHUNK);
       const rows = slice.map((v) => rowOf(v, source));
-      // One statement writes both sides: the search row and, for the rows actually written, the narrow facts row.
+      // One statement writes every side: the search row and, for the rows actually written, the narrow head and facts rows.
       const { rows: written } = await c.query<{ ref: string }>(
         `WITH w AS (
            INSERT INTO catalog_entities AS t (ref, kind, namespace, name, title, name_trigrams, title_trigrams, spec_type, lifecycle, owner, tags, source, entity, head, search, hash)
@@ -113,7 +113,15 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
                 spec_type = excluded.spec_type, lifecycle = excluded.lifecycle, owner = excluded.owner, tags = excluded.tags,
                 entity = excluded.entity, head = excluded.head, search = excluded.search, hash = excluded.hash, updated_at = now()
            WHERE t.source = excluded.source AND t.hash <> excluded.hash
-           RETURNING t.ref, t.kind, t.namespace, t.spec_type, t.lifecycle, t.owner, t.tags, t.source
+           RETURNING t.ref, t.kind, t.namespace, t.name, t.title, t.name_trigrams, t.title_trigrams, t.spec_type, t.lifecycle, t.owner, t.tags, t.source, t.head
+         ), h AS (
+           INSERT INTO catalog_heads AS h (ref, kind, namespace, name, title, name_trigrams, title_trigrams, spec_type, lifecycle, owner, tags, source, head, name_words, title_words)
+           SELECT ref, kind, namespace, name, title, name_trigrams, title_trigrams, spec_type, lifecycle, owner, tags, source, head,
+                  to_tsvector('simple', name), to_tsvector('simple', coalesce(title, '')) FROM w ORDER BY ref
+           ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, name = excluded.name, title = excluded.title,
+                name_trigrams = excluded.name_trigrams, title_trigrams = excluded.title_trigrams, spec_type = excluded.spec_type,
+                lifecycle = excluded.lifecycle, owner = excluded.owner, tags = excluded.tags, source = excluded.source, head = excluded.head,
+                name_words = excluded.name_words, title_words = excluded.title_words
          )
          INSERT INTO catalog_facts AS f (ref, kind, namespace, spec_type, lifecycle, owner, tags, source)
          SELECT ref, kind, namespace, spec_type, lifecycle, owner, tags, source FROM w ORDER BY ref
@@ -148,7 +156,8 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
     let removed: string[] = [];
     if (opts.replace) {
       const { rows } = await c.query<{ ref: string }>(
-        `WITH d AS (DELETE FROM catalog_entities e WHERE e.source = $1 AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(ref) WHERE k.ref = e.ref) RETURNING e.ref)
+        `WITH d AS (DELETE FROM catalog_entities e WHERE e.source = $1 AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(ref) WHERE k.ref = e.ref) RETURNING e.ref),
+         h AS (DELETE FROM catalog_heads h USING d WHERE h.ref = d.ref)
          DELETE FROM catalog_facts f USING d WHERE f.ref = d.ref RETURNING f.ref`,
         [source, refs],
       );
@@ -157,7 +166,8 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
     }
     // After a bulk write, merge the search index's pending list now rather than make searches scan it.
     if (changed.length >= 1000) {
-      await c.query(`SELECT gin_clean_pending_list('catalog_entities_search'::regclass), gin_clean_pending_list('catalog_entities_name_trgm'::regclass)`);
+      await c.query(`SELECT gin_clean_pending_list('catalog_entities_search'::regclass), gin_clean_pending_list('catalog_entities_name_trgm'::regclass), gin_clean_pending_list('catalog_heads_head'::regclass),
+        gin_clean_pending_list('catalog_heads_name_words'::regclass), gin_clean_pending_list('catalog_heads_title_words'::regclass)`);
     }
     return { written: changed.length, unchanged: entities.length - changed.length, removed };
   });
@@ -188,6 +198,7 @@ export async function deleteEntity(pool: pg.Pool, ref: string, allowed: (source:
     }
     await c.query('DELETE FROM catalog_entities WHERE ref = $1', [ref]);
     await c.query('DELETE FROM catalog_facts WHERE ref = $1', [ref]);
+    await c.query('DELETE FROM catalog_heads WHERE ref = $1', [ref]);
     await c.query('DELETE FROM catalog_relations WHERE origin_ref = $1', [ref]);
   });
 }
