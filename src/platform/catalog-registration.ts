@@ -9,7 +9,7 @@ import { importCatalogPath } from '../engine/catalog/import.ts';
 import { existsSync } from 'node:fs';
 import { parseCatalogFile, formatDocumentError } from '../domain/catalog/parse.ts';
 import { addEvent } from '../engine/environments/store.ts';
-import { describeWarehouse } from '../infrastructure/warehouse/index.ts';
+import { describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
 import { readRepoFile } from '../infrastructure/git-http/index.ts';
 
 /**
@@ -47,7 +47,8 @@ export async function registerInCatalog(deps: {
       void attempt(`environment ${envId}`, async () => {
         const env = await getEnvironmentView(deps.pool, envId);
         if (!env) return;
-        await upsertEnvironmentEntity(deps.pool, env);
+        const grant = env.resources.some((r) => r.type === 'warehouse' && r.status !== 'deleted');
+        await upsertEnvironmentEntity(deps.pool, env, { datasets: grant ? Object.keys(loadPolicy().policy.datasets) : [] });
         if (env.status === 'deleted') {
           // What the environment's repositories registered goes with them.
           for (const r of env.resources.filter((x) => x.type === 'git-repo')) await replaceSource(deps.pool, `repo:${String(r.outputs.name)}`, []);

@@ -50,6 +50,10 @@ test('an environment is in the catalog while it exists, and a pushed catalog-inf
   const env = await platform.cliJson<EnvironmentView>(['launch', 'sql-data-querying', '--wait']);
   const entity = await until(() => platform.cliJson<Found>(['catalog', 'search', env.id, '--kind', 'Environment']), (f) => f.items.length > 0);
   assert.equal(entity.items[0].metadata.name, env.id);
+  const full = await platform.cliJson<Entity>(['catalog', 'get', `environment:default/${env.id}`]);
+  for (const [type, target] of [['ownedBy', 'group:default/churn-analytics'], ['instanceOf', 'goldenpath:default/sql-data-querying'], ['dependsOn', 'dataset:default/customers']]) {
+    assert.ok(full.relations.some((r) => r.type === type && r.targetRef === target), `${type} ${target} in ${JSON.stringify(full.relations)}`);
+  }
 
   const repo = env.resources.find((r) => r.type === 'git-repo')!.outputs as { url: string; name: string };
   const work = mkdtempSync(join(tmpdir(), 'gp-cat-'));

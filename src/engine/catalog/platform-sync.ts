@@ -49,7 +49,7 @@ export async function syncGoldenPaths(pool: pg.Pool, paths: GoldenPath[]): Promi
  * catalog shows what exists; an environment's history stays with the environment and its events.
  * Resource outputs are never copied here: they hold credentials.
  */
-export async function upsertEnvironmentEntity(pool: pg.Pool, env: EnvironmentView): Promise<void> {
+export async function upsertEnvironmentEntity(pool: pg.Pool, env: EnvironmentView, opts: { datasets?: string[] } = {}): Promise<void> {
   const ref = formatEntityRef({ kind: 'environment', namespace: 'default', name: env.id });
   if (env.status === 'deleted') {
     await deleteEntity(pool, ref, (s) => s === PLATFORM_SOURCES.environments).catch((e) => {
@@ -69,6 +69,8 @@ export async function upsertEnvironmentEntity(pool: pg.Pool, env: EnvironmentVie
       path: formatEntityRef({ kind: 'goldenpath', namespace: 'default', name: env.path }),
       status: env.status, dataClass: env.dataClass, createdAt: env.createdAt,
       resources: env.resources.map((r) => ({ id: r.id, type: r.type, status: r.status })),
+      // The datasets its warehouse grant reads (in its data class's form).
+      ...(opts.datasets?.length ? { dependsOn: opts.datasets.map((d) => formatEntityRef({ kind: 'dataset', namespace: 'default', name: d })) } : {}),
     },
   }]);
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { ownerOf, searchText, validateEntity, type Entity, type FieldError, type ValidEntity } from '../../domain/catalog/entity.ts';
 import { inverseOf } from '../../domain/catalog/relations.ts';
 import { PlatformError } from '../errors.ts';
+import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
 
 /**
  * The catalog's writes. Every write is one transaction: the entities, both directions of their
@@ -59,21 +60,6 @@ function rowOf(v: ValidEntity, source: string) {
     s_name: s.name, s_title: s.title, s_keywords: s.keywords, s_description: s.description,
     hash: createHash('sha1').update(source).update('\0').update(json).digest('base64url'),
   };
-}
-
-async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
 }
 
 /**
