@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import pg from 'pg';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query, until } from '../support/wait.ts';
 
@@ -28,6 +29,22 @@ function notebookProcesses(home: string): number {
   return out.split('\n').filter((l) => l.includes('goldpath-notebook') && l.includes(home)).length;
 }
 
+/** kill -9 the moment the query counts a row: one open connection, asked every few milliseconds. */
+async function killWhen(p: PlatformProcess, sql: string, ids: string[]): Promise<void> {
+  const watcher = new pg.Client(p.adminUrl('goldpath'));
+  await watcher.connect();
+  try {
+    const end = Date.now() + 30_000;
+    while ((await watcher.query(sql, [ids])).rows[0].n === 0) {
+      if (Date.now() > end) throw new Error(`timed out waiting for: ${sql}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await p.crash();
+  } finally {
+    await watcher.end();
+  }
+}
+
 async function leftovers(p: PlatformProcess, ids: string[]) {
   const roles = await adminQuery(p, 'warehouse', `SELECT count(*)::int AS n FROM pg_roles WHERE rolname LIKE ANY($1)`, [ids.map((id) => `gp_${id}_%`)]);
   const repos = readdirSync(join(p.home, 'repos')).filter((r) => ids.some((id) => r.startsWith(id)));
@@ -42,8 +59,7 @@ test('a platform killed with -9 in the middle of launches finishes them after a 
   );
   const ids = launched.map((e) => e.id);
   // Kill as soon as provisioning has visibly started, while the launches are still under way.
-  await until(() => adminQuery(platform!, 'goldpath', `SELECT count(*)::int AS n FROM resources WHERE status = 'ready' AND environment_id = ANY($1)`, [ids]), (r) => r.rows[0].n > 0, 'first resource', 30_000);
-  await platform.crash();
+  await killWhen(platform, `SELECT count(*)::int AS n FROM resources WHERE status = 'ready' AND environment_id = ANY($1)`, ids);
   const home = platform.home;
   const port = platform.port;
   // The database outlives the killed platform (its own session), so we can see what was left half-done.
@@ -67,8 +83,8 @@ test('a platform killed with -9 in the middle of launches finishes them after a 
 
   // A crash in the middle of deletes: the deletes finish after the restart.
   await Promise.all(ids.map((id) => api(platform!, 'DELETE', `/api/v1/environments/${id}`)));
-  await until(() => adminQuery(platform!, 'goldpath', `SELECT count(*)::int AS n FROM resources WHERE status = 'deleted' AND environment_id = ANY($1)`, [ids]), (r) => r.rows[0].n > 0, 'first deletion', 30_000);
-  await platform.crash();
+  // Kill as soon as the first resource is being removed: the deletes are quick, so look often.
+  await killWhen(platform, `SELECT count(*)::int AS n FROM resources WHERE status IN ('deprovisioning', 'deleted') AND environment_id = ANY($1)`, ids);
   const during = await adminQuery(platform, 'goldpath', `SELECT status FROM environments WHERE id = ANY($1)`, [ids]);
   assert.ok(during.rows.some((r) => r.status !== 'deleted'), `some delete was cut short: ${JSON.stringify(during.rows)}`);
   platform = await startPlatformProcess({ home, port });
