@@ -25,6 +25,7 @@ export interface ApiDeps {
   dataOwners?: () => Promise<DataOwnership[]>;
   /** The warehouse's data dictionary (tables, columns, classification, who sees what). */
   dataDictionary?: () => Promise<{ relations: DatasetView[] }>;
+  applyWarehousePolicy?: () => Promise<{ datasets: number }>;
 }
 
 /**

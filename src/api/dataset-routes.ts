@@ -9,7 +9,7 @@ export const DatasetView = z.object({
 export type DatasetView = z.infer<typeof DatasetView>;
 
 /** The warehouse's data dictionary: every table and view, its columns, their classification and who sees them. */
-export function registerDatasetRoutes(app: Api, deps: { dataDictionary?: () => Promise<{ relations: DatasetView[] }> }): void {
+export function registerDatasetRoutes(app: Api, deps: { dataDictionary?: () => Promise<{ relations: DatasetView[] }>; applyWarehousePolicy?: () => Promise<{ datasets: number }> }): void {
   const datasets = async (): Promise<DatasetView[]> => {
     if (!deps.dataDictionary) throw new PlatformError(404, 'no_warehouse', 'this platform has no warehouse');
     return (await deps.dataDictionary()).relations;
@@ -25,5 +25,18 @@ export function registerDatasetRoutes(app: Api, deps: { dataDictionary?: () => P
       const found = (await datasets()).find((d) => d.schema === schema && d.name === name);
       if (!found) throw new PlatformError(404, 'unknown_dataset', `no dataset ${schema}.${name}; GET /api/v1/datasets lists them`);
       return c.json(found, 200);
+    });
+
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/warehouse/apply', security: secured,
+    responses: { 200: json(z.object({ datasets: z.number() }), 'The policy file was read again: masked views, grants, the dictionary and the catalog follow it'), 400: errors[400], 403: errors[403] } }),
+    async (c) => {
+      if (!c.get('user').isAdmin) throw new PlatformError(403, 'admins_only', 'only a platform admin may apply the warehouse policy');
+      if (!deps.applyWarehousePolicy) throw new PlatformError(404, 'no_warehouse', 'this platform has no warehouse');
+      try {
+        return c.json(await deps.applyWarehousePolicy(), 200);
+      } catch (e) {
+        if ((e as Error).name === 'PolicyError') throw new PlatformError(400, 'invalid_policy', (e as Error).message);
+        throw e;
+      }
     });
 }

@@ -93,6 +93,15 @@ program.command('users').description('list the local users you can act as with -
 
 registerCatalogCommands(program, conn);
 
+program.command('warehouse').description('the governed warehouse')
+  .command('apply').description('apply the edited warehouse policy file: masked views, grants and the data dictionary follow it (admins)')
+  .option('--json', 'machine-readable output')
+  .action(run(async (opts: { json?: boolean }) => {
+    const r = await conn().request<{ datasets: number }>('POST', '/api/v1/warehouse/apply');
+    process.stdout.write(opts.json ? JSON.stringify(r) + '\n' : `warehouse policy applied: ${r.datasets} tables and views described\n`);
+    return 0;
+  }));
+
 try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;

@@ -18,7 +18,7 @@ import { readRepoFile } from '../infrastructure/git-http/index.ts';
  * change made on any replica is registered).
  */
 export async function registerInCatalog(deps: {
-  pool: pg.Pool; paths: PathLibrary; feed: EventFeed; warehouseUrl: string; log: (s: string) => void;
+  pool: pg.Pool; paths: PathLibrary; feed: EventFeed; warehouseUrl: string; policyPath?: string; log: (s: string) => void;
   /** A folder of catalog-info.yaml files the organisation keeps (configured, optional). */
   catalogDir?: string;
 }): Promise<() => Promise<void>> {
@@ -32,7 +32,7 @@ export async function registerInCatalog(deps: {
   const t0 = performance.now();
   await attempt('the organisation', async () => syncOrganisation(deps.pool, await listTeams(deps.pool), await listUsers(deps.pool)));
   await attempt('the golden paths', () => syncGoldenPaths(deps.pool, deps.paths.list().map((p) => p.path)));
-  await attempt('the warehouse datasets', async () => syncDatasets(deps.pool, await describeWarehouse(deps.warehouseUrl)));
+  await attempt('the warehouse datasets', async () => syncDatasets(deps.pool, await describeWarehouse(deps.warehouseUrl, { policyPath: deps.policyPath })));
   if (deps.catalogDir && existsSync(deps.catalogDir)) {
     await attempt(`the descriptors in ${deps.catalogDir}`, () => importCatalogPath(deps.pool, deps.catalogDir!, { source: 'file:catalog-dir', replace: true }));
   }
@@ -48,7 +48,7 @@ export async function registerInCatalog(deps: {
         const env = await getEnvironmentView(deps.pool, envId);
         if (!env) return;
         const grant = env.resources.some((r) => r.type === 'warehouse' && r.status !== 'deleted');
-        await upsertEnvironmentEntity(deps.pool, env, { datasets: grant ? Object.keys(loadPolicy().policy.datasets) : [] });
+        await upsertEnvironmentEntity(deps.pool, env, { datasets: grant ? Object.keys(loadPolicy(deps.policyPath).policy.datasets) : [] });
         if (env.status === 'deleted') {
           // What the environment's repositories registered goes with them.
           for (const r of env.resources.filter((x) => x.type === 'git-repo')) await replaceSource(deps.pool, `repo:${String(r.outputs.name)}`, []);

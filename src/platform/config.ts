@@ -15,6 +15,8 @@ export interface PlatformConfig {
   /** catalog-info.yaml files registered at start (source `file:catalog-dir`). */
   catalogDir: string;
   warehouseScale: number;
+  /** The warehouse's data policy (classification, masking, owners); default: the repository's warehouse/policy.yaml. */
+  warehousePolicy?: string;
 }
 
 export function resolveHome(dataDir?: string): string {
@@ -36,6 +38,7 @@ export function platformConfig(options: { dataDir?: string; port?: number; host?
     pathDirs: [orgPaths],
     catalogDir: process.env.GOLDPATH_CATALOG_DIR ?? join(home, 'catalog'),
     warehouseScale: options.scale ?? (Number(process.env.GOLDPATH_WAREHOUSE_SCALE) || 1),
+    warehousePolicy: process.env.GOLDPATH_WAREHOUSE_POLICY || undefined,
   };
 }
 

@@ -24,6 +24,7 @@ import { migrate } from '../infrastructure/postgres/migrate.ts';
 import { ensureWarehouse, enforceStatementTimeouts, describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
 import { ensureDatabase, closeOtherDatabases } from './databases.ts';
 import { registerInCatalog, catalogOnPush } from './catalog-registration.ts';
+import { syncDatasets } from '../engine/catalog/platform-sync.ts';
 import { ensurePortsFree, lockHome } from './home-lock.ts';
 import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
@@ -86,7 +87,8 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     progress('platform database migrated and seeded');
 
     if (embedded) await closeOtherDatabases(adminUrl, ['goldpath', 'postgres', 'template1']);
-    const wh = await ensureWarehouse(warehouseUrl, { scale: config.warehouseScale, onProgress: (m) => progress(`warehouse: ${m}`) });
+    const policyPath = config.warehousePolicy;
+    const wh = await ensureWarehouse(warehouseUrl, { scale: config.warehouseScale, policyPath, onProgress: (m) => progress(`warehouse: ${m}`) });
     progress(wh.seeded ? 'warehouse seeded' : 'warehouse ready');
     // A session may raise its own statement_timeout; this watchdog holds each role to the one it was granted.
     const watchdog = setInterval(() => {
@@ -121,17 +123,25 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(() => feed.stop());
     const orchestrator = await startOrchestrator({ pool, drivers });
     stops.push(() => orchestrator.stop());
-    stops.push(await registerInCatalog({ pool, paths, feed, warehouseUrl, log: progress, catalogDir: config.catalogDir }));
+    stops.push(await registerInCatalog({ pool, paths, feed, warehouseUrl, policyPath, log: progress, catalogDir: config.catalogDir }));
 
     // The dictionary changes only when the warehouse policy is applied again: describe it once per start.
     let dictionary: ReturnType<typeof describeWarehouse> | undefined;
     const api = createApi({
       pool, paths, feed, version, listLocalAccounts: !config.databaseUrl, portalDir: portalDistDir,
-      dataOwners: async () => Object.entries(loadPolicy().policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
-      dataDictionary: () => (dictionary ??= describeWarehouse(warehouseUrl).catch((e) => {
+      dataOwners: async () => Object.entries(loadPolicy(policyPath).policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
+      dataDictionary: () => (dictionary ??= describeWarehouse(warehouseUrl, { policyPath }).catch((e) => {
         dictionary = undefined;
         throw e;
       })),
+      // Re-reads the policy file: masked views and grants are recompiled, the dictionary and the catalog follow.
+      applyWarehousePolicy: async () => {
+        await ensureWarehouse(warehouseUrl, { policyPath });
+        dictionary = undefined;
+        const description = await describeWarehouse(warehouseUrl, { policyPath });
+        await syncDatasets(pool, description);
+        return { datasets: description.relations.length };
+      },
     });
     const honoListener = getRequestListener(api.fetch);
     const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool), onPush: catalogOnPush({ pool, reposDir }) });
