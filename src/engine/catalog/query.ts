@@ -203,6 +203,40 @@ const weighted = (ts: string, w: 'A' | 'B' | 'C') => ts.replaceAll(':*', `:*${w}
 type SearchRow = { part: 'p' | 'n' | 'c' | 'o' | 't'; ord: string | null; ref: string; source: string; entity: Entity; kind: string; namespace: string; spec_type: string | null; lifecycle: string | null; value: string | null; n: string };
 
 /**
+ * The rest of a one-pass search after its materialised matches `m` (with a `tier` column): the page,
+ * the exact count and the facets over the `sample` best-tiered, as rows of one result. In the cut tier
+ * (the tier the page ends in) a score is bounded (`bound`, e.g. similarity <= min(a, b) / max(a, b)
+ * of the trigram counts kept per entity): the cut tier's offset+limit best bounds are scored, and a row
+ * whose bound is below the lowest of those scores cannot reach the page and is never scored. The
+ * scores are computed above the sort, or the select list would be computed for every row.
+ */
+function rankedPage(score: string, bound: string, offset: number, limit: number, facetsWanted: boolean, sample: number): string {
+  return `, cut AS (
+       SELECT coalesce((SELECT tier FROM m ORDER BY tier OFFSET ${offset + limit - 1} LIMIT 1), 5) AS tier
+     ), qt AS (
+       SELECT coalesce(array_length(show_trgm($1::text), 1), 0) AS n
+     ), sure AS (
+       SELECT ${score} AS score FROM (SELECT m.* FROM m, qt WHERE m.tier = (SELECT tier FROM cut) ORDER BY ${bound} DESC LIMIT ${offset + limit}) m
+     ), page AS (
+       SELECT m.ref, m.tier, ${score} AS score
+       FROM m, qt WHERE m.tier < (SELECT tier FROM cut) OR (m.tier = (SELECT tier FROM cut) AND ${bound} >= (SELECT min(score) - 1e-6 FROM sure))
+       ORDER BY 2, 3 DESC, 1 LIMIT ${limit} OFFSET ${offset}
+     )${facetsWanted ? `, top AS MATERIALIZED (SELECT kind, namespace, spec_type, lifecycle, owner, tags FROM m ORDER BY tier LIMIT ${sample})` : ''}
+     -- The descriptors are read for the page only.
+     SELECT * FROM (SELECT 'p' AS part, p.ref, e.source, e.entity, row_number() OVER (ORDER BY p.tier, p.score DESC, p.ref) AS ord,
+         NULL AS kind, NULL AS namespace, NULL AS spec_type, NULL AS lifecycle, NULL AS value, NULL::numeric AS n
+       FROM page p JOIN catalog_entities e ON e.ref = p.ref) pg
+     UNION ALL SELECT 'n', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*) FROM m
+     ${facetsWanted ? FACET_PARTS('top', 4) : ''}`;
+}
+
+function rankedResult(rows: SearchRow[], facetsWanted: boolean): SearchResult {
+  const page = rows.filter((r) => r.part === 'p').sort((x, y) => Number(x.ord) - Number(y.ord));
+  const total = Number(rows.find((r) => r.part === 'n')!.n);
+  return { rows: page, total, seen: total, estimated: false, facets: facetsWanted ? facetsFromRows(rows) : null };
+}
+
+/**
  * When no entity has the words: names similar to the query (typos), in one statement over one
  * materialised pass of the matches: exact name or title first, then by similarity, scored only where a
  * row's bound (the trigram counts kept per entity) can reach the page. The count is exact; the facets
@@ -218,31 +252,10 @@ async function searchSimilar(db: Queryable, f: EntityFilter, q: string, limit: n
        SELECT e.ref, e.name, e.name_trigrams, e.kind, e.namespace, e.spec_type, e.lifecycle, e.owner, e.tags,
          CASE WHEN lower(e.name) = lower($1::text) THEN 0 WHEN lower(e.title) = lower($1::text) THEN 1 ELSE 2 END AS tier
        FROM catalog_entities e WHERE ${where.join(' AND ')}
-     ), cut AS (
-       SELECT coalesce((SELECT tier FROM m ORDER BY tier OFFSET ${offset + limit - 1} LIMIT 1), 5) AS tier
-     ), qt AS (
-       SELECT coalesce(array_length(show_trgm($1::text), 1), 0) AS n
-     ), sure AS (
-       -- similarity <= min(a, b) / max(a, b) of the trigram counts: the cut tier's ${offset + limit} best
-       -- bounds are scored (outside the sort, or every row would be), and a row whose bound is below the
-       -- lowest of those scores cannot reach the page and is never scored.
-       SELECT ${SCORE} AS score FROM (SELECT m.* FROM m, qt WHERE m.tier = (SELECT tier FROM cut) ORDER BY ${BOUND} DESC LIMIT ${offset + limit}) m
-     ), page AS (
-       SELECT m.ref, m.tier, ${SCORE} AS score
-       FROM m, qt WHERE m.tier < (SELECT tier FROM cut) OR (m.tier = (SELECT tier FROM cut) AND ${BOUND} >= (SELECT min(score) - 1e-6 FROM sure))
-       ORDER BY 2, 3 DESC, 1 LIMIT ${limit} OFFSET ${offset}
-     )${facetsWanted ? `, top AS MATERIALIZED (SELECT kind, namespace, spec_type, lifecycle, owner, tags FROM m ORDER BY tier LIMIT ${sample})` : ''}
-     -- The descriptors are read for the page only.
-     SELECT * FROM (SELECT 'p' AS part, p.ref, e.source, e.entity, row_number() OVER (ORDER BY p.tier, p.score DESC, p.ref) AS ord,
-         NULL AS kind, NULL AS namespace, NULL AS spec_type, NULL AS lifecycle, NULL AS value, NULL::numeric AS n
-       FROM page p JOIN catalog_entities e ON e.ref = p.ref) pg
-     UNION ALL SELECT 'n', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*) FROM m
-     ${facetsWanted ? FACET_PARTS('top', 4) : ''}`,
+     )${rankedPage(SCORE, BOUND, offset, limit, facetsWanted, sample)}`,
     params,
   );
-  const page = rows.filter((r) => r.part === 'p').sort((a, b) => Number(a.ord) - Number(b.ord));
-  const total = Number(rows.find((r) => r.part === 'n')!.n);
-  return { rows: page, total, seen: total, estimated: false, facets: facetsWanted ? facetsFromRows(rows) : null };
+  return rankedResult(rows, facetsWanted);
 }
 
 type SearchResult = { rows: SearchRow[]; total: number; seen: number; estimated: boolean; facets: Facets | null };
@@ -255,59 +268,30 @@ type SearchResult = { rows: SearchRow[]; total: number; seen: number; estimated:
  * reads its index matches of every kind before filtering.
  */
 async function searchFilteredOnce(db: Queryable, f: EntityFilter, q: string, ts: string, limit: number, offset: number, facetsWanted: boolean, sample: number): Promise<SearchResult> {
-  const words = true;
   const params: unknown[] = [q, ts, weighted(ts, 'A'), weighted(ts, 'B')];
   const where = [`e.search @@ to_tsquery('simple', $2::text)`, ...conditions(f, params)];
-  const facetParts = facetsWanted
-    ? `UNION ALL SELECT 'c', NULL, NULL, NULL, NULL, kind, namespace, spec_type, lifecycle, NULL, count(*) FROM top GROUP BY 6, 7, 8, 9
-       UNION ALL SELECT 'o', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, owner, count(*) FROM top GROUP BY owner
-       UNION ALL SELECT 't', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, t, sum(g.n) FROM (SELECT tags, count(*) AS n FROM top GROUP BY 1) g, unnest(g.tags) AS t GROUP BY t`
-    : '';
-  const SCORE = (m: string) => `CASE WHEN ${m}.tier <= 1 THEN 0
-              WHEN ${m}.tier = 2 THEN similarity(${m}.name, $1::text)
-              WHEN ${m}.tier = 3 THEN similarity(coalesce(${m}.title, ''), $1::text)
-              ${words ? `WHEN ${m}.tier = 4 THEN ts_rank(${m}.head, to_tsquery('simple', $2::text))
-              ELSE (SELECT ts_rank(x.search, to_tsquery('simple', $2::text)) FROM catalog_entities x WHERE x.ref = ${m}.ref)` : 'ELSE 0'} END`;
+  const SCORE = `CASE WHEN m.tier <= 1 THEN 0
+              WHEN m.tier = 2 THEN similarity(m.name, $1::text)
+              WHEN m.tier = 3 THEN similarity(coalesce(m.title, ''), $1::text)
+              WHEN m.tier = 4 THEN ts_rank(m.head, to_tsquery('simple', $2::text))
+              ELSE (SELECT ts_rank(x.search, to_tsquery('simple', $2::text)) FROM catalog_entities x WHERE x.ref = m.ref) END`;
   const BOUND = `CASE WHEN m.tier = 2 THEN least(qt.n, m.name_trigrams)::float4 / greatest(qt.n, m.name_trigrams, 1)
               WHEN m.tier = 3 THEN least(qt.n, m.title_trigrams)::float4 / greatest(qt.n, m.title_trigrams, 1)
               ELSE 'Infinity'::float4 END`;
   const { rows } = await db.query<SearchRow>(
     `WITH m AS MATERIALIZED (
-       SELECT e.ref, e.name, e.title, e.name_trigrams, e.title_trigrams, ${words ? 'e.head' : 'NULL::tsvector AS head'}, e.kind, e.namespace, e.spec_type, e.lifecycle, e.owner, e.tags,
+       SELECT e.ref, e.name, e.title, e.name_trigrams, e.title_trigrams, e.head, e.kind, e.namespace, e.spec_type, e.lifecycle, e.owner, e.tags,
          CASE WHEN lower(e.name) = lower($1::text) THEN 0
               WHEN lower(e.title) = lower($1::text) THEN 1
-              ${words ? `WHEN NOT e.head @@ to_tsquery('simple', $2::text) THEN 5
+              WHEN NOT e.head @@ to_tsquery('simple', $2::text) THEN 5
               WHEN e.head @@ to_tsquery('simple', $3::text) THEN 2
               WHEN e.head @@ to_tsquery('simple', $4::text) THEN 3
-              ELSE 4` : 'ELSE 2'} END AS tier
+              ELSE 4 END AS tier
        FROM catalog_entities e WHERE ${where.join(' AND ')}
-     ), cut AS (
-       SELECT coalesce((SELECT tier FROM m ORDER BY tier OFFSET ${offset + limit - 1} LIMIT 1), 5) AS tier
-     ), qt AS (
-       SELECT coalesce(array_length(show_trgm($1::text), 1), 0) AS n
-     ), sure AS (
-       -- In the cut tier, similarity (name, title tiers) is bounded by the trigram counts kept per entity
-       -- (similarity <= min(a, b) / max(a, b)). The cut tier's ${offset + limit} best bounds are scored: the
-       -- page's last score is at least their lowest, so a row whose bound is below it cannot reach the page
-       -- and is never scored. The tiers above the cut all reach the page.
-       -- (Scored above the sort: a select list is otherwise computed for every row before the sort.)
-       SELECT ${SCORE('m')} AS score FROM (SELECT m.* FROM m, qt WHERE m.tier = (SELECT tier FROM cut) ORDER BY ${BOUND} DESC LIMIT ${offset + limit}) m
-     ), page AS (
-       SELECT m.ref, m.tier, ${SCORE('m')} AS score
-       FROM m, qt WHERE m.tier < (SELECT tier FROM cut) OR (m.tier = (SELECT tier FROM cut) AND ${BOUND} >= (SELECT min(score) - 1e-6 FROM sure))
-       ORDER BY 2, 3 DESC, 1 LIMIT ${limit} OFFSET ${offset}
-     )${facetsWanted ? `, top AS MATERIALIZED (SELECT kind, namespace, spec_type, lifecycle, owner, tags FROM m ORDER BY tier LIMIT ${sample})` : ''}
-     -- The descriptors are read for the page only.
-     SELECT * FROM (SELECT 'p' AS part, p.ref, e.source, e.entity, row_number() OVER (ORDER BY p.tier, p.score DESC, p.ref) AS ord,
-         NULL AS kind, NULL AS namespace, NULL AS spec_type, NULL AS lifecycle, NULL AS value, NULL::numeric AS n
-       FROM page p JOIN catalog_entities e ON e.ref = p.ref) pg
-     UNION ALL SELECT 'n', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*) FROM m
-     ${facetParts}`,
+     )${rankedPage(SCORE, BOUND, offset, limit, facetsWanted, sample)}`,
     params,
   );
-  const page = rows.filter((r) => r.part === 'p').sort((a, b) => Number(a.ord) - Number(b.ord));
-  const total = Number(rows.find((r) => r.part === 'n')!.n);
-  return { rows: page, total, seen: total, estimated: false, facets: facetsWanted ? facetsFromRows(rows) : null };
+  return rankedResult(rows, facetsWanted);
 }
 
 /**
