@@ -9,7 +9,7 @@ import { importCatalogPath } from '../engine/catalog/import.ts';
 import { existsSync } from 'node:fs';
 import { parseCatalogFile, formatDocumentError } from '../domain/catalog/parse.ts';
 import { addEvent } from '../engine/environments/store.ts';
-import { describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
+import type { WarehouseDescription } from '../infrastructure/warehouse/index.ts';
 import { readRepoFile } from '../infrastructure/git-http/index.ts';
 
 /**
@@ -18,7 +18,10 @@ import { readRepoFile } from '../infrastructure/git-http/index.ts';
  * change made on any replica is registered).
  */
 export async function registerInCatalog(deps: {
-  pool: pg.Pool; paths: PathLibrary; feed: EventFeed; warehouseUrl: string; policyPath?: string; log: (s: string) => void;
+  pool: pg.Pool; paths: PathLibrary; feed: EventFeed; log: (s: string) => void;
+  /** The warehouse's data dictionary, and the names of its datasets (which a warehouse grant reads). */
+  dictionary: WarehouseDescription;
+  datasetNames: () => string[];
   /** A folder of catalog-info.yaml files the organisation keeps (configured, optional). */
   catalogDir?: string;
 }): Promise<() => Promise<void>> {
@@ -32,7 +35,7 @@ export async function registerInCatalog(deps: {
   const t0 = performance.now();
   await attempt('the organisation', async () => syncOrganisation(deps.pool, await listTeams(deps.pool), await listUsers(deps.pool)));
   await attempt('the golden paths', () => syncGoldenPaths(deps.pool, deps.paths.list().map((p) => p.path)));
-  await attempt('the warehouse datasets', async () => syncDatasets(deps.pool, await describeWarehouse(deps.warehouseUrl, { policyPath: deps.policyPath })));
+  await attempt('the warehouse datasets', async () => syncDatasets(deps.pool, deps.dictionary));
   if (deps.catalogDir && existsSync(deps.catalogDir)) {
     await attempt(`the descriptors in ${deps.catalogDir}`, () => importCatalogPath(deps.pool, deps.catalogDir!, { source: 'file:catalog-dir', replace: true }));
   }
@@ -48,7 +51,7 @@ export async function registerInCatalog(deps: {
         const env = await getEnvironmentView(deps.pool, envId);
         if (!env) return;
         const grant = env.resources.some((r) => r.type === 'warehouse' && r.status !== 'deleted');
-        await upsertEnvironmentEntity(deps.pool, env, { datasets: grant ? Object.keys(loadPolicy(deps.policyPath).policy.datasets) : [] });
+        await upsertEnvironmentEntity(deps.pool, env, { datasets: grant ? deps.datasetNames() : [] });
         if (env.status === 'deleted') {
           // What the environment's repositories registered goes with them.
           for (const r of env.resources.filter((x) => x.type === 'git-repo')) await replaceSource(deps.pool, `repo:${String(r.outputs.name)}`, []);

@@ -123,24 +123,24 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(() => feed.stop());
     const orchestrator = await startOrchestrator({ pool, drivers });
     stops.push(() => orchestrator.stop());
-    stops.push(await registerInCatalog({ pool, paths, feed, warehouseUrl, policyPath, log: progress, catalogDir: config.catalogDir }));
+    // The policy and the dictionary change only when the policy is applied: read them once, and again then.
+    let policy = loadPolicy(policyPath).policy;
+    let dictionary = await describeWarehouse(warehouseUrl, { policyPath });
+    stops.push(await registerInCatalog({
+      pool, paths, feed, dictionary, datasetNames: () => Object.keys(policy.datasets), log: progress, catalogDir: config.catalogDir,
+    }));
 
-    // The dictionary changes only when the warehouse policy is applied again: describe it once per start.
-    let dictionary: ReturnType<typeof describeWarehouse> | undefined;
     const api = createApi({
       pool, paths, feed, version, listLocalAccounts: !config.databaseUrl, portalDir: portalDistDir,
-      dataOwners: async () => Object.entries(loadPolicy(policyPath).policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
-      dataDictionary: () => (dictionary ??= describeWarehouse(warehouseUrl, { policyPath }).catch((e) => {
-        dictionary = undefined;
-        throw e;
-      })),
+      dataOwners: async () => Object.entries(policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
+      dataDictionary: async () => dictionary,
       // Re-reads the policy file: masked views and grants are recompiled, the dictionary and the catalog follow.
       applyWarehousePolicy: async () => {
         await ensureWarehouse(warehouseUrl, { policyPath });
-        dictionary = undefined;
-        const description = await describeWarehouse(warehouseUrl, { policyPath });
-        await syncDatasets(pool, description);
-        return { datasets: description.relations.length };
+        policy = loadPolicy(policyPath).policy;
+        dictionary = await describeWarehouse(warehouseUrl, { policyPath });
+        await syncDatasets(pool, dictionary);
+        return { datasets: dictionary.relations.length };
       },
     });
     const honoListener = getRequestListener(api.fetch);
