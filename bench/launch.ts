@@ -12,11 +12,7 @@ import { ApiClient } from '../src/cli/client.ts';
 const platform = await startPlatformProcess();
 const token = (JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens.dana;
 const client = new ApiClient(platform.url, token);
-const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  const res = await fetch(platform.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-};
+const api = <T>(method: string, path: string, body?: unknown) => client.request<T>(method, path, body);
 
 async function answers(env: EnvironmentView): Promise<boolean> {
   const o = Object.fromEntries(env.resources.map((r) => [r.id, r.outputs as Record<string, string>]));

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import pg from 'pg';
+import { ApiClient } from '../../src/cli/client.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query, until } from '../support/wait.ts';
 
@@ -15,11 +16,8 @@ after(async () => {
 
 const token = (home: string) => (JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens.dana;
 
-async function api<T>(p: PlatformProcess, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(p.url + path, { method, headers: { authorization: `Bearer ${token(p.home)}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as T;
-}
+/** The API as the CLI calls it: an error answer throws with the platform's message. */
+const api = <T>(p: PlatformProcess, method: string, path: string, body?: unknown) => new ApiClient(p.url, token(p.home)).request<T>(method, path, body);
 
 const adminQuery = (p: PlatformProcess, database: string, sql: string, params: unknown[] = []) => query(p.adminUrl(database), sql, params);
 
