@@ -55,8 +55,8 @@ export function registerEnvironmentRoutes(app: Api, deps: EnvironmentServiceDeps
   // Server-sent events: `event` for each new event, `environment` for the new snapshot after it.
   app.openAPIRegistry.registerPath({
     method: 'get', path: '/api/v1/environments/{id}/stream', security: secured,
-    description: 'Live progress as server-sent events: `event` (an EventView) for each new event, then `environment` (an EnvironmentView). The token may be given as `?token=` for EventSource.',
-    request: { params: IdParam, query: z.object({ after: z.coerce.number().optional(), token: z.string().optional() }) },
+    description: 'Live progress as server-sent events: `event` (an EventView) for each new event, then `environment` (an EnvironmentView). EventSource cannot send a header: give a single-use `?ticket=` from POST /api/v1/stream-tickets instead (an API token in the URL is refused).',
+    request: { params: IdParam, query: z.object({ after: z.coerce.number().optional(), ticket: z.string().optional() }) },
     responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, 404: errors[404] },
   });
   app.get('/api/v1/environments/:id/stream', async (c) => {
