@@ -7,6 +7,7 @@ import { errorResponse } from './errors.ts';
 import { mountPortal } from './portal-assets.ts';
 import type { Env } from './openapi.ts';
 import { registerSessionRoutes } from './session-routes.ts';
+import { registerTokenRoutes } from './token-routes.ts';
 import { registerPathRoutes } from './path-routes.ts';
 import { registerEnvironmentRoutes } from './environment-routes.ts';
 import { registerApprovalRoutes } from './approval-routes.ts';
@@ -55,6 +56,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });
 
   registerSessionRoutes(app, deps); // first: it installs the authentication of every later route
+  registerTokenRoutes(app, deps);
   registerPathRoutes(app, deps);
   registerEnvironmentRoutes(app, deps);
   registerApprovalRoutes(app, deps);

@@ -1,0 +1,44 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type pg from 'pg';
+import { requireEnvironment } from '../engine/environments/launch.ts';
+import { issueStreamTicket, streamTicketSeconds } from '../engine/identity/stream-tickets.ts';
+import { listTokens, revokeTokenById } from '../engine/identity/tokens.ts';
+import { errors, json, secured, type Api } from './openapi.ts';
+import { bearerToken } from './session-routes.ts';
+
+const TokenView = z.object({
+  id: z.string().openapi({ example: 'tok_k3x9q2mz' }),
+  kind: z.string().openapi({ description: '`cli` or `session`' }),
+  label: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  lastUsedAt: z.string().nullable().openapi({ description: 'Updated at most once a minute' }),
+  current: z.boolean().openapi({ description: 'The token this request was made with' }),
+});
+const TokenIdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'tok_k3x9q2mz' }) });
+const TicketRequest = z.strictObject({ environmentId: z.string().min(1, 'give the id of the environment to follow').max(200, 'not an environment id') });
+
+/** The caller's own API tokens (list, revoke) and single-use tickets for the live-progress stream. */
+export function registerTokenRoutes(app: Api, deps: { pool: pg.Pool }): void {
+  app.openapi(createRoute({ method: 'get', path: '/api/v1/tokens', security: secured,
+    responses: { 200: json(z.object({ tokens: z.array(TokenView) }), 'Your tokens that still work, newest first (never their secrets)'), 401: errors[401] } }),
+    async (c) => c.json({ tokens: await listTokens(deps.pool, c.get('user').id, bearerToken(c)) }, 200));
+
+  app.openapi(createRoute({ method: 'delete', path: '/api/v1/tokens/{id}', security: secured, request: { params: TokenIdParam },
+    responses: { 204: { description: 'Revoked: the token no longer works (revoking the current one signs you out)' }, 401: errors[401], 404: errors[404] } }),
+    async (c) => {
+      await revokeTokenById(deps.pool, c.get('user').id, c.req.valid('param').id);
+      return c.body(null, 204);
+    });
+
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/stream-tickets', security: secured,
+    description: `A single-use ticket to open /api/v1/environments/{id}/stream?ticket=… (EventSource cannot send a header). It opens one stream of that environment, once, within ${streamTicketSeconds} s.`,
+    request: { body: { required: true, content: { 'application/json': { schema: TicketRequest } } } },
+    responses: { 201: json(z.object({ ticket: z.string(), expiresAt: z.string() }), 'The ticket'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => {
+      const { environmentId } = c.req.valid('json');
+      const user = c.get('user');
+      await requireEnvironment(deps, user, environmentId);
+      return c.json(await issueStreamTicket(deps.pool, bearerToken(c)!, user, environmentId), 201);
+    });
+}
