@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(git procps postgresql-client jupyter-notebook python3-pandas python3-psycopg2 python3-sklearn python3-boto3 python3-sqlalchemy)
+packages=(git procps bubblewrap util-linux postgresql-client jupyter-notebook python3-pandas python3-psycopg2 python3-sklearn python3-boto3 python3-sqlalchemy)
 [[ " $* " == *" --with-browser "* ]] && packages+=(chromium)
 
 missing=()

@@ -1,15 +1,19 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cloneRepo } from '../../infrastructure/git-http/index.ts';
 import { findFreePort, isProcessAlive, notebookAnswers, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
+import { claimUid, handOver, releaseUid, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 import { PermanentDriverError, type Driver } from '../driver.ts';
 
 export interface NotebookDriverOptions {
-  /** Where each environment's notebook keeps its working copy and run file. */
+  /** Where each environment's notebook keeps its home (with the working copy) and run file. */
   workDir: string;
   reposDir: string;
   host: string;
+  /** Whether (and how) workspaces run sandboxed on this host; see infrastructure/sandbox. */
+  sandbox: SandboxSupport;
 }
 
 interface RunFile {
@@ -24,13 +28,19 @@ export interface NotebookDriver extends Driver {
 }
 
 /**
- * A Jupyter server per environment, opened on a clone of the environment's repo. The run file
- * (pid, port, token) is written beside the working copy the moment the process starts, so a
- * platform restarted after a crash finds the process again instead of leaking it.
+ * A Jupyter server per environment, opened on a clone of the environment's repo, run in the
+ * workspace sandbox as the environment's own uid. Layout of <workDir>/<env>/<resource>/:
+ *   home/        the workspace's home, the only host folder the sandbox sees (owned by its uid)
+ *   home/work/   the clone; its origin is the repository's HTTP URL with the environment's credentials
+ *   run.json     pid, port, token: written the moment the process starts, so a platform restarted
+ *                after a crash finds the process again instead of leaking it (outside the sandbox)
+ *   notebook.log the server's output (outside the sandbox)
  */
 export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
   const running = new Set<number>();
+  const claimsDir = join(opts.workDir, '.uids');
   const dirOf = (envId: string, resourceId: string) => join(opts.workDir, envId, resourceId);
+  const owner = (envId: string, resourceId: string) => `${envId}/${resourceId}`;
   const readRun = async (dir: string): Promise<RunFile | null> => {
     try {
       return JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunFile;
@@ -44,12 +54,29 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     token: run.token,
     port: run.port,
   });
+  const sandbox = opts.sandbox.available ? opts.sandbox : undefined;
+
+  /** The workspace's home with its clone, owned by its uid; made once, kept across stop and start. */
+  const prepareHome = async (dir: string, repo: string, repoUrl: string | undefined, uid: number | undefined): Promise<string> => {
+    const home = join(dir, 'home');
+    const work = join(home, 'work');
+    if (!existsSync(join(work, '.git'))) {
+      // Cloned by the platform from disk (fast), then handed over before any workspace process exists.
+      await rm(home, { recursive: true, force: true });
+      await mkdir(home, { recursive: true, mode: 0o700 });
+      await cloneRepo(opts.reposDir, repo, work, repoUrl);
+      if (uid !== undefined) await handOver(home, uid, uid);
+    }
+    await chmod(home, 0o700);
+    return work;
+  };
 
   return {
     type: 'notebook',
     target: 'local',
     async provision({ environmentId, resourceId, params }) {
       if (typeof params.repo !== 'string') throw new PermanentDriverError('param "repo" must name the environment\'s repository, e.g. ${resources.repo.name}');
+      if (params.repoUrl !== undefined && typeof params.repoUrl !== 'string') throw new PermanentDriverError('param "repoUrl" must be the repository\'s URL, e.g. ${resources.repo.url}');
       const env = (params.env ?? {}) as Record<string, unknown>;
       const dir = dirOf(environmentId, resourceId);
       const existing = await readRun(dir);
@@ -59,8 +86,8 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       }
       if (existing && isProcessAlive(existing.pid)) await stopNotebook(existing.pid);
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const work = join(dir, 'work');
-      await cloneRepo(opts.reposDir, params.repo, work);
+      const uid = sandbox?.mode === 'uid-per-workspace' ? await claimUid(claimsDir, owner(environmentId, resourceId)) : undefined;
+      const work = await prepareHome(dir, params.repo, params.repoUrl as string | undefined, uid);
       const port = await findFreePort(opts.host);
       const token = existing?.token ?? randomBytes(24).toString('hex');
       const proc = await startNotebook({
@@ -70,13 +97,14 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
         token,
         env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
         logFile: join(dir, 'notebook.log'),
+        sandbox: sandbox && { support: sandbox, home: join(dir, 'home'), uid },
       }, {
         onSpawn: (pid: number) => writeFile(join(dir, 'run.json'), JSON.stringify({ pid, port, token }), { mode: 0o600 }),
       });
       running.add(proc.pid);
       const run = { pid: proc.pid, port, token };
       await writeFile(join(dir, 'run.json'), JSON.stringify(run), { mode: 0o600 });
-      return { state: { ...run }, outputs: outputs(run) };
+      return { state: { ...run, sandboxed: Boolean(sandbox), ...(uid !== undefined ? { uid } : {}) }, outputs: outputs(run) };
     },
     async status({ environmentId, resourceId }) {
       const run = await readRun(dirOf(environmentId, resourceId));
@@ -92,6 +120,8 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
         running.delete(run.pid);
       }
       await rm(dir, { recursive: true, force: true });
+      // Only after its files are gone: a reused uid must never find a predecessor's files.
+      await releaseUid(claimsDir, owner(environmentId, resourceId));
     },
     async stop({ environmentId, resourceId }) {
       const run = await readRun(dirOf(environmentId, resourceId));

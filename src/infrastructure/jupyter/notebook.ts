@@ -8,8 +8,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, posix, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sandboxedCommand, WORKSPACE_HOME, type SandboxSupport } from '../sandbox/index.ts';
 
 export interface NotebookSpec {
   /** working dir: a clone of the environment's repo */
@@ -23,6 +24,11 @@ export interface NotebookSpec {
   logFile: string;
   /** URL prefix, e.g. /notebooks/env-123/ (default /) */
   baseUrl?: string;
+  /**
+   * Run the server and its kernels in a workspace sandbox: `home` is the host folder that becomes
+   * the workspace's home, and `dir` must lie inside it. Without it the server runs as the platform.
+   */
+  sandbox?: { support: Extract<SandboxSupport, { available: true }>; home: string; uid?: number };
 }
 
 export interface NotebookProcess {
@@ -70,9 +76,14 @@ sys.exit(notebookapp.main())
  */
 const INHERITED_ENV = /^(HOME|USER|LOGNAME|SHELL|TERM|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|XDG_\w+|JUPYTER_\w+|PATH)$/;
 
+/** Inside a sandbox only neutral settings pass: host paths (HOME, XDG_*, JUPYTER_*) mean nothing there. */
+const SANDBOX_INHERITED_ENV = /^(TERM|LANG|LANGUAGE|LC_\w+|TZ|PATH)$/;
+
 function notebookEnv(spec: NotebookSpec): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && INHERITED_ENV.test(k)) env[k] = v;
+  const inherited = spec.sandbox ? SANDBOX_INHERITED_ENV : INHERITED_ENV;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && inherited.test(k)) env[k] = v;
+  if (spec.sandbox) Object.assign(env, { HOME: WORKSPACE_HOME, USER: 'workspace', LOGNAME: 'workspace', SHELL: '/bin/bash', TMPDIR: '/tmp' });
   Object.assign(env, spec.env);
   // Debian's python3 (with pandas, psycopg2, ...) must win over e.g. a pyenv shim, for the server,
   // its kernels and `!pip` in cells alike.
@@ -138,6 +149,13 @@ export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {})
   const logStart = statSync(spec.logFile).size;
   writeSync(logFd, `--- goldpath: starting notebook on ${host}:${spec.port} at ${new Date().toISOString()}\n`);
 
+  const sandbox = spec.sandbox;
+  let notebookDir = spec.dir;
+  if (sandbox) {
+    const rel = relative(sandbox.home, spec.dir);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`notebook: working directory ${spec.dir} is not inside the sandbox home ${sandbox.home}`);
+    notebookDir = posix.join(WORKSPACE_HOME, rel);
+  }
   const args = [
     '-c', BOOTSTRAP,
     '--no-browser',
@@ -145,14 +163,17 @@ export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {})
     `--NotebookApp.ip=${host}`,
     `--NotebookApp.port=${spec.port}`,
     '--NotebookApp.port_retries=0', // the platform chose this port and records it; never drift
-    `--NotebookApp.notebook_dir=${spec.dir}`,
+    `--NotebookApp.notebook_dir=${notebookDir}`,
     `--NotebookApp.base_url=${baseUrl}`,
     '--NotebookApp.password=',
     '--NotebookApp.quit_button=False', // the platform owns the lifecycle, not the UI
   ];
-  if (process.getuid?.() === 0) args.push('--allow-root');
+  if (process.getuid?.() === 0 && !sandbox) args.push('--allow-root');
 
-  const child = spawn('python3', args, {
+  const command = sandbox
+    ? sandboxedCommand(sandbox.support, { home: sandbox.home, cwd: notebookDir, uid: sandbox.uid }, ['/usr/bin/python3', ...args])
+    : { file: 'python3', args };
+  const child = spawn(command.file, command.args, {
     cwd: spec.dir,
     env: notebookEnv(spec),
     detached: true,
@@ -307,26 +328,30 @@ function isOurNotebook(pid: number): boolean {
 }
 
 /**
- * SIGTERM to the server's process group (the server then shuts its kernels down), wait up to ~5 s,
- * then SIGKILL the group and any kernel left. Idempotent: a pid that is gone is not an error, and a
- * pid that now belongs to another program is left alone.
+ * SIGTERM to the server and everything below it (the server then shuts its kernels down), wait up
+ * to ~5 s, then SIGKILL whatever is left. The whole tree, not only the process group: in a sandbox
+ * the server runs in a session of its own under bwrap, and kernels start sessions of their own too.
+ * Idempotent: a pid that is gone is not an error, and a pid that now belongs to another program is
+ * left alone.
  */
 export async function stopNotebook(pid: number): Promise<void> {
   if (!Number.isInteger(pid) || pid <= 0) return;
   if (isProcessAlive(pid) && !isOurNotebook(pid)) return; // the pid was recycled
-  if (!groupExists(pid)) return;
-  const kids = descendants(pid);
+  if (!groupExists(pid) && !isProcessAlive(pid)) return;
+  const tree = [pid, ...descendants(pid)];
+  const alive = () => tree.filter((p) => isProcessAlive(p));
   signal(-pid, 'SIGTERM');
+  for (const p of tree) signal(p, 'SIGTERM');
   const deadline = Date.now() + 5000;
-  while (groupExists(pid) && Date.now() < deadline) await sleep(25);
+  while ((alive().length || groupExists(pid)) && Date.now() < deadline) await sleep(25);
   signal(-pid, 'SIGKILL');
-  for (const k of kids) {
+  for (const k of alive()) {
     const st = procState(k);
     if (!st || st.state === 'Z') continue;
     // A kernel leads its own group: take its subprocesses (e.g. a shell from a cell) with it.
     signal(st.pgid === k ? -k : k, 'SIGKILL');
   }
-  for (let i = 0; i < 40 && groupExists(pid); i++) await sleep(25);
+  for (let i = 0; i < 40 && (groupExists(pid) || alive().length); i++) await sleep(25);
 }
 
 /** A port nobody listens on right now (the OS picks it). */

@@ -81,17 +81,21 @@ function runAs(): { uid: number; gid: number } | undefined {
 
 /**
  * The server runs as `postgres`, so every folder above its data directory must let that user
- * through. Our own data folders are opened for traversal (not listing); for anything above them
- * the message says what to do rather than letting initdb fail with "Permission denied".
+ * through. Our own data folders let the `postgres` group through and nobody else (the data folder
+ * holds secrets: workspaces must not even traverse it); for anything above them the message says
+ * what to do rather than letting initdb fail with "Permission denied".
  */
-function ensureTraversable(dataDir: string, uid: number): void {
+function ensureTraversable(dataDir: string, ids: { uid: number; gid: number }): void {
   const home = resolve(dataDir, '..');
   let dir = dataDir;
   for (;;) {
     const st = statSync(dir);
-    if (st.uid !== uid && (st.mode & 0o001) === 0) {
-      if (dir === dataDir || dir === home) chmodSync(dir, st.mode | 0o001);
-      else throw new Error(`PostgreSQL runs as the user "postgres", which cannot enter ${dir}: run \`chmod o+x ${dir}\` or choose a data folder elsewhere (--data-dir or GOLDPATH_HOME)`);
+    const passes = st.uid === ids.uid || (st.gid === ids.gid && (st.mode & 0o010) !== 0) || (st.mode & 0o001) !== 0;
+    if (!passes) {
+      if (dir === dataDir || dir === home) {
+        chownSync(dir, st.uid, ids.gid);
+        chmodSync(dir, st.mode | 0o010);
+      } else throw new Error(`PostgreSQL runs as the user "postgres", which cannot enter ${dir}: run \`chmod o+x ${dir}\` or choose a data folder elsewhere (--data-dir or GOLDPATH_HOME)`);
     }
     const parent = dirname(dir);
     if (parent === dir) return;
@@ -105,7 +109,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const ids = runAs();
   mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
   if (ids) {
-    ensureTraversable(opts.dataDir, ids.uid);
+    ensureTraversable(opts.dataDir, ids);
     chownSync(opts.dataDir, ids.uid, ids.gid);
     chownSync(clusterDir, ids.uid, ids.gid);
   }
