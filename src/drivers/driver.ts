@@ -1,62 +1,54 @@
 /**
- * The provisioner seam: one small interface per resource type and target. The engine keeps the
- * state (drivers return it, never store it), orders the calls and retries them; a driver only
- * makes the world match one resource, and must be safe to call again with the same input.
+ * The driver contract lives in the domain (src/domain/resource/); this module re-exports it for the
+ * code that already imports it from here, and holds the registry that picks a driver by
+ * (type, target).
  */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import { PermanentDriverError } from '../domain/resource/permanent-error.ts';
+import { declarationOf, withContractChecks, type Driver, type ResourceTypeDeclaration } from '../domain/resource/driver-contract.ts';
 
-export interface ResourceRef {
-  environmentId: string;
-  resourceId: string;
-  /** What the driver returned last time ({} the first time). */
-  state: Record<string, Json>;
-}
+export type { Json } from '../domain/resource/json.ts';
+export { PermanentDriverError } from '../domain/resource/permanent-error.ts';
+export {
+  checkOutputs, checkParams, declarationOf, defineDriver, outputNames, withContractChecks,
+  type Driver, type DriverDefinition, type EnvironmentFacts, type ObjectJsonSchema, type OutputsSchema, type ParamsSchema,
+  type ProvisionInput, type ProvisionResult, type ResourceRef, type ResourceTypeDeclaration, type ResourceTypes, type StatusResult,
+} from '../domain/resource/driver-contract.ts';
 
-export interface ProvisionInput extends ResourceRef {
-  /** The resource's params with every placeholder already substituted. */
-  params: Record<string, unknown>;
-  environment: { id: string; name: string; team: string; owner: string; dataClass: string | null; path: string; params: Record<string, unknown> };
-}
+/** The target of the embedded default; callers that name no target mean this one. */
+export const defaultTarget = 'local';
 
-export interface ProvisionResult {
-  state: Record<string, Json>;
-  /** Plain data that people and later resources use (`${resources.<id>.<output>}`); `url` is what a person follows. */
-  outputs: Record<string, Json>;
-}
-
-export interface StatusResult {
-  healthy: boolean;
-  message?: string;
-}
-
-export interface Driver {
-  type: string;
-  target: string;
-  provision(input: ProvisionInput): Promise<ProvisionResult>;
-  status(ref: ResourceRef): Promise<StatusResult>;
-  /** Removes everything provision made; no error when it is already gone. */
-  deprovision(ref: ResourceRef): Promise<void>;
-  /**
-   * Stops what costs while idle (a process) and keeps the user's work; `provision` starts it
-   * again. Types without it (a repo, a grant) stay as they are while the environment is stopped.
-   */
-  stop?(ref: ResourceRef): Promise<void>;
-}
-
-/** A failure that retrying cannot fix (bad params, a policy refusal): the engine stops retrying at once. */
-export class PermanentDriverError extends Error {}
+const keyOf = (type: string, target: string) => `${type}\u0000${target}`;
+const shown = (d: { type: string; target: string }) => `${d.type} (${d.target})`;
 
 export class DriverRegistry {
   readonly #drivers = new Map<string, Driver>();
+
+  /** Throws when two drivers claim the same (type, target) or a driver declares no schemas: both are wiring mistakes, caught at start. */
   constructor(drivers: Driver[]) {
-    for (const d of drivers) this.#drivers.set(d.type, d);
+    for (const d of drivers) {
+      const key = keyOf(d.type, d.target);
+      if (this.#drivers.has(key)) throw new Error(`two drivers are registered for resource type "${d.type}" on target "${d.target}": register one`);
+      // INTERIM until the notebook driver declares its schemas: such a driver runs unchecked.
+      this.#drivers.set(key, d.params && d.outputs ? withContractChecks(d) : d);
+    }
   }
+
+  /** Every resource type with a driver, on any target. */
   get types(): string[] {
-    return [...this.#drivers.keys()];
+    return [...new Set([...this.#drivers.values()].map((d) => d.type))];
   }
-  get(type: string): Driver {
-    const d = this.#drivers.get(type);
-    if (!d) throw new PermanentDriverError(`no driver for resource type "${type}" on this platform`);
+
+  get(type: string, target: string = defaultTarget): Driver {
+    const d = this.#drivers.get(keyOf(type, target));
+    if (!d) {
+      const known = [...this.#drivers.values()].map(shown).join(', ') || 'none';
+      throw new PermanentDriverError(`no driver for resource type "${type}" on target "${target}"; this platform has drivers for: ${known}`);
+    }
     return d;
+  }
+
+  /** What each resource type takes and gives on `target`, for the path loader. */
+  declarations(target: string = defaultTarget): ReadonlyMap<string, ResourceTypeDeclaration> {
+    return new Map([...this.#drivers.values()].filter((d) => d.target === target).map((d) => [d.type, d.params && d.outputs ? declarationOf(d) : { type: d.type, target: d.target, params: {}, outputs: {} }]));
   }
 }

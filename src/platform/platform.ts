@@ -113,7 +113,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
       notebooks,
     ]);
 
-    const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.types);
+    const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.declarations());
     const loaded = await paths.reload();
     progress(`${loaded.loaded} golden paths loaded`);
     for (const e of loaded.errors) console.error(`[paths] ${formatPathError(e)}`);

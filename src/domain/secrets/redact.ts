@@ -1,4 +1,4 @@
-import type { Json } from '../../drivers/driver.ts';
+import type { Json } from '../resource/json.ts';
 
 const secretKey = /pass(word)?|secret|token|credential|private/i;
 

@@ -1,15 +1,30 @@
 import type { ObjectStore } from '../../infrastructure/object-store/index.ts';
-import type { Driver } from '../driver.ts';
+import { z } from 'zod';
+import { defineDriver, type Driver } from '../driver.ts';
 import { newAccessKeyId, newSecretKey } from './secrets.ts';
+
+// The bucket is named after the environment and resource, so it takes nothing.
+export const bucketParams = z.strictObject({});
+
+export const bucketOutputs = z.strictObject({
+  url: z.string().describe('the S3 endpoint'),
+  endpoint: z.string().describe('the S3 endpoint (path-style addressing)'),
+  bucket: z.string(),
+  region: z.string(),
+  accessKeyId: z.string(),
+  secretAccessKey: z.string(),
+});
+
+/** What a bucket resource takes and gives on this target; the path loader checks paths against it. */
+export const bucketDeclaration = { type: 'bucket', target: 'local', params: bucketParams, outputs: bucketOutputs };
 
 /**
  * A bucket on the platform's S3-compatible store with a key pair of its own. The store's
  * authorisation layer looks keys up in the platform's state, so a key opens only its bucket.
  */
 export function bucketDriver(store: ObjectStore): Driver {
-  return {
-    type: 'bucket',
-    target: 'local',
+  return defineDriver({
+    ...bucketDeclaration,
     async provision({ environmentId, resourceId, state }) {
       const bucket = `${environmentId}-${resourceId}`;
       await store.createBucket(bucket);
@@ -26,5 +41,5 @@ export function bucketDriver(store: ObjectStore): Driver {
     async deprovision({ environmentId, resourceId }) {
       await store.deleteBucket(`${environmentId}-${resourceId}`);
     },
-  };
+  });
 }

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { renderTemplate } from '../../domain/golden-path/template.ts';
 import { createBareRepo, removeRepo, repoExists } from '../../infrastructure/git-http/index.ts';
-import { PermanentDriverError, type Driver } from '../driver.ts';
+import { z } from 'zod';
+import { defineDriver, PermanentDriverError, type Driver } from '../driver.ts';
 import { newPassword } from './secrets.ts';
 
 export interface GitRepoDriverOptions {
@@ -11,16 +12,29 @@ export interface GitRepoDriverOptions {
   publicUrl: string;
 }
 
+export const gitRepoParams = z.strictObject({
+  skeleton: z.string().min(1).optional().describe('a folder whose files, rendered with the launch values, are the first commit'),
+});
+
+export const gitRepoOutputs = z.strictObject({
+  url: z.string().describe('the http clone URL with credentials: `git clone URL` just works'),
+  cloneUrl: z.string().describe('the clone URL without credentials'),
+  name: z.string().describe('the repository name, unique on the platform'),
+  username: z.string(),
+  password: z.string(),
+});
+
+/** What a git-repo resource takes and gives on this target; the path loader checks paths against it. */
+export const gitRepoDeclaration = { type: 'git-repo', target: 'local', params: gitRepoParams, outputs: gitRepoOutputs };
+
 /** A bare repository seeded from the path's skeleton, served over git's smart HTTP by the platform. */
 export function gitRepoDriver(opts: GitRepoDriverOptions): Driver {
-  return {
-    type: 'git-repo',
-    target: 'local',
+  return defineDriver({
+    ...gitRepoDeclaration,
     async provision({ environmentId, resourceId, params, state, environment }) {
       const name = `${environmentId}-${resourceId}`;
       const files: Record<string, string> = {};
       if (params.skeleton !== undefined) {
-        if (typeof params.skeleton !== 'string') throw new PermanentDriverError('param "skeleton" must be a folder path');
         const context = { params: environment.params, environment };
         for (const file of await listFiles(params.skeleton)) {
           const rel = relative(params.skeleton, file);
@@ -50,7 +64,7 @@ export function gitRepoDriver(opts: GitRepoDriverOptions): Driver {
     async deprovision({ environmentId, resourceId }) {
       await removeRepo(opts.reposDir, `${environmentId}-${resourceId}`);
     },
-  };
+  });
 }
 
 async function listFiles(dir: string): Promise<string[]> {

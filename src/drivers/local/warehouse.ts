@@ -1,5 +1,6 @@
 import { grantAccess, revokeAccess, roleExists, type DataClass } from '../../infrastructure/warehouse/index.ts';
-import { PermanentDriverError, type Driver } from '../driver.ts';
+import { z } from 'zod';
+import { defineDriver, PermanentDriverError, type Driver } from '../driver.ts';
 import { newPassword } from './secrets.ts';
 
 export interface WarehouseDriverOptions {
@@ -13,12 +14,29 @@ export interface WarehouseDriverOptions {
 
 const classes: readonly string[] = ['synthetic', 'masked', 'sensitive'];
 
+// The data class comes from the golden path (spec.dataClass), never from params a user could edit.
+export const warehouseParams = z.strictObject({});
+
+export const warehouseOutputs = z.strictObject({
+  url: z.string().describe('postgres:// URI with the grant\'s credentials'),
+  host: z.string(),
+  port: z.number().int(),
+  database: z.string(),
+  username: z.string().describe('the LOGIN role of this grant'),
+  password: z.string(),
+  dataClass: z.string().describe('synthetic, masked or sensitive: what this grant sees'),
+  schemas: z.array(z.string()).describe('the search path: the schemas this grant reads'),
+  scratchSchema: z.string().describe('a schema of its own to write into'),
+});
+
+/** What a warehouse resource takes and gives on this target; the path loader checks paths against it. */
+export const warehouseDeclaration = { type: 'warehouse', target: 'local', params: warehouseParams, outputs: warehouseOutputs };
+
 /** A LOGIN role on the shared warehouse, member of exactly the data class the path allows. */
 export function warehouseDriver(opts: WarehouseDriverOptions): Driver {
   const roleOf = (envId: string, resourceId: string) => `gp_${envId}_${resourceId}`.replaceAll('-', '_').slice(0, 63);
-  return {
-    type: 'warehouse',
-    target: 'local',
+  return defineDriver({
+    ...warehouseDeclaration,
     async provision({ environmentId, resourceId, state, environment }) {
       const dataClass = environment.dataClass;
       if (!dataClass || !classes.includes(dataClass)) {
@@ -26,7 +44,7 @@ export function warehouseDriver(opts: WarehouseDriverOptions): Driver {
       }
       const role = roleOf(environmentId, resourceId);
       const password = typeof state.password === 'string' ? state.password : newPassword();
-      const grant = await grantAccess(opts.adminUrl, { role, password, dataClass: dataClass as DataClass });
+      const grant = await grantAccess(opts.adminUrl, { role, password, dataClass: dataClass as DataClass, team: environment.team });
       return {
         state: { role, password, dataClass },
         outputs: {
@@ -48,5 +66,5 @@ export function warehouseDriver(opts: WarehouseDriverOptions): Driver {
     async deprovision({ environmentId, resourceId }) {
       await revokeAccess(opts.adminUrl, roleOf(environmentId, resourceId));
     },
-  };
+  });
 }

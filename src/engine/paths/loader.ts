@@ -1,10 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { GoldenPath } from '../../domain/golden-path/schema.ts';
 import { provisioningWaves, resourceNodes, GraphError } from '../../domain/golden-path/graph.ts';
+import type { ResourceTypes } from '../../domain/resource/driver-contract.ts';
 import { compileParameters } from './parameters.ts';
+import { checkPlaceholders, checkResourceParams } from './placeholder-check.ts';
+import { lineOf } from './yaml-lines.ts';
 
 export interface LoadedPath {
   path: GoldenPath;
@@ -33,7 +36,7 @@ export interface LoadResult {
  * directories override earlier ones by path name, so an organisation can replace a built-in path.
  * An invalid file is reported and skipped; the valid ones still load.
  */
-export async function loadGoldenPaths(dirs: string[], knownTypes: readonly string[]): Promise<LoadResult> {
+export async function loadGoldenPaths(dirs: string[], types: ResourceTypes): Promise<LoadResult> {
   const byName = new Map<string, LoadedPath>();
   const errors: PathFileError[] = [];
   for (const dir of dirs) {
@@ -41,7 +44,7 @@ export async function loadGoldenPaths(dirs: string[], knownTypes: readonly strin
       const text = await readFile(file, 'utf8');
       const rel = relative(process.cwd(), file);
       const shown = rel && !rel.startsWith('..') ? rel : file;
-      const result = parseGoldenPath(text, shown, knownTypes);
+      const result = parseGoldenPath(text, shown, types);
       if ('errors' in result) errors.push(...result.errors);
       else byName.set(result.path.metadata.name, { path: result.path, file, dir: join(file, '..') });
     }
@@ -71,7 +74,7 @@ async function yamlFiles(dir: string): Promise<string[]> {
 export function parseGoldenPath(
   text: string,
   file: string,
-  knownTypes: readonly string[],
+  types: ResourceTypes,
 ): { path: GoldenPath } | { errors: PathFileError[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -94,15 +97,19 @@ export function parseGoldenPath(
   const at = (p: (string | number)[], message: string) =>
     errors.push({ file, line: lineOf(doc, lineCounter, p), field: p.join('.'), message });
   for (const [id, r] of Object.entries(path.spec.resources)) {
-    if (!knownTypes.includes(r.type)) {
-      at(['spec', 'resources', id, 'type'], `unknown resource type "${r.type}"; known types: ${knownTypes.join(', ')}`);
+    if (!types.has(r.type)) {
+      at(['spec', 'resources', id, 'type'], `unknown resource type "${r.type}"; known types: ${[...types.keys()].join(', ')}`);
     }
   }
+  const source = { file, text, doc, lineCounter };
+  const badReferences = checkPlaceholders(path, types, source);
+  errors.push(...checkResourceParams(path, types, source), ...badReferences);
   try {
     provisioningWaves(resourceNodes(path.spec.resources));
   } catch (e) {
     if (!(e instanceof GraphError)) throw e;
-    at(['spec', 'resources'], e.message);
+    // A placeholder to an unknown or later resource is already reported on its own line.
+    if (badReferences.length === 0) at(['spec', 'resources'], e.message);
   }
   try {
     compileParameters(path.spec.parameters);
@@ -119,19 +126,4 @@ function issueToError(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, f
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) message = `is required (${issue.expected})`;
   const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path;
   return { file, line: lineOf(doc, lc, keyPath), field: path.length ? path.join('.') : null, message };
-}
-
-/** The line of the deepest node of `path` that exists in the document. */
-function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | null {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
-    if (n > 0 && n === path.length) {
-      // A missing or scalar-less key: point at the key itself when the parent map has it.
-      const parent = doc.getIn(path.slice(0, n - 1), true) as { items?: { key: { value: unknown; range?: [number] } }[] } | undefined;
-      const pair = parent?.items?.find((p) => p.key?.value === path[n - 1]);
-      if (pair?.key?.range) return lc.linePos(pair.key.range[0]).line;
-    }
-  }
-  return null;
 }
