@@ -105,14 +105,65 @@ export async function getUntyped<T>(path: string): Promise<T> {
   return body as T;
 }
 
-/** Live updates of one environment over server-sent events (EventSource cannot send headers). */
+/**
+ * Live updates of one environment over server-sent events. EventSource cannot send a header, and
+ * the API token must not go in a URL (logs, history, Referer): each connection, the first and every
+ * reconnect, opens with a fresh single-use ticket. EventSource's own reconnect would reuse the spent
+ * ticket, so on error we close it and open a new one, after a backoff, from the last event seen.
+ */
 export function streamEnvironment(
   id: string,
   handlers: { onEvent?: (e: EnvEvent) => void; onEnvironment?: (env: Environment) => void; onError?: () => void },
 ): () => void {
-  const es = new EventSource(`/api/v1/environments/${encodeURIComponent(id)}/stream?token=${encodeURIComponent(token ?? '')}`);
-  es.addEventListener('event', (m) => handlers.onEvent?.(JSON.parse((m as MessageEvent<string>).data) as EnvEvent));
-  es.addEventListener('environment', (m) => handlers.onEnvironment?.(JSON.parse((m as MessageEvent<string>).data) as Environment));
-  es.onerror = () => handlers.onError?.();
-  return () => es.close();
+  let es: EventSource | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  let lastEventId = 0;
+  let failures = 0;
+
+  const retry = () => {
+    if (closed) return;
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 6)) * (0.75 + Math.random() / 2);
+    failures += 1;
+    timer = setTimeout(() => void open(), delay);
+  };
+  const open = async () => {
+    if (closed) return;
+    let ticket: string;
+    try {
+      ticket = (await call(api.POST('/api/v1/stream-tickets', { body: { environmentId: id } }))).ticket;
+    } catch (e) {
+      handlers.onError?.();
+      // Signed out, or the environment is gone or not ours: asking again would not help.
+      if (e instanceof ApiError && [401, 403, 404].includes(e.status)) return;
+      return retry();
+    }
+    if (closed) return;
+    const query = new URLSearchParams({ ticket });
+    if (lastEventId) query.set('after', String(lastEventId));
+    const source = new EventSource(`/api/v1/environments/${encodeURIComponent(id)}/stream?${query}`);
+    es = source;
+    source.addEventListener('event', (m) => {
+      const e = JSON.parse((m as MessageEvent<string>).data) as EnvEvent;
+      lastEventId = Math.max(lastEventId, e.id);
+      handlers.onEvent?.(e);
+    });
+    source.addEventListener('environment', (m) => {
+      failures = 0;
+      handlers.onEnvironment?.(JSON.parse((m as MessageEvent<string>).data) as Environment);
+    });
+    source.onerror = () => {
+      source.close();
+      if (es === source) es = null;
+      handlers.onError?.();
+      retry();
+    };
+  };
+
+  void open();
+  return () => {
+    closed = true;
+    clearTimeout(timer);
+    es?.close();
+  };
 }
