@@ -1,12 +1,15 @@
 // npm run bench:launch — launch → every URL of "Data Science Experimentation" answering.
 // Starts a real platform (bin/goldpath up) in a temporary folder, then measures 10 launches one
-// after another and 20 at once, each until its repo, warehouse, bucket and notebook all answer.
+// after another and 20 at once over HTTP with a token, each until its repo, warehouse, bucket and
+// notebook all answer. Then the workspace sandbox's cost: `goldpath launch --wait` through the CLI,
+// with the sandbox and on a second platform without it (GOLDPATH_WORKSPACE_SANDBOX=off).
+import { loadavg } from 'node:os';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { S3Client, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { EnvironmentView } from '../src/domain/environment/schema.ts';
-import { startPlatformProcess } from '../test/support/platform-process.ts';
+import { startPlatformProcess, type PlatformProcess } from '../test/support/platform-process.ts';
 import { ApiClient } from '../src/cli/client.ts';
 
 const platform = await startPlatformProcess();
@@ -70,7 +73,27 @@ const deleteAll = async (ids: string[]) => {
   }
 };
 
+/** `goldpath launch --wait` through the CLI: its wall time, and the notebook's own start from the events. */
+async function cliLaunches(p: PlatformProcess, n: number): Promise<{ wall: number[]; notebook: number[] }> {
+  const wall: number[] = [];
+  const notebook: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const r = await p.cli(['launch', 'data-science-experimentation', '--team', 'churn-analytics', '--wait', '--json']);
+    wall.push(performance.now() - t0);
+    if (r.code !== 0) throw new Error(`launch failed: ${r.stderr}`);
+    const env = JSON.parse(r.stdout) as EnvironmentView;
+    const shown = await p.cli(['env', env.id, '--events']);
+    const m = /notebook ready in (\d+) ms/.exec(shown.stdout);
+    if (m) notebook.push(Number(m[1]));
+    await p.cli(['delete', env.id, '--wait']);
+  }
+  return { wall, notebook };
+}
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 try {
+  console.log(`machine load (1, 5, 15 min): ${load()}`);
   const sequential: number[] = [];
   for (let i = 0; i < 10; i++) {
     const { ms, id } = await launchOnce();
@@ -83,6 +106,20 @@ try {
   const ms = together.map((r) => r.ms);
   console.log(`20 launches at once: all ready and answering in ${fmt(performance.now() - t0)}; per launch p50 ${fmt(pct(ms, 50))}, p95 ${fmt(pct(ms, 95))}, max ${fmt(Math.max(...ms))}`);
   await deleteAll(together.map((r) => r.id));
+
+  const sandboxed = await cliLaunches(platform, 7);
+  const bare = await startPlatformProcess({ env: { GOLDPATH_WORKSPACE_SANDBOX: 'off' } });
+  let unsandboxed: { wall: number[]; notebook: number[] };
+  try {
+    unsandboxed = await cliLaunches(bare, 7);
+  } finally {
+    await bare.stop();
+    rmSync(bare.home, { recursive: true, force: true });
+  }
+  const ms0 = (xs: number[]) => `${pct(xs, 50).toFixed(0)} ms`;
+  console.log(`\`goldpath launch --wait\` through the CLI, 7 each: sandboxed p50 ${fmt(pct(sandboxed.wall, 50))}, unsandboxed p50 ${fmt(pct(unsandboxed.wall, 50))}`);
+  console.log(`notebook start (its "ready in"): sandboxed p50 ${ms0(sandboxed.notebook)}, unsandboxed p50 ${ms0(unsandboxed.notebook)}; the sandbox adds ${(pct(sandboxed.notebook, 50) - pct(unsandboxed.notebook, 50)).toFixed(0)} ms per launch (target ≤ 100 ms)`);
+  console.log(`machine load after: ${load()}`);
 } finally {
   await platform.stop();
   rmSync(platform.home, { recursive: true, force: true });

@@ -38,6 +38,9 @@ export interface SandboxSpec {
 
 const BWRAP_CANDIDATES = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'];
 const SETPRIV = '/usr/bin/setpriv';
+const PRLIMIT = '/usr/bin/prlimit';
+/** Per uid, so per workspace: a fork bomb in a cell stops at its own ceiling, not the machine's. */
+export const WORKSPACE_MAX_PROCESSES = 512;
 
 /** Top-level system folders a program may need, bound read-only (or re-made as the same symlink). */
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
@@ -87,6 +90,7 @@ export function sandboxedCommand(support: Extract<SandboxSupport, { available: t
     const id = String(spec.uid);
     // Inside the new namespaces, still root: drop to the workspace's uid for good before exec.
     const drop = [SETPRIV, `--reuid=${id}`, `--regid=${id}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--'];
+    if (existsSync(PRLIMIT)) drop.push(PRLIMIT, `--nproc=${WORKSPACE_MAX_PROCESSES}`, '--nofile=4096', '--');
     return { file: support.bwrap, args: [...args, '--', ...drop, ...command] };
   }
   // Unprivileged: bwrap makes a user namespace; drop every capability it would hold there.
