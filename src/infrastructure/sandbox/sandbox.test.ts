@@ -64,7 +64,7 @@ test('a sandboxed process sees only its home, its own processes and a private /t
     'ls /proc | grep -c "^[0-9]"',
     `echo hi > ${WORKSPACE_HOME}/made-inside && echo wrote-home`,
     'echo x > /usr/x 2>/dev/null && echo WROTE-USR || echo usr-read-only',
-    'ulimit -u',
+    "grep 'Max processes' /proc/self/limits | awk '{print $3}'",
   ].join('; ');
   const cmd = sandboxedCommand(support, { home, uid: root ? uid : undefined }, ['/bin/sh', '-c', script]);
   const { stdout } = await run(cmd.file, cmd.args);
