@@ -58,7 +58,7 @@ try {
   const roles = Array.from({ length: ROLES }, (_, i) => `gp_env_bench_${i}`);
   const classes = ['synthetic', 'masked', 'sensitive'] as const;
   for (const [i, role] of roles.entries()) {
-    grants.push((await timed(() => grantAccess(url, { role, password: randomBytes(18).toString('base64url'), dataClass: classes[i % 3] })))[1]);
+    grants.push((await timed(() => grantAccess(url, { role, password: randomBytes(18).toString('base64url'), dataClass: classes[i % 3], team: 'bench' })))[1]);
   }
   for (const role of roles) revokes.push((await timed(() => revokeAccess(url, role)))[1]);
   grants.sort((a, b) => a - b);

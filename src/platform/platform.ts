@@ -21,7 +21,7 @@ import { createGitHttpHandler } from '../infrastructure/git-http/index.ts';
 import { startObjectStore } from '../infrastructure/object-store/index.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../infrastructure/postgres/embedded.ts';
 import { migrate } from '../infrastructure/postgres/migrate.ts';
-import { ensureWarehouse, enforceStatementTimeouts, describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
+import { ensureWarehouse, warehouseWatchdog, describeWarehouse, loadPolicy } from '../infrastructure/warehouse/index.ts';
 import { ensureDatabase, closeOtherDatabases } from './databases.ts';
 import { registerInCatalog, catalogOnPush } from './catalog-registration.ts';
 import { syncDatasets } from '../engine/catalog/platform-sync.ts';
@@ -90,12 +90,19 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const policyPath = config.warehousePolicy;
     const wh = await ensureWarehouse(warehouseUrl, { scale: config.warehouseScale, policyPath, onProgress: (m) => progress(`warehouse: ${m}`) });
     progress(wh.seeded ? 'warehouse seeded' : 'warehouse ready');
-    // A session may raise its own statement_timeout; this watchdog holds each role to the one it was granted.
-    const watchdog = setInterval(() => {
-      enforceStatementTimeouts(warehouseUrl).catch(() => {});
-    }, 5000);
-    watchdog.unref();
-    stops.push(async () => clearInterval(watchdog));
+    // A role may raise its own timeouts; the watchdog holds it to what it was granted and every team to its connection cap.
+    const watchdog = warehouseWatchdog(warehouseUrl);
+    const watchdogTimer = setInterval(() => {
+      watchdog.round().then((r) => {
+        if (r.cancelled + r.idleTerminated + r.overCapTerminated === 0) return;
+        progress(`warehouse watchdog: cancelled ${r.cancelled} statement(s) past their granted time, ended ${r.idleTerminated} session(s) idle in a transaction too long and ${r.overCapTerminated} over a connection cap`);
+      }, () => {}); // the server restarting or busy: the next round tries again
+    }, 1000);
+    watchdogTimer.unref();
+    stops.push(async () => {
+      clearInterval(watchdogTimer);
+      await watchdog.close();
+    });
 
     const store = await startObjectStore({ dataDir: join(config.home, 's3'), port: config.s3Port, host: config.host, resolveKey: bucketKeyResolver(pool) });
     stops.push(() => store.close());

@@ -1,9 +1,10 @@
 // Environment grants: a LOGIN role per environment, member of exactly one class role, with its own
 // scratch schema, a search_path, a statement timeout and a connection limit. Enforcement is
-// PostgreSQL's; this module only issues the DDL.
+// PostgreSQL's; this module only issues the DDL. The granted limits and the team are also written
+// to the role's comment, which the role cannot change: the watchdog and the login trigger read them.
 import type pg from 'pg';
 import {
-  classRole, classSchema, DATA_CLASSES, ENV_ROLE_MARKER, isDataClass, scratchSchemaOf, type DataClass,
+  classRole, classSchema, DATA_CLASSES, envRoleComment, isDataClass, isEnvRoleComment, scratchSchemaOf, type DataClass,
 } from './model.ts';
 import { scramVerifier } from './scram.ts';
 import { databaseOf, ident, inTransaction, literal, withClient, withDatabase } from './sql.ts';
@@ -12,8 +13,11 @@ export interface GrantRequest {
   role: string;
   password: string;
   dataClass: DataClass;
+  /** The team the environment belongs to: its sessions count against the team's connection cap. */
+  team: string;
   connectionLimit?: number;
   statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
 }
 
 export interface Grant {
@@ -25,8 +29,11 @@ export interface Grant {
 
 export const DEFAULT_CONNECTION_LIMIT = 10;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
-const IDLE_IN_TRANSACTION_TIMEOUT = '15min';
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15 * 60_000;
 const TEMP_FILE_LIMIT = '5GB'; // superuser-only setting: the role cannot raise it
+
+// Backstage-style entity names; `;` and `=` never appear, so the comment parses unambiguously.
+const TEAM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 // ≤ 55 characters so that scratch_<role> stays within PostgreSQL's 63-byte identifiers.
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,54}$/;
@@ -56,11 +63,18 @@ function validateGrant(g: GrantRequest): Required<GrantRequest> {
   if (!Number.isInteger(connectionLimit) || connectionLimit < 1 || connectionLimit > 1000) {
     throw new WarehouseAccessError(`connectionLimit: must be an integer from 1 to 1000, got ${connectionLimit}`);
   }
+  if (typeof g.team !== 'string' || !TEAM_NAME.test(g.team)) {
+    throw new WarehouseAccessError(`team: must be a team name of 1-63 letters, digits, "_", "." or "-", got ${JSON.stringify(g.team)}`);
+  }
   const statementTimeoutMs = g.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   if (!Number.isInteger(statementTimeoutMs) || statementTimeoutMs < 1 || statementTimeoutMs > 2_147_483_647) {
     throw new WarehouseAccessError(`statementTimeoutMs: must be a positive integer (milliseconds), got ${statementTimeoutMs}`);
   }
-  return { ...g, connectionLimit, statementTimeoutMs };
+  const idleInTransactionTimeoutMs = g.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS;
+  if (!Number.isInteger(idleInTransactionTimeoutMs) || idleInTransactionTimeoutMs < 1 || idleInTransactionTimeoutMs > 2_147_483_647) {
+    throw new WarehouseAccessError(`idleInTransactionTimeoutMs: must be a positive integer (milliseconds), got ${idleInTransactionTimeoutMs}`);
+  }
+  return { ...g, connectionLimit, statementTimeoutMs, idleInTransactionTimeoutMs };
 }
 
 interface RoleInfo {
@@ -78,7 +92,7 @@ async function roleInfo(c: pg.Client, role: string): Promise<RoleInfo | undefine
 }
 
 function isEnvRole(info: RoleInfo): boolean {
-  return !info.super && info.comment === ENV_ROLE_MARKER;
+  return !info.super && isEnvRoleComment(info.comment);
 }
 
 /** Serialises grant and revoke of the same role across platform replicas (advisory locks are per database). */
@@ -103,12 +117,9 @@ export async function grantAccess(adminUrl: string, request: GrantRequest): Prom
         throw new WarehouseAccessError(`role: ${g.role} already exists and is not a warehouse environment role; refusing to change it`);
       }
       const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT ${g.connectionLimit} PASSWORD ${literal(verifier)}`;
-      if (!info) {
-        await c.query(`CREATE ROLE ${role} ${attributes}`);
-        await c.query(`COMMENT ON ROLE ${role} IS ${literal(ENV_ROLE_MARKER)}`);
-      } else {
-        await c.query(`ALTER ROLE ${role} ${attributes}`);
-      }
+      await c.query(info ? `ALTER ROLE ${role} ${attributes}` : `CREATE ROLE ${role} ${attributes}`);
+      const limits = { team: g.team, statementTimeoutMs: g.statementTimeoutMs, idleInTransactionTimeoutMs: g.idleInTransactionTimeoutMs };
+      await c.query(`COMMENT ON ROLE ${role} IS ${literal(envRoleComment(limits))}`);
       // Exactly one class: drop memberships of the others (a re-grant may change the class).
       for (const other of DATA_CLASSES) {
         if (other === g.dataClass) continue;
@@ -122,8 +133,9 @@ export async function grantAccess(adminUrl: string, request: GrantRequest): Prom
       await c.query(`ALTER SCHEMA ${ident(scratchSchema)} OWNER TO ${role}`);
       await c.query(`REVOKE ALL ON SCHEMA ${ident(scratchSchema)} FROM PUBLIC`);
       await c.query(`ALTER ROLE ${role} IN DATABASE ${ident(database)} SET search_path TO ${searchPath.map(ident).join(', ')}`);
+      // The role may change these two itself; they give the usual error message, the watchdog the guarantee.
       await c.query(`ALTER ROLE ${role} SET statement_timeout TO ${g.statementTimeoutMs}`);
-      await c.query(`ALTER ROLE ${role} SET idle_in_transaction_session_timeout TO ${literal(IDLE_IN_TRANSACTION_TIMEOUT)}`);
+      await c.query(`ALTER ROLE ${role} SET idle_in_transaction_session_timeout TO ${g.idleInTransactionTimeoutMs}`);
       await c.query(`ALTER ROLE ${role} SET temp_file_limit TO ${literal(TEMP_FILE_LIMIT)}`);
     });
   });

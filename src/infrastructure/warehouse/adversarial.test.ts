@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { createTestDatabase, testAdminUrl } from '../../../test/support/database.ts';
-import { enforceStatementTimeouts, ensureWarehouse, grantAccess, revokeAccess, roleExists } from './index.ts';
+import { enforceWarehouseLimits, ensureWarehouse, grantAccess, revokeAccess, roleExists } from './index.ts';
 import { connectAs, newPassword, sqlState, uniqueRole } from './testing.ts';
 import { withClient, withDatabase } from './sql.ts';
 
@@ -20,7 +20,7 @@ before(async () => {
   for (const dataClass of ['synthetic', 'masked'] as const) {
     const role = uniqueRole();
     const password = newPassword();
-    await grantAccess(adminUrl, { role, password, dataClass, statementTimeoutMs: 500 });
+    await grantAccess(adminUrl, { role, password, dataClass, team: 'churn-analytics', statementTimeoutMs: 500 });
     roles[dataClass] = { role, password, c: await connectAs(adminUrl, role, password) };
   }
 });
@@ -74,8 +74,18 @@ describe('an environment role cannot reach data outside its class', () => {
       `ALTER ROLE CURRENT_USER CONNECTION LIMIT -1`,
       `ALTER ROLE CURRENT_USER SET temp_file_limit = -1`,
       `SET temp_file_limit = -1`,
+      // Login triggers (the connection caps) are switched off only by a superuser-only setting.
+      `ALTER ROLE CURRENT_USER SET event_triggers = off`,
+      `SET event_triggers = off`,
+      `DROP EVENT TRIGGER gp_warehouse_connection_caps`,
+      `ALTER EVENT TRIGGER gp_warehouse_connection_caps DISABLE`,
       `CREATE ROLE ${role}_friend LOGIN PASSWORD 'x'`,
     ]);
+    // The granted limits and the team live in the role's comment, which only a superuser may change.
+    for (const [dataClass, env] of Object.entries(roles)) {
+      const sql = `COMMENT ON ROLE ${env.role} IS 'goldpath warehouse environment role; team=other; statement_timeout_ms=999999999'`;
+      assert.equal(await sqlState(() => env.c.query(sql)), DENIED, `${dataClass} role: ${sql}`);
+    }
   });
 
   test('creating objects outside its scratch schema is refused', async () => {
@@ -203,7 +213,7 @@ describe('an environment role cannot reach data outside its class', () => {
     await c.query('SET statement_timeout = 0');
     const long = sqlState(() => c.query('SELECT pg_sleep(10)'));
     await new Promise((r) => setTimeout(r, 800));
-    const { cancelled } = await enforceStatementTimeouts(adminUrl);
+    const { cancelled } = await enforceWarehouseLimits(adminUrl);
     assert.equal(cancelled, 1);
     assert.equal(await long, '57014');
     await c.query('RESET statement_timeout');
@@ -212,7 +222,7 @@ describe('an environment role cannot reach data outside its class', () => {
   test('objects the role leaves in another database do not stop revoke', async () => {
     const role = uniqueRole();
     const password = newPassword();
-    await grantAccess(adminUrl, { role, password, dataClass: 'synthetic' });
+    await grantAccess(adminUrl, { role, password, dataClass: 'synthetic', team: 'churn-analytics' });
     const elsewhere = await connectAs(withDatabase(testAdminUrl(), 'postgres'), role, password);
     await elsewhere.query('SELECT lo_create(0)');
     await elsewhere.end();

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { generateDataset, type GeneratedTable } from './generate.ts';
 import { loadPolicy, type WarehousePolicy } from './policy.ts';
 import { compileMaskedViews } from './masking.ts';
+import { ensureConnectionCaps, validateCaps, type ConnectionCaps } from './connections.ts';
 import { TABLES } from './tables.ts';
 import {
   classRole, classSchema, DATA_CLASSES, INTERNAL_SCHEMA, SCHEMA_VERSION, VIEW_OWNER_ROLE, type DataClass,
@@ -17,6 +18,8 @@ export interface EnsureOptions {
   onProgress?: (msg: string) => void;
   /** Policy file to compile the masked views from; defaults to the repository's warehouse/policy.yaml. */
   policyPath?: string;
+  /** Connection caps per team and for all environments; by default derived from max_connections. */
+  connectionCaps?: ConnectionCaps;
 }
 
 const DEFAULT_SEED = 42;
@@ -29,8 +32,8 @@ export function syntheticSeed(seed: number): number {
   return (seed ^ 0x5eed5eed) >>> 0;
 }
 
-function fingerprintOf(policyText: string): string {
-  return createHash('sha256').update(`${SCHEMA_VERSION}\n${policyText}`).digest('hex');
+function fingerprintOf(policyText: string, caps: ConnectionCaps): string {
+  return createHash('sha256').update(`${SCHEMA_VERSION}\n${JSON.stringify([caps.perTeam, caps.total])}\n${policyText}`).digest('hex');
 }
 
 async function isCurrent(c: pg.Client, fingerprint: string): Promise<boolean> {
@@ -178,7 +181,9 @@ export async function ensureWarehouse(adminUrl: string, opts: EnsureOptions = {}
   if (!Number.isInteger(seed)) throw new Error(`ensureWarehouse: seed must be an integer, got ${seed}`);
   const progress = opts.onProgress ?? (() => {});
   const { policy, text } = loadPolicy(opts.policyPath);
-  const fingerprint = fingerprintOf(text);
+  const caps = opts.connectionCaps ?? {};
+  validateCaps(caps);
+  const fingerprint = fingerprintOf(text, caps);
   const database = databaseOf(adminUrl);
 
   return withClient(adminUrl, async (c) => {
@@ -204,6 +209,7 @@ export async function ensureWarehouse(adminUrl: string, opts: EnsureOptions = {}
       await ensureGrants(c);
       await compileMaskedViews(c, policy);
       await ensureComments(c, policy);
+      await ensureConnectionCaps(c, caps, progress);
       await c.query(
         `INSERT INTO ${INTERNAL_SCHEMA}.meta (key, value) VALUES ('fingerprint', $1), ('seeded', 'true'), ('seed', $2), ('scale', $3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value

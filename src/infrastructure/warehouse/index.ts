@@ -4,5 +4,6 @@ export { DATA_CLASSES, classRole, classSchema, scratchSchemaOf } from './model.t
 export { ensureWarehouse, type EnsureOptions } from './ensure.ts';
 export { grantAccess, revokeAccess, roleExists, WarehouseAccessError, type Grant, type GrantRequest } from './access.ts';
 export { loadPolicy, parsePolicy, PolicyError, type WarehousePolicy } from './policy.ts';
-export { enforceStatementTimeouts } from './watchdog.ts';
+export { enforceWarehouseLimits, warehouseWatchdog, type Watchdog, type WatchdogRound } from './watchdog.ts';
+export type { ConnectionCaps } from './connections.ts';
 export { describeWarehouse, type WarehouseDescription, type RelationEntry, type ColumnEntry } from './describe.ts';

@@ -90,7 +90,7 @@ describe('grantAccess by data class', () => {
   test('a synthetic role reads synthetic tables unqualified and is denied sensitive and masked', async () => {
     const role = uniqueRole();
     const password = newPassword();
-    const grant = await grantAccess(adminUrl, { role, password, dataClass: 'synthetic' });
+    const grant = await grantAccess(adminUrl, { role, password, dataClass: 'synthetic', team: 'churn-analytics' });
     assert.deepEqual(grant.searchPath, [`scratch_${role}`, 'synthetic']);
     await asRole(adminUrl, role, password, async (c) => {
       const r = await c.query('SELECT count(*)::int AS n, min(email) AS email FROM customers');
@@ -109,7 +109,7 @@ describe('grantAccess by data class', () => {
   test('a masked role sees hashed e-mails, last-4 card numbers and no minors; never the raw values', async () => {
     const role = uniqueRole();
     const password = newPassword();
-    await grantAccess(adminUrl, { role, password, dataClass: 'masked' });
+    await grantAccess(adminUrl, { role, password, dataClass: 'masked', team: 'churn-analytics' });
     const raw = await withClient(adminUrl, async (c) => {
       const r = await c.query(`SELECT
         (SELECT count(*) FROM sensitive.customers WHERE date_of_birth <= current_date - interval '18 years')::int AS adults,
@@ -151,7 +151,7 @@ describe('grantAccess by data class', () => {
   test('a sensitive role reads raw rows and nothing else', async () => {
     const role = uniqueRole();
     const password = newPassword();
-    await grantAccess(adminUrl, { role, password, dataClass: 'sensitive' });
+    await grantAccess(adminUrl, { role, password, dataClass: 'sensitive', team: 'churn-analytics' });
     await asRole(adminUrl, role, password, async (c) => {
       const r = await c.query(`SELECT email, card_number FROM customers JOIN accounts USING (customer_id) JOIN cards USING (account_id) LIMIT 1`);
       assert.match(r.rows[0].email, /@/);
@@ -168,11 +168,11 @@ describe('grantAccess lifecycle', () => {
     const role = uniqueRole();
     const first = newPassword();
     const second = newPassword();
-    const a = await grantAccess(adminUrl, { role, password: first, dataClass: 'synthetic' });
-    const b = await grantAccess(adminUrl, { role, password: first, dataClass: 'synthetic' });
+    const a = await grantAccess(adminUrl, { role, password: first, dataClass: 'synthetic', team: 'churn-analytics' });
+    const b = await grantAccess(adminUrl, { role, password: first, dataClass: 'synthetic', team: 'churn-analytics' });
     assert.deepEqual(a, b);
     await asRole(adminUrl, role, first, async (c) => c.query('SELECT 1 FROM customers LIMIT 1'));
-    await grantAccess(adminUrl, { role, password: second, dataClass: 'synthetic' });
+    await grantAccess(adminUrl, { role, password: second, dataClass: 'synthetic', team: 'churn-analytics' });
     await assert.rejects(connectAs(adminUrl, role, first), /password authentication failed/);
     await asRole(adminUrl, role, second, async (c) => c.query('SELECT 1 FROM customers LIMIT 1'));
     await revokeAccess(adminUrl, role);
@@ -181,8 +181,8 @@ describe('grantAccess lifecycle', () => {
   test('re-granting with another class moves the role to exactly that class', async () => {
     const role = uniqueRole();
     const password = newPassword();
-    await grantAccess(adminUrl, { role, password, dataClass: 'sensitive' });
-    await grantAccess(adminUrl, { role, password, dataClass: 'synthetic' });
+    await grantAccess(adminUrl, { role, password, dataClass: 'sensitive', team: 'churn-analytics' });
+    await grantAccess(adminUrl, { role, password, dataClass: 'synthetic', team: 'churn-analytics' });
     await asRole(adminUrl, role, password, async (c) => {
       assert.match((await c.query('SELECT email FROM customers LIMIT 1')).rows[0].email, /@example\./);
       assert.equal(await sqlState(() => c.query('SELECT 1 FROM sensitive.customers LIMIT 1')), INSUFFICIENT_PRIVILEGE);
@@ -199,7 +199,7 @@ describe('grantAccess lifecycle', () => {
       const role = uniqueRole();
       roles.push(role);
       const t = performance.now();
-      await grantAccess(adminUrl, { role, password: newPassword(), dataClass: 'masked' });
+      await grantAccess(adminUrl, { role, password: newPassword(), dataClass: 'masked', team: 'churn-analytics' });
       times.push(performance.now() - t);
     }
     for (const role of roles) await revokeAccess(adminUrl, role);
@@ -209,7 +209,7 @@ describe('grantAccess lifecycle', () => {
 
   test('20 grants and revokes at once all succeed (launches happen together)', async () => {
     const grants = Array.from({ length: 20 }, (_, i) => ({
-      role: uniqueRole(), password: newPassword(), dataClass: (['synthetic', 'masked', 'sensitive'] as const)[i % 3],
+      role: uniqueRole(), password: newPassword(), dataClass: (['synthetic', 'masked', 'sensitive'] as const)[i % 3], team: 'churn-analytics',
     }));
     await Promise.all(grants.map((g) => grantAccess(adminUrl, g)));
     await Promise.all(grants.map((g) => asRole(adminUrl, g.role, g.password, (c) => c.query('SELECT 1 FROM customers LIMIT 1'))));
@@ -220,7 +220,7 @@ describe('grantAccess lifecycle', () => {
   test('the connection limit and statement timeout are the role’s own', async () => {
     const role = uniqueRole();
     const password = newPassword();
-    await grantAccess(adminUrl, { role, password, dataClass: 'synthetic', connectionLimit: 2, statementTimeoutMs: 300 });
+    await grantAccess(adminUrl, { role, password, dataClass: 'synthetic', team: 'churn-analytics', connectionLimit: 2, statementTimeoutMs: 300 });
     const a = await connectAs(adminUrl, role, password);
     const b = await connectAs(adminUrl, role, password);
     try {
@@ -236,7 +236,7 @@ describe('grantAccess lifecycle', () => {
   test('revoke ends the role’s sessions, drops its scratch schema and the role; repeating it is harmless', async () => {
     const role = uniqueRole();
     const password = newPassword();
-    await grantAccess(adminUrl, { role, password, dataClass: 'masked' });
+    await grantAccess(adminUrl, { role, password, dataClass: 'masked', team: 'churn-analytics' });
     const session = await connectAs(adminUrl, role, password);
     await session.query('CREATE TABLE mine AS SELECT 1 AS x');
     const ended = new Promise<Error>((resolve) => session.on('error', resolve));
@@ -258,27 +258,30 @@ describe('grantAccess lifecycle', () => {
   test('roleExists reports a granted role', async () => {
     const role = uniqueRole();
     assert.equal(await roleExists(adminUrl, role), false);
-    await grantAccess(adminUrl, { role, password: newPassword(), dataClass: 'synthetic' });
+    await grantAccess(adminUrl, { role, password: newPassword(), dataClass: 'synthetic', team: 'churn-analytics' });
     assert.equal(await roleExists(adminUrl, role), true);
     await revokeAccess(adminUrl, role);
   });
 
   test('grant and revoke refuse roles they did not create, and bad input names the field', async () => {
-    await assert.rejects(grantAccess(adminUrl, { role: 'postgres', password: newPassword(), dataClass: 'sensitive' }), /role: postgres is reserved/);
+    await assert.rejects(grantAccess(adminUrl, { role: 'postgres', password: newPassword(), dataClass: 'sensitive', team: 'churn-analytics' }), /role: postgres is reserved/);
     const stranger = uniqueRole('platform');
     await withClient(adminUrl, (c) => c.query(`CREATE ROLE ${stranger} LOGIN`));
-    await assert.rejects(grantAccess(adminUrl, { role: stranger, password: newPassword(), dataClass: 'sensitive' }), /not a warehouse environment role/);
+    await assert.rejects(grantAccess(adminUrl, { role: stranger, password: newPassword(), dataClass: 'sensitive', team: 'churn-analytics' }), /not a warehouse environment role/);
     await assert.rejects(revokeAccess(adminUrl, stranger), /not a warehouse environment role/);
     assert.equal(await roleExists(adminUrl, stranger), true);
-    await assert.rejects(grantAccess(adminUrl, { role: 'Bad-Name', password: newPassword(), dataClass: 'masked' }), /^WarehouseAccessError: role:/);
-    await assert.rejects(grantAccess(adminUrl, { role: uniqueRole(), password: newPassword(), dataClass: 'raw' as never }), /dataClass: must be one of/);
-    await assert.rejects(grantAccess(adminUrl, { role: uniqueRole(), password: 'short', dataClass: 'masked' }), /password: must be/);
+    await assert.rejects(grantAccess(adminUrl, { role: 'Bad-Name', password: newPassword(), dataClass: 'masked', team: 'churn-analytics' }), /^WarehouseAccessError: role:/);
+    await assert.rejects(grantAccess(adminUrl, { role: uniqueRole(), password: newPassword(), dataClass: 'raw' as never, team: 'churn-analytics' }), /dataClass: must be one of/);
+    await assert.rejects(grantAccess(adminUrl, { role: uniqueRole(), password: 'short', dataClass: 'masked', team: 'churn-analytics' }), /password: must be/);
+    await assert.rejects(grantAccess(adminUrl, { role: uniqueRole(), password: newPassword(), dataClass: 'masked', team: 'pay;ments' }), /team: must be a team name/);
+    await assert.rejects(grantAccess(adminUrl, { role: uniqueRole(), password: newPassword(), dataClass: 'masked' } as never), /team: must be a team name/);
+    await assert.rejects(grantAccess(adminUrl, { role: uniqueRole(), password: newPassword(), dataClass: 'masked', team: 'web', idleInTransactionTimeoutMs: 0 }), /idleInTransactionTimeoutMs: must be/);
   });
 
   test('the password never appears in the role catalogue or in errors', async () => {
     const role = uniqueRole();
     const password = newPassword();
-    await grantAccess(adminUrl, { role, password, dataClass: 'synthetic' });
+    await grantAccess(adminUrl, { role, password, dataClass: 'synthetic', team: 'churn-analytics' });
     await withClient(adminUrl, async (c) => {
       const r = await c.query('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [role]);
       assert.match(r.rows[0].rolpassword, /^SCRAM-SHA-256\$4096:/);
