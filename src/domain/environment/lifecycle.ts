@@ -13,7 +13,3 @@ export type ResourceStatus = z.infer<typeof ResourceStatus>;
 /** What the owner asked for; the orchestrator moves the environment towards it. */
 export const DesiredState = z.enum(['ready', 'stopped', 'deleted']);
 export type DesiredState = z.infer<typeof DesiredState>;
-
-/** May the owner stop (or start) an environment in this state? */
-export const canStop = (s: EnvironmentStatus): boolean => s === 'ready' || s === 'provisioning' || s === 'requested';
-export const canStart = (s: EnvironmentStatus): boolean => s === 'stopped' || s === 'stopping';

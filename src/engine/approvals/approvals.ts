@@ -6,6 +6,8 @@ import { mayActForTeam, type User } from '../identity/users.ts';
 import { addEvent, type Queryable } from '../environments/store.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
+import { PgEnvironmentRepository } from '../environments/repository.ts';
+import { applyBookkeeping } from '../orchestrator/reconcile.ts';
 
 /** Who owns which dataset: the teams asked before anyone sees that data unmasked. */
 export interface DataOwnership {
@@ -75,8 +77,9 @@ export async function listApprovals(db: Queryable, user: User, filter: { status?
 
 /**
  * An approver of the owning team (not the requester: nobody approves their own access) approves
- * or rejects, with a reason. When every owner has approved, provisioning starts; one rejection
- * ends the launch with nothing made.
+ * or rejects, with a reason. The decision is recorded here; the environment's transitions that
+ * follow (every owner approved: provisioning; one rejection: failed, nothing made) are the
+ * planner's, applied in the same transaction.
  */
 export async function decideApproval(pool: pg.Pool, user: User, id: string, decision: 'approve' | 'reject', reason: string): Promise<ApprovalView> {
   if (!reason.trim()) throw new PlatformError(400, 'reason_required', `say why you ${decision} it: --reason "…"`);
@@ -95,38 +98,12 @@ export async function decideApproval(pool: pg.Pool, user: User, id: string, deci
       [id, status, user.id, reason.trim()],
     );
     await addEvent(client, a.environment_id, null, `approval.${status}`, `${user.id} (${a.approver_team}) ${status} access to ${a.datasets.join(', ')}: ${reason.trim()}`);
-    const { rows: all } = await client.query<{ status: string }>('SELECT status FROM approvals WHERE environment_id = $1', [a.environment_id]);
-    if (status === 'rejected') {
-      await client.query(`UPDATE approvals SET status = 'cancelled' WHERE environment_id = $1 AND status = 'pending'`, [a.environment_id]);
-      await client.query(`UPDATE environments SET status = 'failed', reason = $2, updated_at = now() WHERE id = $1`, [a.environment_id, `access rejected by ${user.id}: ${reason.trim()}`]);
-      await addEvent(client, a.environment_id, null, 'environment.failed', `failed: access rejected by ${user.id}; nothing was provisioned`);
-    } else if (all.every((x) => x.status === 'approved')) {
-      await client.query(`UPDATE environments SET status = 'requested', updated_at = now() WHERE id = $1 AND status = 'awaiting-approval'`, [a.environment_id]);
-      await addEvent(client, a.environment_id, null, 'environment.requested', 'every data owner approved; provisioning');
-      await enqueueReconcile(client, a.environment_id);
-    }
+    // What follows for the environment (all approved: provisioning; one rejection: failed) is the planner's rule.
+    const { moreWork } = await applyBookkeeping(new PgEnvironmentRepository(pool, client), a.environment_id, new Date());
+    if (moreWork) await enqueueReconcile(client, a.environment_id);
   });
   const { rows: out } = await pool.query(`${select} WHERE a.id = $1`, [id]);
   return toView(out[0]);
-}
-
-/** Called when the grant exists: records what was granted. */
-export async function recordGrant(db: Queryable, environmentId: string, granted: string): Promise<void> {
-  await db.query(`UPDATE approvals SET granted = $2 WHERE environment_id = $1 AND status = 'approved' AND revoked_at IS NULL`, [environmentId, granted]);
-}
-
-/** Called when the grant is gone (environment deleted, or approval expired). */
-export async function recordRevocation(db: Queryable, environmentId: string): Promise<void> {
-  await db.query(`UPDATE approvals SET revoked_at = now() WHERE environment_id = $1 AND status = 'approved' AND revoked_at IS NULL`, [environmentId]);
-  await db.query(`UPDATE approvals SET status = 'cancelled' WHERE environment_id = $1 AND status = 'pending'`, [environmentId]);
-}
-
-export async function hasExpiredApproval(db: Queryable, environmentId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `SELECT 1 FROM approvals WHERE environment_id = $1 AND status = 'approved' AND revoked_at IS NULL AND expires_at < now()`,
-    [environmentId],
-  );
-  return (rowCount ?? 0) > 0;
 }
 
 function toView(r: Record<string, unknown> & { requested_at: Date; decided_at: Date | null; expires_at: Date | null; revoked_at: Date | null }): ApprovalView {

@@ -8,20 +8,23 @@ import type { PathLibrary } from '../paths/library.ts';
 import { resolveParameters, ParameterError } from '../paths/parameters.ts';
 import { mayActForTeam, type User } from '../identity/users.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
-import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
 import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts';
-import { addEvent, getEnvironmentRow, getEnvironmentView } from './store.ts';
+import { getEnvironmentView } from './store.ts';
+import { NameTakenError, PgEnvironmentRepository } from './repository.ts';
 
 export interface EnvironmentServiceDeps {
   pool: pg.Pool;
   paths: PathLibrary;
   /** The datasets a data class exposes and their owning teams (asked before sensitive access). */
   dataOwners?: () => Promise<DataOwnership[]>;
+  /** The platform's reason to refuse this path here (e.g. sensitive data on a host that cannot sandbox workspaces). */
+  refuseLaunch?: (path: { id: string; dataClass: string | null }) => string | undefined;
 }
 
 /**
  * Records a launch (desired state first, then the job that makes it so) in one transaction and
- * returns at once; the orchestrator provisions it. Everything is checked before anything is written.
+ * returns at once; the orchestrator provisions it. Everything is checked before anything is written,
+ * the platform's own refusal (`refuseLaunch`) and the name's uniqueness within the team included.
  */
 export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User, input: unknown): Promise<EnvironmentView> {
   const parsed = LaunchRequest.safeParse(input);
@@ -49,35 +52,48 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
   if (needsApproval && !req.reason) {
     throw new PlatformError(400, 'reason_required', `${path.metadata.title} gives ${path.spec.dataClass ?? 'governed'} data and needs the data owners' approval: say why you need it (--reason "…" on the CLI, "reason" in the API)`, [{ field: 'reason', message: 'is required for this path' }]);
   }
+  const refusal = deps.refuseLaunch?.({ id: path.metadata.name, dataClass: path.spec.dataClass ?? null });
+  if (refusal) throw new PlatformError(409, 'unavailable_here', refusal);
   const owners = needsApproval ? ((await deps.dataOwners?.()) ?? []) : [];
-  const id = newEnvironmentId();
-  const name = req.name ?? `${path.metadata.name}-${id.slice(-4)}`;
   const waves = provisioningWaves(resourceNodes(path.spec.resources));
   const waveOf = new Map(waves.flatMap((w, i) => w.map((rid) => [rid, i] as const)));
   const pathContext = { path: { dir: loaded.dir, name: path.metadata.name, version: path.spec.version } };
+  const resources = resourceNodes(path.spec.resources).map((node) => ({
+    id: node.id,
+    type: path.spec.resources[node.id].type,
+    params: substitute(path.spec.resources[node.id].params, pathContext, { only: ['path'] }),
+    dependsOn: node.dependsOn,
+    wave: waveOf.get(node.id)!,
+  }));
+  const environments = new PgEnvironmentRepository(deps.pool);
+  const taken = (name: string) => new PlatformError(409, 'name_taken', `team ${team} already has an environment named "${name}"; choose another --name or delete it`);
+  if (req.name && (await environments.nameTaken(team, req.name))) throw taken(req.name);
 
-  await inTransaction(deps.pool, async (client) => {
-    await client.query(
-      `INSERT INTO environments (id, name, path_id, path_version, team_id, owner_id, data_class, params, status, desired)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ready')`,
-      [id, name, path.metadata.name, path.spec.version, team, user.id, path.spec.dataClass ?? null, JSON.stringify(params), needsApproval ? 'awaiting-approval' : 'requested'],
-    );
-    for (const node of resourceNodes(path.spec.resources)) {
-      const spec = path.spec.resources[node.id];
-      const resourceParams = substitute(spec.params, pathContext, { only: ['path'] });
-      await client.query(
-        'INSERT INTO resources (environment_id, id, type, params, depends_on, wave) VALUES ($1, $2, $3, $4, $5, $6)',
-        [id, node.id, spec.type, JSON.stringify(resourceParams), node.dependsOn, waveOf.get(node.id)],
-      );
+  // A generated name is the path's name and the id's tail; on the rare clash another id is drawn.
+  for (let attempt = 1; ; attempt++) {
+    const id = newEnvironmentId();
+    const name = req.name ?? `${path.metadata.name}-${id.slice(-4)}`;
+    if (!req.name && attempt < 5 && (await environments.nameTaken(team, name))) continue;
+    try {
+      await environments.atomically(async (repo, db) => {
+        await repo.create({
+          id, name, pathId: path.metadata.name, pathVersion: path.spec.version, team, owner: user.id, dataClass: path.spec.dataClass ?? null,
+          params, status: needsApproval ? 'awaiting-approval' : 'requested', resources,
+          event: { type: 'environment.requested', message: `${user.id} launched ${path.metadata.name} for team ${team}` },
+        });
+        if (needsApproval) {
+          await requestApprovals(db, { environmentId: id, user, reason: req.reason!, dataClass: path.spec.dataClass ?? 'sensitive', validDays: path.spec.approvalValidDays, owners });
+        } else {
+          await enqueueReconcile(db, id);
+        }
+      });
+    } catch (e) {
+      if (!(e instanceof NameTakenError)) throw e;
+      if (req.name || attempt >= 5) throw taken(name);
+      continue;
     }
-    await addEvent(client, id, null, 'environment.requested', `${user.id} launched ${path.metadata.name} for team ${team}`);
-    if (needsApproval) {
-      await requestApprovals(client, { environmentId: id, user, reason: req.reason!, dataClass: path.spec.dataClass ?? 'sensitive', validDays: path.spec.approvalValidDays, owners });
-    } else {
-      await enqueueReconcile(client, id);
-    }
-  });
-  return (await getEnvironmentView(deps.pool, id))!;
+    return (await getEnvironmentView(deps.pool, id))!;
+  }
 }
 
 export async function requireEnvironment(deps: Pick<EnvironmentServiceDeps, 'pool'>, user: User, id: string): Promise<EnvironmentView> {

@@ -3,7 +3,7 @@ import type { EnvironmentView, EventView, ResourceView } from '../../domain/envi
 import type { EnvironmentStatus, ResourceStatus, DesiredState } from '../../domain/environment/lifecycle.ts';
 import type { Json } from '../../drivers/driver.ts';
 
-/** Rows of the environment tables, and the few statements the engine needs on them. */
+/** Rows of the environment tables and the views read from them; changes go through ./repository.ts. */
 
 export interface ResourceRow {
   environment_id: string;
@@ -51,31 +51,6 @@ export async function getResourceRows(db: Queryable, envId: string): Promise<Res
 
 export async function addEvent(db: Queryable, envId: string, resourceId: string | null, type: string, message: string): Promise<void> {
   await db.query('INSERT INTO events (environment_id, resource_id, type, message) VALUES ($1, $2, $3, $4)', [envId, resourceId, type, message]);
-}
-
-export async function setEnvironmentStatus(db: Queryable, id: string, status: EnvironmentStatus, reason: string | null = null): Promise<void> {
-  await db.query(
-    `UPDATE environments SET status = $2, reason = $3, updated_at = now(),
-       ready_at = CASE WHEN $2 = 'ready' AND ready_at IS NULL THEN now() ELSE ready_at END,
-       deleted_at = CASE WHEN $2 = 'deleted' THEN now() ELSE deleted_at END
-     WHERE id = $1`,
-    [id, status, reason],
-  );
-  await addEvent(db, id, null, `environment.${status}`, reason ? `${status}: ${reason}` : `environment is ${status}`);
-}
-
-export async function updateResource(
-  db: Queryable,
-  envId: string,
-  id: string,
-  patch: { status: ResourceStatus; state?: Record<string, Json>; outputs?: Record<string, Json>; error?: string | null },
-): Promise<void> {
-  await db.query(
-    `UPDATE resources SET status = $3,
-       state = COALESCE($4::jsonb, state), outputs = COALESCE($5::jsonb, outputs), error = $6, updated_at = now()
-     WHERE environment_id = $1 AND id = $2`,
-    [envId, id, patch.status, patch.state ? JSON.stringify(patch.state) : null, patch.outputs ? JSON.stringify(patch.outputs) : null, patch.error ?? null],
-  );
 }
 
 export function toResourceView(r: ResourceRow): ResourceView {

@@ -1,44 +1,137 @@
 import type pg from 'pg';
+import { plan, type PlanResource, type Step } from '../../domain/environment/plan.ts';
 import { substitute } from '../../domain/golden-path/placeholders.ts';
 import { redact, secretValues } from '../../domain/secrets/redact.ts';
 import type { DriverRegistry, Json, ProvisionInput } from '../../drivers/driver.ts';
-import {
-  addEvent, getEnvironmentRow, getResourceRows, setEnvironmentStatus, updateResource,
-  type EnvironmentRow, type Queryable, type ResourceRow,
-} from '../environments/store.ts';
+import { PgEnvironmentRepository, type EnvironmentRepository, type EnvironmentSnapshot } from '../environments/repository.ts';
+import type { EnvironmentRow, Queryable, ResourceRow } from '../environments/store.ts';
 import { withRetry, defaultRetry, type RetryPolicy } from './retry.ts';
-import { hasExpiredApproval, recordGrant, recordRevocation } from '../approvals/approvals.ts';
 
 export interface ReconcileDeps {
   pool: pg.Pool;
   drivers: DriverRegistry;
   retry?: RetryPolicy;
+  /** Defaults to the PostgreSQL repository on `pool`. */
+  environments?: EnvironmentRepository;
+  now?: () => Date;
+}
+
+interface Context {
+  repo: EnvironmentRepository;
+  drivers: DriverRegistry;
+  retry: RetryPolicy;
+}
+
+/** What the planner needs to know of each resource, the driver's abilities included. */
+export function planResources(resources: ResourceRow[], drivers: DriverRegistry | null): PlanResource[] {
+  return resources.map((r) => ({
+    id: r.id, type: r.type, wave: r.wave, status: r.status, error: r.error,
+    stoppable: drivers ? stoppable(drivers, r.type) : false,
+  }));
+}
+
+function stoppable(drivers: DriverRegistry, type: string): boolean {
+  try {
+    return typeof drivers.get(type).stop === 'function';
+  } catch {
+    return false;
+  }
+}
+
+export const planFor = (s: EnvironmentSnapshot, drivers: DriverRegistry | null, now: Date): Step[] =>
+  plan(s.environment, planResources(s.resources, drivers), s.approvals, now);
+
+/**
+ * Level-triggered: plans from what exists, carries out the first step, and plans again, until
+ * the plan is empty. Every step is safe to repeat, so a restart after a crash simply runs this
+ * again; a step that comes up twice in one run (a health check, a teardown that keeps failing)
+ * ends the run, and the sweeper or the job's retry brings it back later.
+ */
+export async function reconcileEnvironment(deps: ReconcileDeps, envId: string): Promise<void> {
+  const repo = deps.environments ?? new PgEnvironmentRepository(deps.pool);
+  const ctx: Context = { repo, drivers: deps.drivers, retry: deps.retry ?? defaultRetry };
+  const now = deps.now ?? (() => new Date());
+  await repo.exclusively(envId, async () => {
+    const done = new Set<string>();
+    for (;;) {
+      const snapshot = await repo.load(envId);
+      if (!snapshot) return;
+      const step = planFor(snapshot, deps.drivers, now())[0];
+      if (!step) return;
+      const key = JSON.stringify(step);
+      if (done.has(key)) return;
+      done.add(key);
+      await execute(ctx, snapshot, step);
+    }
+  });
 }
 
 /**
- * Level-triggered: compares what the owner asked for (desired) with what exists and acts on the
- * difference. Every step is safe to repeat, so a restart after a crash simply runs this again.
- * An advisory lock per environment makes runs for one environment take turns, on any replica.
+ * Carries out the steps that need no driver (status changes, approvals' bookkeeping) inside the
+ * caller's transaction, as an approval decision does; says whether driver work remains.
  */
-export async function reconcileEnvironment(deps: ReconcileDeps, envId: string): Promise<void> {
-  const lock = await deps.pool.connect();
-  try {
-    await lock.query('SELECT pg_advisory_lock(hashtext($1))', ['env:' + envId]);
-    const env = await getEnvironmentRow(deps.pool, envId);
-    if (!env) return;
-    if (env.desired === 'deleted') {
-      if (env.status !== 'deleted') await teardown(deps, env, 'deleted', null);
-    } else if (env.desired === 'stopped') {
-      if (env.status !== 'stopped' && env.status !== 'failed') await stop(deps, env);
-    } else if (env.status === 'requested' || env.status === 'provisioning') {
-      await provision(deps, env);
-    } else if (env.status === 'ready') {
-      if (await hasExpiredApproval(deps.pool, env.id)) await revokeDataAccess(deps, env);
-      await repair(deps, env);
+export async function applyBookkeeping(repo: EnvironmentRepository, envId: string, now: Date): Promise<{ moreWork: boolean }> {
+  for (let i = 0; i < 20; i++) {
+    const snapshot = await repo.load(envId);
+    if (!snapshot) return { moreWork: false };
+    const step = planFor(snapshot, null, now)[0];
+    if (!step) return { moreWork: false };
+    if (step.kind !== 'transition' && step.kind !== 'end-approvals' && step.kind !== 'reset') return { moreWork: true };
+    await execute({ repo, drivers: null as unknown as DriverRegistry, retry: defaultRetry }, snapshot, step);
+  }
+  return { moreWork: true };
+}
+
+async function execute(ctx: Context, s: EnvironmentSnapshot, step: Step): Promise<void> {
+  const env = s.environment;
+  const byId = new Map(s.resources.map((r) => [r.id, r]));
+  const chosen = 'resources' in step ? step.resources.map((id) => byId.get(id)!) : [];
+  switch (step.kind) {
+    case 'transition':
+      // Compare-and-set on the status read: a concurrent change (another replica) wins and we plan again.
+      await ctx.repo.transition(env.id, { from: env.status, to: step.to, reason: step.reason, event: step.event });
+      return;
+    case 'reset':
+      for (const r of chosen) await ctx.repo.updateResource(env.id, r.id, { status: 'pending', error: null });
+      return;
+    case 'provision': {
+      const context = placeholderContext(env, s.resources);
+      // A failure is recorded on its resource; the next plan rolls the launch back.
+      await Promise.allSettled(chosen.map((r) => provisionOne(ctx, env, r, context)));
+      return;
     }
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', ['env:' + envId]).catch(() => {});
-    lock.release();
+    case 'stop':
+      for (const r of chosen) {
+        const driver = ctx.drivers.get(r.type);
+        await withRetry(() => driver.stop!({ environmentId: env.id, resourceId: r.id, state: r.state }), ctx.retry);
+        await ctx.repo.updateResource(env.id, r.id, { status: 'stopped' }, { type: 'resource.stopped', message: `${r.id} stopped` });
+      }
+      return;
+    case 'deprovision': {
+      const problems: string[] = [];
+      await Promise.all(chosen.map(async (r) => {
+        try {
+          await deprovisionOne(ctx, env, r);
+        } catch (e) {
+          problems.push(`${r.id}: ${(e as Error).message}`);
+        }
+      }));
+      if (problems.length > 0) {
+        // The environment stays where it is: the sweeper runs this again later, so nothing is leaked.
+        await ctx.repo.addEvent(env.id, null, { type: 'environment.teardown-incomplete', message: `could not remove ${problems.join('; ')}; will retry` });
+        throw new Error(`teardown of ${env.id} incomplete`);
+      }
+      return;
+    }
+    case 'record-grant':
+      await ctx.repo.recordGrant(env.id, chosen.map((r) => `${r.outputs.username} (${env.data_class})`).join(', '));
+      return;
+    case 'end-approvals':
+      await ctx.repo.endApprovals(env.id, step.event);
+      return;
+    case 'check-health':
+      await repair(ctx, env, s.resources, chosen);
+      return;
   }
 }
 
@@ -60,130 +153,54 @@ function placeholderContext(env: EnvironmentRow, resources: ResourceRow[]): Reco
   };
 }
 
-async function provision(deps: ReconcileDeps, env: EnvironmentRow): Promise<void> {
-  if (env.status === 'requested') await setEnvironmentStatus(deps.pool, env.id, 'provisioning');
-  let resources = await getResourceRows(deps.pool, env.id);
-  const waves = [...new Set(resources.map((r) => r.wave))].sort((a, b) => a - b);
-  for (const wave of waves) {
-    const current = await getEnvironmentRow(deps.pool, env.id);
-    if (current?.desired === 'deleted') return teardown(deps, env, 'deleted', null);
-    if (current?.desired === 'stopped') return stop(deps, env);
-    const todo = resources.filter((r) => r.wave === wave && r.status !== 'ready');
-    const context = placeholderContext(env, resources);
-    const results = await Promise.allSettled(todo.map((r) => provisionOne(deps, env, r, context)));
-    const failed = results.flatMap((res, i) => (res.status === 'rejected' ? [`${todo[i].id}: ${(res.reason as Error).message}`] : []));
-    if (failed.length > 0) {
-      return teardown(deps, env, 'failed', `could not provision ${failed.join('; ')}`);
-    }
-    resources = await getResourceRows(deps.pool, env.id);
-  }
-  const grants = resources.filter((r) => r.type === 'warehouse').map((r) => `${r.outputs.username} (${env.data_class})`);
-  if (grants.length) await recordGrant(deps.pool, env.id, grants.join(', '));
-  await setEnvironmentStatus(deps.pool, env.id, 'ready');
-}
-
-/** Stops what runs (notebooks) and keeps everything else; a start provisions the stopped parts again. */
-async function stop(deps: ReconcileDeps, env: EnvironmentRow): Promise<void> {
-  if (env.status !== 'stopping') await setEnvironmentStatus(deps.pool, env.id, 'stopping');
-  const resources = await getResourceRows(deps.pool, env.id);
-  for (const r of resources.filter((x) => x.status === 'ready' || x.status === 'provisioning')) {
-    const driver = deps.drivers.get(r.type);
-    if (!driver.stop) continue;
-    await withRetry(() => driver.stop!({ environmentId: env.id, resourceId: r.id, state: r.state }), deps.retry ?? defaultRetry);
-    await updateResource(deps.pool, env.id, r.id, { status: 'stopped' });
-    await addEvent(deps.pool, env.id, r.id, 'resource.stopped', `${r.id} stopped`);
-  }
-  await setEnvironmentStatus(deps.pool, env.id, 'stopped');
-}
-
-/** An approval ran out: the data grant goes, the rest of the environment stays. */
-async function revokeDataAccess(deps: ReconcileDeps, env: EnvironmentRow): Promise<void> {
-  const resources = await getResourceRows(deps.pool, env.id);
-  for (const r of resources.filter((x) => x.type === 'warehouse' && x.status !== 'deleted')) await deprovisionOne(deps, env, r);
-  await recordRevocation(deps.pool, env.id);
-  await addEvent(deps.pool, env.id, null, 'approval.expired', 'the data owners\' approval expired: warehouse access revoked (launch again to ask anew)');
-}
-
-async function provisionOne(deps: ReconcileDeps, env: EnvironmentRow, r: ResourceRow, context: Record<string, unknown>): Promise<void> {
+async function provisionOne(ctx: Context, env: EnvironmentRow, r: ResourceRow, context: Record<string, unknown>): Promise<void> {
   const started = performance.now();
-  await updateResource(deps.pool, env.id, r.id, { status: 'provisioning' });
-  await addEvent(deps.pool, env.id, r.id, 'resource.provisioning', `provisioning ${r.id} (${r.type})`);
+  await ctx.repo.updateResource(env.id, r.id, { status: 'provisioning' }, { type: 'resource.provisioning', message: `provisioning ${r.id} (${r.type})` });
   let secrets = secretValues(r.outputs, r.state);
   try {
-    const driver = deps.drivers.get(r.type);
+    const driver = ctx.drivers.get(r.type);
     const params = substitute(r.params, context);
     secrets = [...secrets, ...secretValues({ params: params as Json })];
     const result = await withRetry(
       () => driver.provision(driverInput(env, r, params)),
-      deps.retry ?? defaultRetry,
-      (e, attempt) => addEvent(deps.pool, env.id, r.id, 'resource.retry', `attempt ${attempt} failed, retrying: ${redact(e.message, secrets)}`),
+      ctx.retry,
+      (e, attempt) => ctx.repo.addEvent(env.id, r.id, { type: 'resource.retry', message: `attempt ${attempt} failed, retrying: ${redact(e.message, secrets)}` }),
     );
-    await updateResource(deps.pool, env.id, r.id, { status: 'ready', state: result.state, outputs: result.outputs, error: null });
-    await addEvent(deps.pool, env.id, r.id, 'resource.ready', `${r.id} ready in ${Math.round(performance.now() - started)} ms`);
+    await ctx.repo.updateResource(env.id, r.id, { status: 'ready', state: result.state, outputs: result.outputs, error: null },
+      { type: 'resource.ready', message: `${r.id} ready in ${Math.round(performance.now() - started)} ms` });
   } catch (e) {
     const message = redact((e as Error).message, secrets);
-    await updateResource(deps.pool, env.id, r.id, { status: 'failed', error: message });
-    await addEvent(deps.pool, env.id, r.id, 'resource.failed', `${r.id} failed: ${message}`);
+    await ctx.repo.updateResource(env.id, r.id, { status: 'failed', error: message }, { type: 'resource.failed', message: `${r.id} failed: ${message}` });
     throw new Error(message);
   }
 }
 
-/** Removes what exists, last wave first. `final` is `deleted` for a delete and `failed` for a rollback. */
-async function teardown(deps: ReconcileDeps, env: EnvironmentRow, final: 'deleted' | 'failed', reason: string | null): Promise<void> {
-  if (final === 'deleted') {
-    if (env.status !== 'deleting') await setEnvironmentStatus(deps.pool, env.id, 'deleting');
-  } else {
-    await addEvent(deps.pool, env.id, null, 'environment.rollback', 'rolling back what this launch made');
-  }
-  const resources = await getResourceRows(deps.pool, env.id);
-  const waves = [...new Set(resources.map((r) => r.wave))].sort((a, b) => b - a);
-  const problems: string[] = [];
-  for (const wave of waves) {
-    const todo = resources.filter((r) => r.wave === wave && r.status !== 'deleted');
-    await Promise.all(todo.map(async (r) => {
-      try {
-        await deprovisionOne(deps, env, r);
-      } catch (e) {
-        problems.push(`${r.id}: ${(e as Error).message}`);
-      }
-    }));
-  }
-  if (problems.length > 0) {
-    // Stay in a non-final state: the sweeper runs this again later, so nothing is leaked.
-    await addEvent(deps.pool, env.id, null, 'environment.teardown-incomplete', `could not remove ${problems.join('; ')}; will retry`);
-    throw new Error(`teardown of ${env.id} incomplete`);
-  }
-  await recordRevocation(deps.pool, env.id);
-  await setEnvironmentStatus(deps.pool, env.id, final, reason);
-}
-
-async function deprovisionOne(deps: ReconcileDeps, env: EnvironmentRow, r: ResourceRow): Promise<void> {
+async function deprovisionOne(ctx: Context, env: EnvironmentRow, r: ResourceRow): Promise<void> {
   if (r.status === 'pending') {
-    await updateResource(deps.pool, env.id, r.id, { status: 'deleted' });
+    await ctx.repo.updateResource(env.id, r.id, { status: 'deleted' });
     return;
   }
   const secrets = secretValues(r.outputs, r.state);
-  await updateResource(deps.pool, env.id, r.id, { status: 'deprovisioning', error: r.error });
+  await ctx.repo.updateResource(env.id, r.id, { status: 'deprovisioning', error: r.error });
   try {
-    await withRetry(() => deps.drivers.get(r.type).deprovision({ environmentId: env.id, resourceId: r.id, state: r.state }), deps.retry ?? defaultRetry);
+    await withRetry(() => ctx.drivers.get(r.type).deprovision({ environmentId: env.id, resourceId: r.id, state: r.state }), ctx.retry);
   } catch (e) {
     const message = redact((e as Error).message, secrets);
-    await updateResource(deps.pool, env.id, r.id, { status: 'deprovisioning', error: message });
+    await ctx.repo.updateResource(env.id, r.id, { status: 'deprovisioning', error: message });
     throw new Error(message);
   }
-  await updateResource(deps.pool, env.id, r.id, { status: 'deleted', error: r.error });
-  await addEvent(deps.pool, env.id, r.id, 'resource.deleted', `${r.id} removed`);
+  await ctx.repo.updateResource(env.id, r.id, { status: 'deleted', error: r.error }, { type: 'resource.deleted', message: `${r.id} removed` });
 }
 
 /** A ready environment whose resource stopped answering (a notebook after a restart) is provisioned again. */
-async function repair(deps: ReconcileDeps, env: EnvironmentRow): Promise<void> {
-  const resources = await getResourceRows(deps.pool, env.id);
-  for (const r of resources.filter((x) => x.status !== 'deleted' && x.status !== 'stopped')) {
-    const status = await deps.drivers.get(r.type).status({ environmentId: env.id, resourceId: r.id, state: r.state }).catch((e: Error) => ({ healthy: false, message: e.message }));
+async function repair(ctx: Context, env: EnvironmentRow, all: ResourceRow[], chosen: ResourceRow[]): Promise<void> {
+  for (const r of chosen) {
+    const status = await ctx.drivers.get(r.type).status({ environmentId: env.id, resourceId: r.id, state: r.state })
+      .catch((e: Error) => ({ healthy: false, message: e.message }));
     if (status.healthy) continue;
-    await addEvent(deps.pool, env.id, r.id, 'resource.repairing', `${r.id} is not answering (${redact(status.message ?? 'unhealthy', secretValues(r.outputs, r.state))}); provisioning it again`);
+    await ctx.repo.addEvent(env.id, r.id, { type: 'resource.repairing', message: `${r.id} is not answering (${redact(status.message ?? 'unhealthy', secretValues(r.outputs, r.state))}); provisioning it again` });
     try {
-      await provisionOne(deps, env, r, placeholderContext(env, resources));
+      await provisionOne(ctx, env, r, placeholderContext(env, all));
     } catch {
       // Recorded on the resource; the environment stays ready for the parts that work and the next pass tries again.
     }

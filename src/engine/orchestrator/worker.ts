@@ -1,7 +1,9 @@
 import { run, runMigrations, type Runner, type Logger as WorkerLogger } from 'graphile-worker';
 import { Logger } from 'graphile-worker';
 import type pg from 'pg';
-import { reconcileEnvironment, type ReconcileDeps } from './reconcile.ts';
+import { needsWork, unsettledStates } from '../../domain/environment/plan.ts';
+import { PgEnvironmentRepository } from '../environments/repository.ts';
+import { planFor, reconcileEnvironment, type ReconcileDeps } from './reconcile.ts';
 import { enqueueReconcile } from './jobs.ts';
 
 export interface Orchestrator {
@@ -37,29 +39,22 @@ export async function startOrchestrator(deps: ReconcileDeps & { concurrency?: nu
     },
   });
 
+  const environments = deps.environments ?? new PgEnvironmentRepository(deps.pool);
+  const now = deps.now ?? (() => new Date());
   const sweep = async (options: { includeReady?: boolean } = {}): Promise<number> => {
-    const { rows } = await deps.pool.query<{ id: string }>(
-      `SELECT id FROM environments
-       WHERE (desired = 'deleted' AND status <> 'deleted')
-          OR (desired = 'stopped' AND status NOT IN ('stopped', 'failed'))
-          OR (desired = 'ready' AND status IN ('requested', 'provisioning', 'deleting'))
-          OR ($1 AND desired = 'ready' AND status = 'ready')
-          OR id IN (SELECT environment_id FROM approvals WHERE status = 'approved' AND revoked_at IS NULL AND expires_at < now())`,
-      [options.includeReady ?? false],
-    );
+    // The query only narrows the search (states the planner calls unsettled, and grants that may
+    // lapse); the planner decides for each whether there is work.
+    const candidates = await environments.sweepCandidates(unsettledStates, options.includeReady ?? false);
     let queued = 0;
-    for (const { id } of rows) {
+    for (const id of candidates) {
+      const snapshot = await environments.load(id);
+      if (!snapshot) continue;
+      const routine = options.includeReady && snapshot.environment.status === 'ready';
+      if (!routine && !needsWork(planFor(snapshot, deps.drivers, now()))) continue;
       // Nobody holds the environment's lock: no live run works on it (a crashed one released it with its connection).
-      const client = await deps.pool.connect();
-      try {
-        const { rows: got } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', ['env:' + id]);
-        if (!got[0].ok) continue;
-        await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['env:' + id]);
-        await enqueueReconcile(client, id);
-        queued++;
-      } finally {
-        client.release();
-      }
+      if (await environments.isBusy(id)) continue;
+      await enqueueReconcile(deps.pool, id);
+      queued++;
     }
     return queued;
   };
