@@ -12,7 +12,9 @@ import { registerPathRoutes } from './path-routes.ts';
 import { registerEnvironmentRoutes } from './environment-routes.ts';
 import { registerApprovalRoutes } from './approval-routes.ts';
 import { registerDatasetRoutes, type DatasetView } from './dataset-routes.ts';
-import { registerCatalogRoutes } from './catalog-routes.ts';
+import { catalogBodyLimits, registerCatalogRoutes } from './catalog-routes.ts';
+import { limitRequestBodies, rejectUnstorableText } from './request-guards.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
@@ -27,6 +29,8 @@ export interface ApiDeps {
   /** The warehouse's data dictionary (tables, columns, classification, who sees what). */
   dataDictionary?: () => Promise<{ relations: DatasetView[] }>;
   applyWarehousePolicy?: () => Promise<{ datasets: number }>;
+  /** The platform's own reason to refuse a path here (e.g. sensitive data on a host that cannot sandbox). */
+  refuseLaunch?: (path: { id: string; dataClass: string | null }) => string | undefined;
 }
 
 /**
@@ -44,6 +48,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   });
   app.onError(errorResponse);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no such endpoint: ${c.req.method} ${c.req.path}; see /api/v1/openapi.json` } }, 404));
+  // Before every route: headers on every answer, then bodies refused by size before they are read,
+  // then text no route could store (NUL, invalid UTF-8) refused with the field named.
+  app.use('*', securityHeaders());
+  app.use('*', limitRequestBodies({ limits: catalogBodyLimits }));
+  app.use('*', rejectUnstorableText(() => app.routes));
 
   app.get('/api/v1/health', async (c) => {
     await deps.pool.query('SELECT 1');

@@ -17,6 +17,8 @@ export interface PlatformConfig {
   warehouseScale: number;
   /** The warehouse's data policy (classification, masking, owners); default: the repository's warehouse/policy.yaml. */
   warehousePolicy?: string;
+  /** The statement time of each warehouse grant; default the warehouse's own (5 minutes). */
+  warehouseStatementTimeoutMs?: number;
 }
 
 export function resolveHome(dataDir?: string): string {
@@ -39,6 +41,7 @@ export function platformConfig(options: { dataDir?: string; port?: number; host?
     catalogDir: process.env.GOLDPATH_CATALOG_DIR ?? join(home, 'catalog'),
     warehouseScale: options.scale ?? (Number(process.env.GOLDPATH_WAREHOUSE_SCALE) || 1),
     warehousePolicy: process.env.GOLDPATH_WAREHOUSE_POLICY || undefined,
+    warehouseStatementTimeoutMs: Number(process.env.GOLDPATH_WAREHOUSE_STATEMENT_TIMEOUT_MS) || undefined,
   };
 }
 

@@ -26,6 +26,8 @@ import { ensureDatabase, closeOtherDatabases } from './databases.ts';
 import { registerInCatalog, catalogOnPush } from './catalog-registration.ts';
 import { syncDatasets } from '../engine/catalog/platform-sync.ts';
 import { ensurePortsFree, lockHome } from './home-lock.ts';
+import { secureDataFolder } from './data-folder.ts';
+import { detectSandbox } from '../infrastructure/sandbox/index.ts';
 import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
@@ -53,7 +55,9 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     for (const s of stops.reverse()) await s().catch((e) => console.error(`[platform] stop: ${(e as Error).message}`));
   };
   try {
-    mkdirSync(config.home, { recursive: true });
+    secureDataFolder(config.home);
+    // Probed in the background: a real sandboxed `true`, ready long before the first launch needs it.
+    const sandboxProbe = detectSandbox();
     const publicUrl = `http://${config.host}:${config.port}`;
     const unlock = lockHome(config.home, publicUrl);
     stops.push(async () => unlock());
@@ -111,11 +115,14 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const reposDir = join(config.home, 'repos');
     mkdirSync(reposDir, { recursive: true });
     const wu = new URL(warehouseUrl);
-    const notebooks = notebookDriver({ workDir: join(config.home, 'envs'), reposDir, host: config.host });
+    const sandbox = await sandboxProbe;
+    if (sandbox.available) progress(`workspaces run sandboxed (bubblewrap, ${sandbox.mode === 'uid-per-workspace' ? 'a uid of their own each' : 'the platform\'s uid'})`);
+    else console.error(`[platform] WORKSPACES ARE NOT SANDBOXED on this host: ${sandbox.reason}. Notebooks run as the platform's user and could read its data; golden paths with sensitive data are refused here.`);
+    const notebooks = notebookDriver({ workDir: join(config.home, 'envs'), reposDir, host: config.host, sandbox });
     stops.push(() => notebooks.stopAll());
     const drivers = new DriverRegistry([
       gitRepoDriver({ reposDir, publicUrl }),
-      warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1) }),
+      warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1), statementTimeoutMs: config.warehouseStatementTimeoutMs }),
       bucketDriver(store),
       notebooks,
     ]);
@@ -141,6 +148,10 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
       pool, paths, feed, version, listLocalAccounts: !config.databaseUrl, portalDir: portalDistDir,
       dataOwners: async () => Object.entries(policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
       dataDictionary: async () => dictionary,
+      // Raw customer data never runs beside the platform's secrets in an unsandboxed notebook.
+      refuseLaunch: sandbox.available ? undefined : (path) => path.dataClass === 'sensitive'
+        ? `golden path ${path.id} works on sensitive data, and workspaces cannot be sandboxed on this host (${sandbox.reason}); ask the platform team to install bubblewrap, or use a masked or synthetic path`
+        : undefined,
       // Re-reads the policy file: masked views and grants are recompiled, the dictionary and the catalog follow.
       applyWarehousePolicy: async () => {
         await ensureWarehouse(warehouseUrl, { policyPath });

@@ -5,7 +5,24 @@ import { randomBytes } from 'node:crypto';
 import { cloneRepo } from '../../infrastructure/git-http/index.ts';
 import { findFreePort, isProcessAlive, notebookAnswers, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
 import { claimUid, handOver, releaseUid, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
-import { PermanentDriverError, type Driver } from '../driver.ts';
+import { z } from 'zod';
+import { defineDriver, PermanentDriverError, type Driver } from '../driver.ts';
+
+export const notebookParams = z.strictObject({
+  repo: z.string().describe('the repository to open, e.g. ${resources.repo.name}'),
+  repoUrl: z.string().optional().describe('the clone\'s origin, e.g. ${resources.repo.url}: pushes go over HTTP with the environment\'s credentials'),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('variables the notebook and its kernels see'),
+});
+
+export const notebookOutputs = z.strictObject({
+  url: z.string().describe('the notebook\'s tree URL with its token: what a person follows'),
+  baseUrl: z.string(),
+  token: z.string(),
+  port: z.number().int(),
+});
+
+/** What a notebook resource takes and gives on this target; the path loader checks paths against it. */
+export const notebookDeclaration = { type: 'notebook', target: 'local', params: notebookParams, outputs: notebookOutputs };
 
 export interface NotebookDriverOptions {
   /** Where each environment's notebook keeps its home (with the working copy) and run file. */
@@ -71,9 +88,8 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     return work;
   };
 
-  return {
-    type: 'notebook',
-    target: 'local',
+  const driver = defineDriver({
+    ...notebookDeclaration,
     async provision({ environmentId, resourceId, params }) {
       if (typeof params.repo !== 'string') throw new PermanentDriverError('param "repo" must name the environment\'s repository, e.g. ${resources.repo.name}');
       if (params.repoUrl !== undefined && typeof params.repoUrl !== 'string') throw new PermanentDriverError('param "repoUrl" must be the repository\'s URL, e.g. ${resources.repo.url}');
@@ -130,9 +146,11 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
         running.delete(run.pid);
       }
     },
+  });
+  return Object.assign(driver, {
     async stopAll() {
       await Promise.all([...running].map((pid) => stopNotebook(pid)));
       running.clear();
     },
-  };
+  });
 }

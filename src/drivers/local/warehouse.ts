@@ -10,6 +10,8 @@ export interface WarehouseDriverOptions {
   host: string;
   port: number;
   database: string;
+  /** The statement time each grant gets (default: the warehouse's, 5 minutes). */
+  statementTimeoutMs?: number;
 }
 
 const classes: readonly string[] = ['synthetic', 'masked', 'sensitive'];
@@ -44,7 +46,7 @@ export function warehouseDriver(opts: WarehouseDriverOptions): Driver {
       }
       const role = roleOf(environmentId, resourceId);
       const password = typeof state.password === 'string' ? state.password : newPassword();
-      const grant = await grantAccess(opts.adminUrl, { role, password, dataClass: dataClass as DataClass, team: environment.team });
+      const grant = await grantAccess(opts.adminUrl, { role, password, dataClass: dataClass as DataClass, team: environment.team, statementTimeoutMs: opts.statementTimeoutMs });
       return {
         state: { role, password, dataClass },
         outputs: {
