@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -77,6 +77,13 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
   const prepareHome = async (dir: string, repo: string, repoUrl: string | undefined, uid: number | undefined): Promise<string> => {
     const home = join(dir, 'home');
     const work = join(home, 'work');
+    const earlierLayout = join(dir, 'work'); // before workspaces had a home of their own
+    if (!existsSync(join(work, '.git')) && existsSync(join(earlierLayout, '.git'))) {
+      await mkdir(home, { recursive: true, mode: 0o700 });
+      await rename(earlierLayout, work);
+      if (repoUrl !== undefined) await cloneRepo(opts.reposDir, repo, work, repoUrl); // only sets the origin
+      if (uid !== undefined) await handOver(home, uid, uid);
+    }
     if (!existsSync(join(work, '.git'))) {
       // Cloned by the platform from disk (fast), then handed over before any workspace process exists.
       await rm(home, { recursive: true, force: true });
@@ -96,13 +103,15 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       const env = (params.env ?? {}) as Record<string, unknown>;
       const dir = dirOf(environmentId, resourceId);
       const existing = await readRun(dir);
+      // Claiming is idempotent: the same workspace always gets its own uid back.
+      const uid = sandbox?.mode === 'uid-per-workspace' ? await claimUid(claimsDir, owner(environmentId, resourceId)) : undefined;
+      const stateOf = (run: RunFile) => ({ ...run, sandboxed: Boolean(sandbox), ...(uid !== undefined ? { uid } : {}) });
       if (existing && isProcessAlive(existing.pid) && (await notebookAnswers(existing.port, existing.token, opts.host))) {
         running.add(existing.pid);
-        return { state: { ...existing }, outputs: outputs(existing) };
+        return { state: stateOf(existing), outputs: outputs(existing) };
       }
       if (existing && isProcessAlive(existing.pid)) await stopNotebook(existing.pid);
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const uid = sandbox?.mode === 'uid-per-workspace' ? await claimUid(claimsDir, owner(environmentId, resourceId)) : undefined;
       const work = await prepareHome(dir, params.repo, params.repoUrl as string | undefined, uid);
       const port = await findFreePort(opts.host);
       const token = existing?.token ?? randomBytes(24).toString('hex');
@@ -120,7 +129,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       running.add(proc.pid);
       const run = { pid: proc.pid, port, token };
       await writeFile(join(dir, 'run.json'), JSON.stringify(run), { mode: 0o600 });
-      return { state: { ...run, sandboxed: Boolean(sandbox), ...(uid !== undefined ? { uid } : {}) }, outputs: outputs(run) };
+      return { state: stateOf(run), outputs: outputs(run) };
     },
     async status({ environmentId, resourceId }) {
       const run = await readRun(dirOf(environmentId, resourceId));
