@@ -1,6 +1,24 @@
-import { readCredentials, resolveHome, defaultPort } from '../platform/config.ts';
+import type { IncomingMessage, RequestOptions } from 'node:http';
+import { readCredentials, resolveHome, defaultPort, type LocalCredentials } from '../platform/config.ts';
 
-/** The CLI's only way to the platform: its HTTP API. */
+/** A failure to tell the person as it is (no stack trace): exit status 1. */
+export class CliError extends Error {}
+
+/** The platform answered with an error; `status` and `code` let a command say more than its message. */
+export class ApiError extends CliError {
+  readonly status: number;
+  readonly code: string | undefined;
+  constructor(status: number, code: string | undefined, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * The CLI's only way to the platform: its HTTP API. Built on node:http rather than fetch, which
+ * costs a command ~17 MB and a noticeable part of its start (see bench/cli.ts).
+ */
 export class ApiClient {
   readonly server: string;
   readonly token: string | undefined;
@@ -11,65 +29,77 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.server + path, {
-        method,
-        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-    } catch {
-      throw new CliError(`cannot reach the platform at ${this.server}: start it with \`goldpath up\`, or point --server / GOLDPATH_URL at it`);
-    }
-    const text = await res.text();
+    const payload = body !== undefined ? JSON.stringify(body) : undefined;
+    const res = await this.open(method, path, { accept: 'application/json', ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, payload);
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const status = res.statusCode ?? 0;
     let data: unknown;
     try {
       data = text ? JSON.parse(text) : {};
     } catch {
-      throw new CliError(`the platform answered ${res.status} with something that is not JSON`);
+      throw new ApiError(status, undefined, `the platform at ${this.server} answered ${status} with something that is not JSON: is GOLDPATH_URL / --server the platform's address?`);
     }
-    if (!res.ok) {
-      const err = (data as { error?: { message?: string } }).error;
-      throw new CliError(err?.message ?? `the platform answered ${res.status}`);
+    if (status < 200 || status >= 300) {
+      const err = (data as { error?: { code?: string; message?: string } }).error;
+      throw new ApiError(status, err?.code, err?.message ?? `the platform answered ${status}`);
     }
     return data as T;
   }
 
   /** Reads a server-sent-events stream, calling onEvent for each until it returns true or the stream ends. */
   async stream(path: string, onEvent: (event: string, data: unknown) => boolean | void): Promise<void> {
-    const controller = new AbortController();
-    const res = await fetch(this.server + path, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, signal: controller.signal }).catch(() => {
-      throw new CliError(`cannot reach the platform at ${this.server}`);
-    });
-    if (!res.ok || !res.body) throw new CliError(`could not follow progress (${res.status})`);
-    const decoder = new TextDecoder();
+    const res = await this.open('GET', path, { accept: 'text/event-stream' });
+    if (res.statusCode !== 200) {
+      res.resume();
+      throw new CliError(`could not follow progress (${res.statusCode})`);
+    }
+    res.setEncoding('utf8');
     let buffer = '';
-    try {
-      for await (const chunk of res.body) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let cut;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-          }
-          if (data.length && onEvent(event, JSON.parse(data.join('\n')))) {
-            controller.abort();
-            return;
-          }
+    for await (const chunk of res) {
+      buffer += chunk as string;
+      let cut;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim();
+          else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+        }
+        if (data.length && onEvent(event, JSON.parse(data.join('\n')))) {
+          res.destroy();
+          return;
         }
       }
-    } catch (e) {
-      if ((e as Error).name !== 'AbortError') throw e;
     }
   }
-}
 
-export class CliError extends Error {}
+  private async open(method: string, path: string, headers: Record<string, string>, payload?: string): Promise<IncomingMessage> {
+    let url: URL;
+    try {
+      url = new URL(this.server + path);
+    } catch {
+      throw new CliError(`"${this.server}" is not a URL: give --server / GOLDPATH_URL as http(s)://host:port`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`"${this.server}" is not an http(s) URL: give --server / GOLDPATH_URL as http(s)://host:port`);
+    // Only what this server needs: https (TLS) alone costs a command ~5 MB more than http.
+    const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    const options: RequestOptions = {
+      method,
+      headers: { ...headers, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(payload !== undefined ? { 'content-length': String(Buffer.byteLength(payload)) } : {}) },
+    };
+    return new Promise((resolve, reject) => {
+      const req = request(url, options, resolve);
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        reject(new CliError(`cannot reach the platform at ${this.server} (${e.code ?? e.message}): start it with \`goldpath up\`, or point --server / GOLDPATH_URL at it`));
+      });
+      req.end(payload);
+    });
+  }
+}
 
 export interface ConnectionOptions {
   server?: string;
@@ -77,17 +107,55 @@ export interface ConnectionOptions {
   dataDir?: string;
 }
 
-/** --server / GOLDPATH_URL / the local platform; GOLDPATH_TOKEN / --as / the local default user. */
-export function connect(opts: ConnectionOptions): ApiClient {
-  const creds = readCredentials(resolveHome(opts.dataDir));
-  const server = opts.server ?? process.env.GOLDPATH_URL ?? creds?.server ?? `http://127.0.0.1:${defaultPort}`;
-  let token = process.env.GOLDPATH_TOKEN;
-  if (opts.as) {
-    token = creds?.tokens[opts.as];
-    if (!token) {
-      throw new CliError(creds ? `no local user "${opts.as}"; local users: ${Object.keys(creds.tokens).join(', ')}` : '--as works on the embedded default only: start it with `goldpath up` in this folder (or set GOLDPATH_HOME)');
-    }
+const origin = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
   }
-  token ??= creds ? creds.tokens[creds.defaultUser] : undefined;
+};
+
+/** Where commands go, and the local users' credentials when (and only when) that is the local platform. */
+export interface Target {
+  server: string;
+  /** Given by --server or GOLDPATH_URL rather than found in the data folder. */
+  named: boolean;
+  home: string;
+  local: LocalCredentials | null;
+}
+
+/**
+ * --server / GOLDPATH_URL, else the local platform of the data folder. With a server and
+ * GOLDPATH_TOKEN given, the data folder is not read at all. The local users' tokens are only
+ * ever sent to the local platform, never to another server named by URL.
+ */
+export function resolveTarget(opts: ConnectionOptions): Target {
+  const named = opts.server ?? (process.env.GOLDPATH_URL || undefined);
+  const home = resolveHome(opts.dataDir);
+  if (named && process.env.GOLDPATH_TOKEN && !opts.as) return { server: named, named: true, home, local: null };
+  const creds = readCredentials(home);
+  const server = named ?? creds?.server ?? `http://127.0.0.1:${defaultPort}`;
+  return { server, named: named !== undefined, home, local: creds && origin(server) === origin(creds.server) ? creds : null };
+}
+
+/** The client for a command: --as / GOLDPATH_TOKEN / the local default user. */
+export function connect(opts: ConnectionOptions): ApiClient {
+  const { server, named, home, local } = resolveTarget(opts);
+  if (opts.as) {
+    if (!local) {
+      throw new CliError(named
+        ? `--as acts as a user of the embedded default on this machine, and ${server} is not the local platform${readCredentials(home) ? '' : ` (there is none in ${home})`}: there, use your own token (GOLDPATH_TOKEN)`
+        : `--as works on the embedded default only, and there is none in ${home}: start it with \`goldpath up\` in this folder (or set GOLDPATH_HOME)`);
+    }
+    const token = local.tokens[opts.as];
+    if (!token) throw new CliError(`no local user "${opts.as}"; local users: ${Object.keys(local.tokens).join(', ')}`);
+    return new ApiClient(server, token);
+  }
+  const token = process.env.GOLDPATH_TOKEN || (local ? local.tokens[local.defaultUser] : undefined);
+  if (!token) {
+    throw new CliError(named
+      ? `no API token for ${server}: set GOLDPATH_TOKEN (the platform's portal, or \`goldpath token\` where it runs, gives you one)`
+      : `no local platform in ${home}: start it with \`goldpath up\`, or set GOLDPATH_URL and GOLDPATH_TOKEN to use a remote one`);
+  }
   return new ApiClient(server, token);
 }

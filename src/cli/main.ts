@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { CliError, connect } from './client.ts';
-import { up } from './commands/up.ts';
-import { listPaths } from './commands/paths.ts';
-import { launch, listEnvironments, showEnvironment, changeEnvironment } from './commands/environments.ts';
-import { readCredentials, resolveHome } from '../platform/config.ts';
-import { decide, listApprovals } from './commands/approvals.ts';
-import { registerCatalogCommands } from './commands/catalog.ts';
 import { red } from './format.ts';
+import { endQuietlyOnClosedPipe } from './output.ts';
+
+// Only what every command needs is imported here: each command's action imports its own module
+// when it runs, so `--help` or `envs` never load the server, the YAML parser or the validators.
+// bench/cli.ts measures it (target: ≤ 150 ms, ≤ 60 MB).
+
+endQuietlyOnClosedPipe();
 
 const program = new Command('goldpath')
   .description('Golden paths to working environments: repo, notebook, bucket and governed data in seconds')
@@ -15,26 +15,26 @@ const program = new Command('goldpath')
   .option('--data-dir <dir>', 'the local platform\'s data folder (default $GOLDPATH_HOME or ./.goldpath)')
   .showHelpAfterError();
 
-const conn = () => {
-  const o = program.opts<{ server?: string; as?: string; dataDir?: string }>();
-  return connect(o);
-};
+const global = () => program.opts<{ server?: string; as?: string; dataDir?: string }>();
+const conn = async () => (await import('./client.ts')).connect(global());
 
 let exitCode = 0;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander passes each command's own arguments
-const run = <A extends any[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => {
+const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => {
   exitCode = await fn(...args);
 };
+const json = '--json';
+const jsonHelp = 'machine-readable output';
 
 program.command('up').description('start the whole platform on the embedded default and print its URL')
   .option('--port <port>', 'HTTP port (default 7300; the S3 endpoint uses the next one)')
   .option('--paths-dir <dir>', 'your organisation\'s golden paths (default $GOLDPATH_PATHS_DIR or <data-dir>/paths)')
   .option('--scale <n>', 'warehouse size multiplier on first start (default 1)')
-  .option('--json', 'print the URLs as JSON')
-  .action(run((opts: { port?: string; pathsDir?: string; scale?: string; json?: boolean }) => up({ ...opts, dataDir: program.opts().dataDir })));
+  .option(json, 'print the URLs as JSON')
+  .action(run(async (opts: { port?: string; pathsDir?: string; scale?: string; json?: boolean }) =>
+    (await import('./commands/up.ts')).up({ ...opts, dataDir: global().dataDir })));
 
-program.command('paths').description('list the golden paths').option('--json', 'machine-readable output')
-  .action(run((opts: { json?: boolean }) => listPaths(conn(), opts)));
+program.command('paths').description('list the golden paths').option(json, jsonHelp)
+  .action(run(async (opts: { json?: boolean }) => (await import('./commands/paths.ts')).listPaths(await conn(), opts)));
 
 program.command('launch <path>').description('launch a golden path')
   .option('--team <team>', 'the team the environment belongs to (default: yours)')
@@ -42,25 +42,27 @@ program.command('launch <path>').description('launch a golden path')
   .option('--param <key=value...>', 'a launch parameter (repeatable)')
   .option('--reason <why>', 'why you need the data (paths that need the data owners\' approval)')
   .option('--wait', 'show progress and end when it is ready or failed')
-  .option('--json', 'print the environment as JSON')
-  .action(run((path: string, opts: { team?: string; name?: string; param?: string[]; reason?: string; wait?: boolean; json?: boolean }) => launch(conn(), path, opts)));
+  .option(json, 'print the environment as JSON')
+  .action(run(async (path: string, opts: { team?: string; name?: string; param?: string[]; reason?: string; wait?: boolean; json?: boolean }) =>
+    (await import('./commands/launch.ts')).launch(await conn(), path, opts)));
 
 program.command('approvals').description('requests for data access waiting for your decision')
-  .option('--mine', 'the requests you made instead').option('--all', 'decided ones too').option('--json', 'machine-readable output')
-  .action(run((opts: { mine?: boolean; all?: boolean; json?: boolean }) => listApprovals(conn(), opts)));
+  .option('--mine', 'the requests you made instead').option('--all', 'decided ones too').option(json, jsonHelp)
+  .action(run(async (opts: { mine?: boolean; all?: boolean; json?: boolean }) => (await import('./commands/approvals.ts')).listApprovals(await conn(), opts)));
 for (const decision of ['approve', 'reject'] as const) {
   program.command(`${decision} <id>`).description(`${decision} a request for data access (as a member of the owning team)`)
-    .requiredOption('--reason <why>', 'recorded with your decision').option('--json', 'machine-readable output')
-    .action(run((id: string, opts: { reason: string; json?: boolean }) => decide(conn(), decision, id, opts)));
+    .requiredOption('--reason <why>', 'recorded with your decision').option(json, jsonHelp)
+    .action(run(async (id: string, opts: { reason: string; json?: boolean }) => (await import('./commands/approvals.ts')).decide(await conn(), decision, id, opts)));
 }
 
 program.command('envs').description('list environments of your team')
-  .option('--team <team>', 'another team (admins)').option('--mine', 'only yours').option('--all', 'include deleted ones').option('--json', 'machine-readable output')
-  .action(run((opts: { team?: string; mine?: boolean; all?: boolean; json?: boolean }) => listEnvironments(conn(), opts)));
+  .option('--team <team>', 'another team (admins)').option('--mine', 'only yours').option('--all', 'include deleted ones').option(json, jsonHelp)
+  .action(run(async (opts: { team?: string; mine?: boolean; all?: boolean; json?: boolean }) =>
+    (await import('./commands/environments.ts')).listEnvironments(await conn(), opts)));
 
 program.command('env <id>').description('show one environment with its URLs')
-  .option('--events', 'show its history too').option('--json', 'machine-readable output')
-  .action(run((id: string, opts: { json?: boolean; events?: boolean }) => showEnvironment(conn(), id, opts)));
+  .option('--events', 'show its history too').option(json, jsonHelp)
+  .action(run(async (id: string, opts: { json?: boolean; events?: boolean }) => (await import('./commands/environments.ts')).showEnvironment(await conn(), id, opts)));
 
 const lifecycle = {
   delete: 'delete an environment and everything it made',
@@ -69,44 +71,49 @@ const lifecycle = {
 } as const;
 for (const [action, description] of Object.entries(lifecycle) as [keyof typeof lifecycle, string][]) {
   program.command(`${action} <id>`).description(description)
-    .option('--wait', 'end when it is done').option('--json', 'machine-readable output')
-    .action(run((id: string, opts: { wait?: boolean; json?: boolean }) => changeEnvironment(conn(), action, id, opts)));
+    .option('--wait', 'end when it is done').option(json, jsonHelp)
+    .action(run(async (id: string, opts: { wait?: boolean; json?: boolean }) => (await import('./commands/environments.ts')).changeEnvironment(await conn(), action, id, opts)));
 }
 
-program.command('token').description('print your API token, for curl -H "Authorization: Bearer …"').option('--json', 'machine-readable output')
-  .action(run(async (opts: { json?: boolean }) => {
-    const client = conn();
-    if (!client.token) throw new CliError('no token: set GOLDPATH_TOKEN, or start the local platform with `goldpath up`');
-    const me = await client.request<{ id: string }>('GET', '/api/v1/me');
-    process.stdout.write(opts.json ? JSON.stringify({ user: me.id, token: client.token }) + '\n' : client.token + '\n');
-    return 0;
-  }));
+program.command('token').description('print your API token, for curl -H "Authorization: Bearer …"; or list and revoke your tokens')
+  .option('--list', 'list your tokens that still work (never their secrets)')
+  .option('--revoke <id>', 'revoke one of your tokens by its id (from --list)')
+  .option(json, jsonHelp)
+  .action(run(async (opts: { list?: boolean; revoke?: string; json?: boolean }) => (await import('./commands/tokens.ts')).token(await conn(), opts)));
 
-program.command('users').description('list the local users you can act as with --as (embedded default)')
-  .action(run(async () => {
-    const creds = readCredentials(resolveHome(program.opts().dataDir));
-    if (!creds) throw new CliError('no local platform here: start it with `goldpath up`');
-    for (const u of Object.keys(creds.tokens)) process.stdout.write(`${u}${u === creds.defaultUser ? ' (default)' : ''}\n`);
-    if (creds.demoPassword) process.stdout.write(`\nportal password of these demo accounts: ${creds.demoPassword}\n`);
-    return 0;
-  }));
+program.command('users').description('list the local users you can act as with --as (embedded default); on a remote server, who you are')
+  .option(json, jsonHelp)
+  .action(run(async (opts: { json?: boolean }) => (await import('./commands/users.ts')).listUsers({ ...global(), ...opts })));
 
-registerCatalogCommands(program, conn);
+const catalog = program.command('catalog').description('the catalog: services, APIs, datasets, features, models, paths, environments, teams');
+catalog.command('search <text>').description('search the catalog, best match first')
+  .option('--kind <kinds>', 'only these kinds, e.g. Dataset,Model')
+  .option('--type <type>', 'only this spec.type, e.g. service')
+  .option('--tag <tag>', 'only entities with this tag')
+  .option('--owner <owner>', 'only entities owned by this group (or user:name)')
+  .option('--limit <n>', 'how many (default 20)')
+  .option(json, jsonHelp)
+  .action(run(async (text: string, opts: { kind?: string; type?: string; tag?: string; owner?: string; limit?: string; json?: boolean }) =>
+    (await import('./commands/catalog.ts')).searchCatalog(await conn(), text, opts)));
+catalog.command('get <ref>').description('show one entity (kind:namespace/name) with its relations')
+  .option(json, jsonHelp)
+  .action(run(async (ref: string, opts: { json?: boolean }) => (await import('./commands/catalog.ts')).getCatalogEntity(await conn(), ref, opts)));
+catalog.command('import <file-or-dir>').description('import catalog-info.yaml files; re-importing replaces what the last import of the same source registered')
+  .option('--source <name>', 'name of this import (default import:<file or folder name>)')
+  .option(json, jsonHelp)
+  .action(run(async (path: string, opts: { source?: string; json?: boolean }) => (await import('./commands/catalog-import.ts')).importCatalog(await conn(), path, opts)));
 
 program.command('warehouse').description('the governed warehouse')
   .command('apply').description('apply the edited warehouse policy file: masked views, grants and the data dictionary follow it (admins)')
-  .option('--json', 'machine-readable output')
-  .action(run(async (opts: { json?: boolean }) => {
-    const r = await conn().request<{ datasets: number }>('POST', '/api/v1/warehouse/apply');
-    process.stdout.write(opts.json ? JSON.stringify(r) + '\n' : `warehouse policy applied: ${r.datasets} tables and views described\n`);
-    return 0;
-  }));
+  .option(json, jsonHelp)
+  .action(run(async (opts: { json?: boolean }) => (await import('./commands/warehouse.ts')).applyWarehousePolicy(await conn(), opts)));
 
 try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;
 } catch (e) {
   process.stderr.write(red(`error: ${(e as Error).message}`) + '\n');
+  const { CliError } = await import('./client.ts');
   if (!(e instanceof CliError) && process.env.GOLDPATH_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
   process.exitCode = 1;
 }

@@ -1,15 +1,14 @@
 import type { ApprovalView } from '../../engine/approvals/approvals.ts';
 import type { ApiClient } from '../client.ts';
 import { table } from '../format.ts';
-
-const print = (s: string) => process.stdout.write(s + '\n');
+import { print, printJson } from '../output.ts';
 
 export async function listApprovals(client: ApiClient, opts: { all?: boolean; mine?: boolean; json?: boolean }): Promise<number> {
   const q = new URLSearchParams();
   if (!opts.all) q.set('status', 'pending');
   if (opts.mine) q.set('mine', 'true');
   const { approvals } = await client.request<{ approvals: ApprovalView[] }>('GET', `/api/v1/approvals?${q}`);
-  if (opts.json) print(JSON.stringify(approvals, null, 2));
+  if (opts.json) printJson(approvals);
   else if (approvals.length === 0) print(opts.mine ? 'you have asked for no access' : 'nothing waits for your decision');
   else {
     print(table(approvals.map((a) => ({ ...a, team: a.approverTeam, by: a.requestedBy, data: `${a.dataClass}: ${a.datasets.join(', ')}`, asked: a.requestedAt.slice(0, 16).replace('T', ' ') })),
@@ -21,7 +20,7 @@ export async function listApprovals(client: ApiClient, opts: { all?: boolean; mi
 
 export async function decide(client: ApiClient, decision: 'approve' | 'reject', id: string, opts: { reason: string; json?: boolean }): Promise<number> {
   const a = await client.request<ApprovalView>('POST', `/api/v1/approvals/${encodeURIComponent(id)}/${decision}`, { reason: opts.reason });
-  if (opts.json) print(JSON.stringify(a, null, 2));
+  if (opts.json) printJson(a);
   else print(`${a.id} ${a.status}: ${a.requestedBy}'s access to ${a.dataClass} data (${a.datasets.join(', ')}) for environment ${a.environment}`);
   return 0;
 }

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../client.ts';
 import { red, table } from '../format.ts';
+import { print, printJson } from '../output.ts';
 
 interface PathList {
   paths: { name: string; title: string; audience: string; dataClass: string | null; approval: string; resources: { type: string }[] }[];
@@ -9,12 +10,12 @@ interface PathList {
 export async function listPaths(client: ApiClient, opts: { json?: boolean }): Promise<number> {
   const data = await client.request<PathList>('GET', '/api/v1/paths');
   if (opts.json) {
-    process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+    printJson(data);
     return 0;
   }
-  process.stdout.write(table(data.paths.map((p) => ({
+  print(table(data.paths.map((p) => ({
     ...p, data: p.dataClass ?? '-', approval: p.approval === 'none' ? 'no' : 'yes', creates: p.resources.map((r) => r.type).join(', '),
-  })), ['name', 'title', 'audience', 'data', 'approval', 'creates']) + '\n');
+  })), ['name', 'title', 'audience', 'data', 'approval', 'creates']));
   for (const e of data.errors) process.stderr.write(red(`not loaded: ${e.text}`) + '\n');
   return 0;
 }

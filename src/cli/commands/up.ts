@@ -1,6 +1,7 @@
 import { startPlatform } from '../../platform/platform.ts';
 import { platformConfig } from '../../platform/config.ts';
 import { bold, dim, green } from '../format.ts';
+import { outliveClosedPipe } from '../output.ts';
 
 /** Runs the whole platform in this process until Ctrl-C, then stops everything it started. */
 export async function up(opts: { port?: string; dataDir?: string; pathsDir?: string; scale?: string; json?: boolean }): Promise<number> {
@@ -9,6 +10,7 @@ export async function up(opts: { port?: string; dataDir?: string; pathsDir?: str
     process.stderr.write(`--port ${opts.port}: give a port number between 1 and 65533\n`);
     return 2;
   }
+  outliveClosedPipe();
   const config = platformConfig({ port, dataDir: opts.dataDir, pathsDir: opts.pathsDir, scale: opts.scale ? Number(opts.scale) : undefined });
   const t0 = performance.now();
   const log = (s: string) => {
@@ -18,7 +20,7 @@ export async function up(opts: { port?: string; dataDir?: string; pathsDir?: str
   const platform = await startPlatform(config, log);
   if (opts.json) process.stdout.write(JSON.stringify({ url: platform.url, s3: platform.s3Url, home: config.home }) + '\n');
   else process.stdout.write(`\n${green('Goldpath is ready')} at ${bold(platform.url)}  ${dim(`(${((performance.now() - t0) / 1000).toFixed(1)} s; Ctrl-C stops it)`)}\n`);
-    if (platform.demoPassword) process.stdout.write(`open it and sign in with a demo account: \`goldpath users\` lists them with their password\n`);
+  if (!opts.json && platform.demoPassword) process.stdout.write(`open it and sign in with a demo account: \`goldpath users\` lists them with their password\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = () => {
