@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { cloneRepo, createBareRepo, createGitHttpHandler, removeRepo, repoExists } from './index.ts';
 
 let work: string;
@@ -190,4 +190,95 @@ test('invalid repository names and file paths are rejected with a clear error', 
   await assert.rejects(createBareRepo(reposDir, 'ok', { '../x': 'y' }), /invalid file path/);
   assert.equal(await repoExists(reposDir, 'ok'), false);
   assert.equal(await repoExists(reposDir, '../etc'), false);
+});
+
+/** A second server on the same repositories whose handler has a tiny quota. */
+async function quotaServer(quotaBytes: number): Promise<{ url: (repo: string) => string; close: () => Promise<void> }> {
+  const handler = createGitHttpHandler({
+    reposDir,
+    prefix: '/git',
+    quotaBytes,
+    authorize: async (repo, user, password) => passwords[repo]?.user === user && passwords[repo]?.password === password,
+  });
+  const s = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as AddressInfo).port;
+  return {
+    url: (repo) => `http://${passwords[repo].user}:${passwords[repo].password}@127.0.0.1:${p}/git/${repo}.git`,
+    close: () => new Promise<void>((r) => s.close(() => r())),
+  };
+}
+
+async function commitFile(dir: string, name: string, bytes: number): Promise<void> {
+  await writeFile(join(dir, name), randomBytes(bytes)); // random: git cannot compress it below its size
+  assert.equal((await git(['add', name], dir)).code, 0);
+  assert.equal((await git(['commit', '-q', '-m', `Add ${name}`], dir)).code, 0);
+}
+
+test('a push that would take a repository over its quota is refused with a message git shows; one under it works', async () => {
+  await removeRepo(reposDir, 'beta');
+  await createBareRepo(reposDir, 'beta', { 'README.md': '# Beta\n' });
+  const quota = await quotaServer(2 * 1024 * 1024);
+  try {
+    const dir = join(work, 'quota-beta');
+    await rm(dir, { recursive: true, force: true });
+    assert.equal((await git(['clone', quota.url('beta'), dir])).code, 0);
+
+    await commitFile(dir, 'small.bin', 1024 * 1024);
+    const under = await git(['push', 'origin', 'main'], dir);
+    assert.equal(under.code, 0, under.stderr);
+
+    await commitFile(dir, 'large.bin', 1536 * 1024);
+    const over = await git(['push', 'origin', 'main'], dir);
+    assert.notEqual(over.code, 0, 'the push over the quota is refused');
+    assert.match(over.stderr, /remote: repository beta would be 2\.\d MB, over its 2 MB quota; remove large files from your history or use the bucket for data/);
+    assert.match(over.stderr, /pre-receive hook declined/);
+
+    // The repository is as it was: a fresh clone has the first file and not the refused one.
+    const fresh = join(work, 'quota-beta-fresh');
+    await rm(fresh, { recursive: true, force: true });
+    assert.equal((await git(['clone', quota.url('beta'), fresh])).code, 0);
+    assert.equal((await readFile(join(fresh, 'small.bin'))).length, 1024 * 1024);
+    await assert.rejects(readFile(join(fresh, 'large.bin')), /ENOENT/);
+
+    // Far over the quota, git stops reading the push while it streams; it is refused all the same.
+    await git(['reset', '-q', '--hard', 'origin/main'], dir);
+    await commitFile(dir, 'huge.bin', 6 * 1024 * 1024);
+    const huge = await git(['push', 'origin', 'main'], dir);
+    assert.notEqual(huge.code, 0);
+    assert.match(huge.stderr, /remote: .*(exceeds maximum allowed size|over its 2 MB quota)/);
+    assert.equal((await git(['ls-remote', quota.url('beta'), 'main'])).stdout.split('\t')[0], (await git(['rev-parse', 'origin/main'], dir)).stdout.trim());
+  } finally {
+    await quota.close();
+  }
+});
+
+test('a client that disconnects mid-push, or a git that cannot start, fails only that request', async () => {
+  await createBareRepo(reposDir, 'alpha', { 'README.md': '# Alpha\n' });
+  const auth = 'Basic ' + Buffer.from('alpha-user:s3cret-alpha').toString('base64');
+  // Half a push body, then the connection drops.
+  await new Promise<void>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`POST /git/alpha.git/git-receive-pack HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Type: application/x-git-receive-pack-request\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      socket.write('1000\r\n' + 'x'.repeat(2000));
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 200);
+    });
+    socket.on('error', () => resolve());
+  });
+  // git missing from PATH: that request gets a 500, the next one works.
+  const path = process.env.PATH;
+  process.env.PATH = join(work, 'no-such-dir');
+  let broken: Response;
+  try {
+    broken = await fetch(`http://127.0.0.1:${port}/git/alpha.git/info/refs?service=git-upload-pack`, { headers: { Authorization: auth } });
+  } finally {
+    process.env.PATH = path;
+  }
+  assert.equal(broken.status, 500);
+  assert.match(await broken.text(), /could not be started/);
+  const clone = await git(['clone', url('alpha', 'alpha-user', 's3cret-alpha'), join(work, 'clone-after-failures')]);
+  assert.equal(clone.code, 0, clone.stderr);
 });

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { gitBaseEnv, isValidRepoName, repoExists } from './repos.ts';
+import { gitQuotaFromEnv, installQuotaHook, quotaGitEnv } from './quota.ts';
 
 export interface RepoAuthorizer {
   (repo: string, username: string, password: string): Promise<boolean>;
@@ -12,7 +14,12 @@ export interface GitHttpOptions {
   prefix: string;
   authorize: RepoAuthorizer;
   /** Called after a push was received (e.g. to re-read the repository's catalog-info.yaml). */
-  onPush?: (repo: string) => void;
+  onPush?: (repo: string) => void | Promise<void>;
+  /**
+   * The most bytes a repository may take on disk; a push that would take it over is refused with
+   * a message the pusher's git shows. Default: GOLDPATH_GIT_QUOTA_MB, else 500 MB.
+   */
+  quotaBytes?: number;
 }
 
 const REALM = 'Basic realm="Goldpath git", charset="UTF-8"';
@@ -75,9 +82,19 @@ function parseGitUrl(url: string, prefix: string): ParsedRequest | 'not-mine' | 
  */
 export function createGitHttpHandler(opts: GitHttpOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const prefix = opts.prefix.replace(/\/+$/, '');
+  const quotaBytes = opts.quotaBytes ?? gitQuotaFromEnv();
+  // Outside every repository: repository names start with a letter or digit.
+  let hooksDir: Promise<string> | undefined;
+  const quotaHooks = () => (hooksDir ??= installQuotaHook(join(opts.reposDir, '.goldpath-hooks')).catch((e: unknown) => {
+    hooksDir = undefined; // try again on the next push
+    throw e;
+  }));
   return async (req, res) => {
     const parsed = parseGitUrl(req.url ?? '/', prefix);
     if (parsed === 'not-mine') return false;
+    // A client that goes away mid-request fails that request only; never the process.
+    req.on('error', () => {});
+    res.on('error', () => {});
     try {
       if (parsed === 'bad') {
         sendText(res, 404, 'Not found: expected /<repo>.git/info/refs, /git-upload-pack or /git-receive-pack');
@@ -110,19 +127,29 @@ export function createGitHttpHandler(opts: GitHttpOptions): (req: IncomingMessag
         sendText(res, 404, `Repository ${parsed.repo} not found`);
         return true;
       }
-      await runBackend(opts.reposDir, parsed, creds.username, req, res);
-      if (parsed.subpath === 'git-receive-pack' && res.statusCode === 200) opts.onPush?.(parsed.repo);
-    } catch {
+      const receiving = parsed.subpath === 'git-receive-pack';
+      const extraEnv = receiving ? quotaGitEnv(await quotaHooks(), parsed.repo, quotaBytes) : {};
+      await runBackend(opts.reposDir, parsed, creds.username, req, res, extraEnv);
+      if (receiving && res.statusCode === 200 && opts.onPush) {
+        const repo = parsed.repo;
+        // The push is done whatever the follow-up does; its failure is logged, not thrown.
+        Promise.resolve().then(() => opts.onPush!(repo)).catch((e: unknown) => {
+          console.error(`[git] after a push to ${repo}: ${e instanceof Error ? e.message : String(e)}`);
+        });
+      }
+    } catch (e) {
+      console.error(`[git] ${req.method} ${parsed === 'bad' ? '' : parsed.repo}: ${e instanceof Error ? e.message : String(e)}`);
       sendText(res, 500, 'Internal error while serving git');
     }
     return true;
   };
 }
 
-function runBackend(reposDir: string, p: ParsedRequest, user: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function runBackend(reposDir: string, p: ParsedRequest, user: string, req: IncomingMessage, res: ServerResponse, extraEnv: Record<string, string>): Promise<void> {
   return new Promise((resolve) => {
     const env: Record<string, string> = {
       ...gitBaseEnv(),
+      ...extraEnv,
       GIT_PROJECT_ROOT: reposDir,
       GIT_HTTP_EXPORT_ALL: '1',
       GATEWAY_INTERFACE: 'CGI/1.1',
@@ -144,35 +171,52 @@ function runBackend(reposDir: string, p: ParsedRequest, user: string, req: Incom
       env.HTTP_GIT_PROTOCOL = gitProtocol;
     }
 
-    const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch {
+      req.resume();
+      sendText(res, 500, 'git http-backend could not be started');
+      resolve();
+      return;
+    }
     let done = false;
     const finish = (): void => {
       if (done) return;
       done = true;
       resolve();
     };
+    const stdin = child.stdin!;
+    const stdout = child.stdout!;
     const stderr: Buffer[] = [];
-    child.stderr.on('data', (b: Buffer) => {
+    child.stderr!.on('data', (b: Buffer) => {
       if (stderr.length < 64) stderr.push(b);
     });
     child.on('error', () => {
+      req.resume();
       sendText(res, 500, 'git http-backend could not be started');
       finish();
     });
-    child.stdin.on('error', () => {}); // backend may stop reading early (e.g. it refused the request)
-    req.pipe(child.stdin);
-    req.on('aborted', () => child.kill('SIGKILL'));
-    res.on('close', () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
+    stdin.on('error', () => {}); // backend may stop reading early (e.g. it refused the request)
+    stdout.on('error', () => {});
+    child.stderr!.on('error', () => {});
+    req.pipe(stdin);
+    const kill = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
+    req.on('aborted', kill);
+    req.on('error', kill);
+    res.on('close', kill);
 
     let head = Buffer.alloc(0);
     let headersDone = false;
-    child.stdout.on('data', (chunk: Buffer) => {
+    let failed = false;
+    stdout.on('data', (chunk: Buffer) => {
+      if (failed) return;
       if (headersDone) {
         if (!res.write(chunk)) {
-          child.stdout.pause();
-          res.once('drain', () => child.stdout.resume());
+          stdout.pause();
+          res.once('drain', () => stdout.resume());
         }
         return;
       }
@@ -180,7 +224,8 @@ function runBackend(reposDir: string, p: ParsedRequest, user: string, req: Incom
       const split = findHeaderEnd(head);
       if (!split) {
         if (head.length > 64 * 1024) {
-          child.kill('SIGKILL');
+          failed = true;
+          kill();
           sendText(res, 502, 'Malformed response from git http-backend');
         }
         return;
@@ -191,7 +236,8 @@ function runBackend(reposDir: string, p: ParsedRequest, user: string, req: Incom
       const body = head.subarray(split.bodyStart);
       if (body.length > 0) res.write(body);
     });
-    child.stdout.on('end', () => {
+    stdout.on('end', () => {
+      if (failed) return;
       if (!headersDone) sendText(res, 502, 'git http-backend returned no response');
       else res.end();
     });
