@@ -68,3 +68,8 @@ test('declarations are plain JSON Schema: output names and the params a path may
   assert.equal(d.params.additionalProperties, false);
   assert.deepEqual(JSON.parse(JSON.stringify(d)), d);
 });
+
+test('a driver without declared schemas is refused at start', () => {
+  const bare = { ...declared('bucket', 'local'), params: undefined, outputs: undefined } as unknown as Driver;
+  assert.throws(() => new DriverRegistry([bare]), /the bucket driver \(local\) must declare its params and outputs schemas/);
+});

@@ -28,8 +28,9 @@ export class DriverRegistry {
     for (const d of drivers) {
       const key = keyOf(d.type, d.target);
       if (this.#drivers.has(key)) throw new Error(`two drivers are registered for resource type "${d.type}" on target "${d.target}": register one`);
-      // INTERIM until the notebook driver declares its schemas: such a driver runs unchecked.
-      this.#drivers.set(key, d.params && d.outputs ? withContractChecks(d) : d);
+      // Plain JavaScript can skip the declarations the types demand; the loader cannot check paths without them.
+      if (!d.params || !d.outputs) throw new Error(`the ${d.type} driver (${d.target}) must declare its params and outputs schemas`);
+      this.#drivers.set(key, withContractChecks(d));
     }
   }
 
@@ -49,6 +50,6 @@ export class DriverRegistry {
 
   /** What each resource type takes and gives on `target`, for the path loader. */
   declarations(target: string = defaultTarget): ReadonlyMap<string, ResourceTypeDeclaration> {
-    return new Map([...this.#drivers.values()].filter((d) => d.target === target).map((d) => [d.type, d.params && d.outputs ? declarationOf(d) : { type: d.type, target: d.target, params: {}, outputs: {} }]));
+    return new Map([...this.#drivers.values()].filter((d) => d.target === target).map((d) => [d.type, declarationOf(d)]));
   }
 }

@@ -40,7 +40,7 @@ test('a launch that fails part-way rolls back everything it made', async () => {
   const envs = await platform.cliJson<EnvironmentView[]>(['envs']);
   const env = envs.find((e) => e.path === 'half-made')!;
   assert.equal(env.status, 'failed');
-  assert.match(env.reason!, /notebook: param "repo" must name the environment's repository/);
+  assert.match(env.reason!, /notebook: resource "notebook" \(notebook\): param "repo" is required/);
   assert.deepEqual(env.resources.map((r) => `${r.id}:${r.status}`).sort(), ['notebook:deleted', 'queries:deleted', 'warehouse:deleted']);
   const c = new pg.Client(platform.adminUrl('warehouse'));
   await c.connect();

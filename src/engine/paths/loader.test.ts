@@ -8,9 +8,7 @@ import { declarationOf } from '../../domain/resource/driver-contract.ts';
 import { gitRepoDeclaration } from '../../drivers/local/git-repo.ts';
 import { bucketDeclaration } from '../../drivers/local/bucket.ts';
 import { warehouseDeclaration } from '../../drivers/local/warehouse.ts';
-import { z } from 'zod';
-// INTERIM: until notebook.ts declares its own
-const notebookDeclaration = { type: 'notebook', target: 'local', params: z.strictObject({ repo: z.string(), env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) }), outputs: z.strictObject({ url: z.string(), baseUrl: z.string(), token: z.string(), port: z.number() }) };
+import { notebookDeclaration } from '../../drivers/local/notebook.ts';
 import { parseGoldenPath, loadGoldenPaths, formatPathError } from './loader.ts';
 
 // What the local drivers declare, as the platform hands it to the loader (the registry's declarations).
