@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   S3Client,
   PutObjectCommand,
@@ -16,6 +17,9 @@ import {
   CopyObjectCommand,
   DeleteObjectsCommand,
   DeleteBucketCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+  CompleteMultipartUploadCommand,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
@@ -25,6 +29,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { startObjectStore, type BucketGrant, type ObjectStore } from './index.ts';
 import { chunkSignature, signingKey } from './sigv4.ts';
+import { MAX_KEY_PART_BYTES } from './key-rules.ts';
 
 const A: BucketGrant = { accessKeyId: 'GPKEYENVALPHA0001', secretAccessKey: 'alpha-secret-0123456789abcdefghijklmnop', bucket: 'env-alpha' };
 const B: BucketGrant = { accessKeyId: 'GPKEYENVBETA00002', secretAccessKey: 'beta-secret-0123456789abcdefghijklmnopq', bucket: 'env-beta' };
@@ -42,6 +47,16 @@ function client(accessKeyId: string, secretAccessKey: string, extra: Partial<S3C
     maxAttempts: 1,
     ...extra,
   });
+}
+
+async function s3Error(p: Promise<unknown>): Promise<{ code: string; message: string; status?: number }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    return { code: e.Code ?? e.name ?? 'unknown', message: e.message ?? '', status: e.$metadata?.httpStatusCode };
+  }
+  return { code: 'no error', message: '' };
 }
 
 async function s3Code(p: Promise<unknown>): Promise<string> {
@@ -356,4 +371,247 @@ test('boto3 (Debian python3) puts and gets with the env keys and is refused on t
     'other list AccessDenied',
     'other put AccessDenied',
   ]);
+});
+
+test('a 300-byte key part gets a 400 KeyTooLongError naming the per-part limit, and the store keeps answering', async () => {
+  const s3 = client(A.accessKeyId, A.secretAccessKey);
+  const refused = await s3Error(s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: 'x'.repeat(300), Body: 'too long' })));
+  assert.equal(refused.code, 'KeyTooLongError');
+  assert.equal(refused.status, 400);
+  assert.match(refused.message, new RegExp(`at most ${MAX_KEY_PART_BYTES} bytes`));
+  // The same over-long part deeper in a key, and in a GET, is refused the same way.
+  assert.equal(await s3Code(s3.send(new GetObjectCommand({ Bucket: A.bucket, Key: `deep/${'y'.repeat(300)}/z.txt` }))), 'KeyTooLongError');
+  // Right at the limit the backend can still store it (its file name is then exactly 255 bytes).
+  const atLimit = 'p'.repeat(MAX_KEY_PART_BYTES);
+  await s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: atLimit, Body: 'fits' }));
+  assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: A.bucket, Key: atLimit }))).Body?.transformToString(), 'fits');
+  await s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: 'after/long-key.txt', Body: 'still here' }));
+  const got = await s3.send(new GetObjectCommand({ Bucket: A.bucket, Key: 'after/long-key.txt' }));
+  assert.equal(await got.Body?.transformToString(), 'still here');
+  s3.destroy();
+});
+
+test('a key over 1,024 bytes gets KeyTooLongError; 1,000 bytes of short parts is stored and listed', async () => {
+  const s3 = client(A.accessKeyId, A.secretAccessKey);
+  // 200 parts of 4 bytes ('p000'...'p199') with 199 slashes: 999 bytes.
+  const manyParts = Array.from({ length: 200 }, (_, i) => `p${String(i).padStart(3, '0')}`).join('/');
+  const tooLong = `${manyParts}/${'y'.repeat(25)}`;
+  assert.equal(Buffer.byteLength(tooLong), 1025);
+  const refused = await s3Error(s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: tooLong, Body: 'x' })));
+  assert.equal(refused.code, 'KeyTooLongError');
+  assert.match(refused.message, /1025 bytes.*1024/);
+  // Multi-byte characters count as their UTF-8 bytes: 342 × '€' is 1,026 bytes.
+  assert.equal(await s3Code(s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: '€'.repeat(342), Body: 'x' }))), 'KeyTooLongError');
+  const fine = `${manyParts}x`;
+  assert.equal(Buffer.byteLength(fine), 1000);
+  await s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: fine, Body: 'deep' }));
+  const got = await s3.send(new GetObjectCommand({ Bucket: A.bucket, Key: fine }));
+  assert.equal(await got.Body?.transformToString(), 'deep');
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: A.bucket, Prefix: 'p000/p001/' }));
+  assert.deepEqual(listed.Contents?.map((o) => o.Key), [fine]);
+  await s3.send(new DeleteObjectCommand({ Bucket: A.bucket, Key: fine }));
+  s3.destroy();
+});
+
+test('NUL and broken encodings in a key, a copy source or a DeleteObjects body are 400s that name the problem', async () => {
+  const s3 = client(A.accessKeyId, A.secretAccessKey);
+  const nul = await s3Error(s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: 'data/a\0b.txt', Body: 'x' })));
+  assert.equal(nul.code, 'InvalidArgument');
+  assert.equal(nul.status, 400);
+  assert.match(nul.message, /NUL/);
+  const copy = await s3Error(s3.send(new CopyObjectCommand({ Bucket: A.bucket, Key: 'data/copy.txt', CopySource: `${A.bucket}/data/a%00b.txt` })));
+  assert.equal(copy.code, 'InvalidArgument');
+  assert.match(copy.message, /x-amz-copy-source.*NUL/);
+  const copyLong = await s3Error(s3.send(new CopyObjectCommand({ Bucket: A.bucket, Key: 'data/copy.txt', CopySource: `${A.bucket}/${'z'.repeat(300)}` })));
+  assert.equal(copyLong.code, 'KeyTooLongError');
+  const batch = await s3Error(s3.send(new DeleteObjectsCommand({ Bucket: A.bucket, Delete: { Objects: [{ Key: 'ok.txt' }, { Key: 'bad\0key' }] } })));
+  assert.equal(batch.code, 'InvalidArgument');
+  assert.match(batch.message, /DeleteObjects.*NUL/);
+  s3.destroy();
+  // Percent-encoding that is not UTF-8, and bytes that are not percent-encoded at all.
+  for (const path of [`/${A.bucket}/data/%FF.txt`, `/${A.bucket}/data/%C3%28.txt`, `/${A.bucket}/data/%E2%82`]) {
+    const res = await fetch(`${store.endpoint}${path}`);
+    assert.equal(res.status, 400, path);
+    const text = await res.text();
+    assert.match(text, /<Code>InvalidURI<\/Code>/, path);
+    assert.match(text, /object key .*not valid percent-encoded UTF-8/, path);
+  }
+  const bucketNul = await fetch(`${store.endpoint}/env%00alpha/x`);
+  assert.equal(bucketNul.status, 400);
+  assert.match(await bucketNul.text(), /bucket name contains a NUL/);
+});
+
+/** A signed raw request, for bodies and queries the SDK would never send. */
+async function signedFetch(path: string, method: string, body?: string): Promise<Response> {
+  const headers: Record<string, string> = { 'x-amz-content-sha256': createHash('sha256').update(body ?? '').digest('hex') };
+  if (body !== undefined) headers['content-type'] = 'application/xml';
+  const signed = await signer(A).sign(httpRequest(path, method, headers, body));
+  return fetch(toUrl(signed), { method, headers: omitHost(signed.headers), body });
+}
+
+test("DeleteObjects keys are read strictly: HTML entities cannot smuggle '..', numeric keys are keys", async () => {
+  const b = client(B.accessKeyId, B.secretAccessKey);
+  await b.send(new PutObjectCommand({ Bucket: B.bucket, Key: 'kept.txt', Body: 'beta' }));
+  const smuggled = await signedFetch(
+    `/${A.bucket}?delete`,
+    'POST',
+    `<Delete><Object><Key>&period;&period;/${B.bucket}/kept.txt</Key></Object></Delete>`,
+  );
+  assert.equal(smuggled.status, 400);
+  assert.match(await smuggled.text(), /<Code>MalformedXML<\/Code>.*entities/s);
+  assert.equal(await (await b.send(new GetObjectCommand({ Bucket: B.bucket, Key: 'kept.txt' }))).Body?.transformToString(), 'beta');
+  b.destroy();
+
+  const a = client(A.accessKeyId, A.secretAccessKey);
+  for (const key of ['0042', ' spaced ', 'a&b<c>.txt']) await a.send(new PutObjectCommand({ Bucket: A.bucket, Key: `batch/${key}`, Body: key }));
+  await a.send(new PutObjectCommand({ Bucket: A.bucket, Key: '0042', Body: 'numeric' }));
+  const result = await a.send(
+    new DeleteObjectsCommand({ Bucket: A.bucket, Delete: { Objects: ['0042', 'batch/0042', 'batch/ spaced ', 'batch/a&b<c>.txt', 'batch/missing'].map((Key) => ({ Key })) } }),
+  );
+  assert.deepEqual(result.Deleted?.map((d) => d.Key).sort(), ['0042', 'batch/ spaced ', 'batch/0042', 'batch/a&b<c>.txt', 'batch/missing'].sort());
+  assert.equal(result.Errors, undefined);
+  const left = await a.send(new ListObjectsV2Command({ Bucket: A.bucket, Prefix: 'batch/' }));
+  assert.equal(left.KeyCount ?? 0, 0);
+  assert.equal(await s3Code(a.send(new GetObjectCommand({ Bucket: A.bucket, Key: '0042' }))), 'NoSuchKey');
+  a.destroy();
+});
+
+test('multipart uploads work, and an uploadId or partNumber the store did not issue never reaches its files', async () => {
+  const s3 = client(A.accessKeyId, A.secretAccessKey);
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: A.bucket, Key: 'mp/joined.txt' }));
+  assert.match(UploadId ?? '', /^[0-9a-f]{32}$/);
+  const p1 = await s3.send(new UploadPartCommand({ Bucket: A.bucket, Key: 'mp/joined.txt', UploadId, PartNumber: 1, Body: 'first,' }));
+  const p2 = await s3.send(new UploadPartCommand({ Bucket: A.bucket, Key: 'mp/joined.txt', UploadId, PartNumber: 2, Body: 'second' }));
+  await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: A.bucket,
+      Key: 'mp/joined.txt',
+      UploadId,
+      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] },
+    }),
+  );
+  assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: A.bucket, Key: 'mp/joined.txt' }))).Body?.transformToString(), 'first,second');
+  const traversal = await s3Error(
+    s3.send(new UploadPartCommand({ Bucket: A.bucket, Key: 'mp/x', UploadId: `../../${B.bucket}`, PartNumber: 1, Body: 'intrusion' })),
+  );
+  assert.deepEqual([traversal.code, traversal.status], ['NoSuchUpload', 404]);
+  const badPart = await signedFetch(`/${A.bucket}/mp/x?partNumber=../../${B.bucket}/x._S3rver_object&uploadId=${UploadId}`, 'PUT', 'intrusion');
+  assert.equal(badPart.status, 400);
+  assert.match(await badPart.text(), /Part number must be an integer between 1 and 10000/);
+  assert.equal(existsSync(join(work, 'data', B.bucket, 'x._S3rver_object')), false);
+  s3.destroy();
+});
+
+/** Child processes of this test process started for the store whose data dir is `dataDir`. */
+function backendPids(dataDir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(dataDir)) pids.push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+function socketInodes(pid: number | 'self'): string[] {
+  const inodes: string[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.push(m[1]);
+    } catch {
+      // The descriptor closed while we looked.
+    }
+  }
+  return inodes;
+}
+
+/** Listening TCP sockets (IPv4 and IPv6) of this machine: inode → port. */
+function tcpListeners(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === '0A') out.set(f[9], Number.parseInt(f[1].split(':')[1], 16));
+    }
+  }
+  return out;
+}
+
+/** Listening unix sockets: inode → path. */
+function unixListeners(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length >= 8 && (Number.parseInt(f[3], 16) & 0x10000) !== 0) out.set(f[6], f[7]);
+  }
+  return out;
+}
+
+test('the backend opens no TCP port: the only new listener is the proxy, and its unix socket sits in a 0700 folder', async () => {
+  const ownTcpPorts = (): number[] => {
+    const tcp = tcpListeners();
+    return socketInodes('self').filter((i) => tcp.has(i)).map((i) => tcp.get(i)!);
+  };
+  const before = ownTcpPorts();
+  const dataDir = join(work, 'data-isolated');
+  const other = await startObjectStore({ dataDir, port: 0, resolveKey: async (id) => grants.get(id) ?? null });
+  try {
+    await other.createBucket(A.bucket);
+    // A request that goes through to the backend proves it is up and listening.
+    const s3 = new S3Client({ endpoint: other.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: A, maxAttempts: 1 });
+    await s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: 'up.txt', Body: 'up' }));
+    s3.destroy();
+    const proxyPort = Number(new URL(other.endpoint).port);
+    assert.deepEqual(ownTcpPorts().filter((p) => !before.includes(p)), [proxyPort]);
+    const [pid] = backendPids(dataDir);
+    assert.ok(pid, 'the backend runs as a child process');
+    const tcp = tcpListeners();
+    const unix = unixListeners();
+    const childSockets = socketInodes(pid);
+    assert.deepEqual(childSockets.filter((i) => tcp.has(i)), [], 'the backend has no listening TCP socket');
+    const paths = childSockets.filter((i) => unix.has(i)).map((i) => unix.get(i)!);
+    assert.equal(paths.length, 1, 'the backend listens on one unix socket');
+    assert.equal(dirname(paths[0]), join(dataDir, '.backend'));
+    assert.equal(statSync(dirname(paths[0])).mode & 0o777, 0o700);
+  } finally {
+    await other.close();
+  }
+  assert.deepEqual(backendPids(dataDir), [], 'close() stops the backend');
+});
+
+test('when the backend dies mid-request only that request fails (503), and the next one is served by a restarted backend', async () => {
+  const dataDir = join(work, 'data');
+  const [first] = backendPids(dataDir);
+  assert.ok(first, 'the backend runs as a child process');
+  const s3 = client(A.accessKeyId, A.secretAccessKey);
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  async function* slowBody(): AsyncGenerator<Buffer> {
+    yield Buffer.alloc(64 * 1024, 'a');
+    await gate;
+    yield Buffer.alloc(64 * 1024, 'b');
+  }
+  const upload = s3Error(s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: 'crash/in-flight.bin', Body: Readable.from(slowBody()), ContentLength: 128 * 1024 })));
+  // Let the first chunk reach the backend, then take it down mid-upload.
+  await new Promise((r) => setTimeout(r, 500));
+  process.kill(first, 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 100));
+  release();
+  const failed = await upload;
+  assert.notEqual(failed.code, 'no error', 'the upload in flight fails');
+  if (failed.status !== undefined) assert.equal(failed.status, 503);
+  // The platform process is still here, and the store answers again from a new backend.
+  await s3.send(new PutObjectCommand({ Bucket: A.bucket, Key: 'crash/after.txt', Body: 'recovered' }));
+  const got = await s3.send(new GetObjectCommand({ Bucket: A.bucket, Key: 'crash/after.txt' }));
+  assert.equal(await got.Body?.transformToString(), 'recovered');
+  const [second] = backendPids(dataDir);
+  assert.ok(second && second !== first, 'a new backend process serves the store');
+  s3.destroy();
 });

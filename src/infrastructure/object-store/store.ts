@@ -1,10 +1,21 @@
-import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { mkdir } from 'node:fs/promises';
+/*
+ * Security model: the backend (s3rver) has no credentials of its own — it takes its built-in key with
+ * any signature — so it must be reachable only through the SigV4 proxy in this process. It runs as a
+ * supervised child on a unix socket in a folder only the platform's user may enter, and opens no TCP
+ * port. A child rather than in-process because s3rver maps keys onto files and can throw where no
+ * one catches it: in a child, such a crash fails the requests in flight (503) and the backend is
+ * restarted at once, while the platform (API, git, this proxy) keeps running.
+ */
+import { createServer, request as httpRequest, type Agent, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse, type Server } from 'node:http';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { AwsChunkedDecoder } from './aws-chunked.ts';
+import { BackendSupervisor } from './backend-supervisor.ts';
+import { deleteResultXml, parseDeleteRequest, xmlEscape, type DeleteOutcome } from './delete-objects.ts';
+import { checkBucketText, checkMultipartQuery, checkObjectKey, decodeUriPart } from './key-rules.ts';
 import {
   S3Error,
   chunkSignature,
@@ -42,24 +53,14 @@ export interface ObjectStoreOptions {
   resolveKey: (accessKeyId: string) => Promise<BucketGrant | null>;
 }
 
-/** The part of s3rver (which ships no types) this module uses. */
-interface S3rverStore {
-  getBucket(name: string): Promise<unknown>;
-  putBucket(name: string): Promise<unknown>;
-  deleteBucket(name: string): Promise<void>;
-}
-interface S3rverInstance {
-  store: S3rverStore;
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverCtor = new (opts: Record<string, unknown>) => S3rverInstance;
-
 const BUCKET_NAME = /^[a-z0-9](?:[a-z0-9-]|\.(?!\.)){1,61}[a-z0-9]$/;
 // s3rver only knows its built-in account; the proxy has already authenticated the caller.
 const BACKEND_KEY = 'S3RVER';
 /** Bodies signed with a hex SHA-256 are checked in memory before forwarding, up to this size. */
 const MAX_BUFFERED_BODY = 32 * 1024 * 1024;
+/** How long a request waits for a (re)starting backend before it gets a 503. */
+const BACKEND_READY_TIMEOUT_MS = 20_000;
+const DELETE_CONCURRENCY = 8;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 export function isValidBucketName(name: string): boolean {
@@ -70,10 +71,6 @@ function assertBucketName(name: string): void {
   if (!isValidBucketName(name)) {
     throw new Error(`invalid bucket name ${JSON.stringify(name)}: 3-63 lowercase letters, digits, '-' or '.', starting and ending with a letter or digit`);
   }
-}
-
-function xmlEscape(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
 }
 
 function sendError(res: ServerResponse, err: S3Error, resource: string): void {
@@ -136,32 +133,23 @@ function listBucketsXml(grant: BucketGrant, exists: boolean): string {
   );
 }
 
-function hasDotSegment(key: string): boolean {
-  return key.split('/').some((seg) => seg === '.' || seg === '..');
-}
-
-function decodeXmlText(text: string): string {
-  return text
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
-    .replace(/&#x([0-9a-fA-F]+);/g, (_, h: string) => String.fromCodePoint(Number.parseInt(h, 16) % 0x110000))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d) % 0x110000))
-    .replace(/&(lt|gt|quot|apos|amp);/g, (_, n: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[n] ?? '');
-}
-
-/** CopyObject / UploadPartCopy read from `x-amz-copy-source`; it must name the caller's own bucket. */
+/** CopyObject / UploadPartCopy read from `x-amz-copy-source`; it must name the caller's own bucket and a valid key. */
 function checkCopySource(header: string | string[] | undefined, bucket: string): void {
   if (header === undefined) return;
-  const raw = Array.isArray(header) ? header.join(',') : header;
-  let source: string;
-  try {
-    source = decodeURIComponent(raw.split('?')[0]).replace(/^\/+/, '');
-  } catch {
-    throw new S3Error('InvalidArgument', 400, 'x-amz-copy-source is not a valid URL-encoded bucket/key');
-  }
-  const slash = source.indexOf('/');
-  const srcBucket = slash < 0 ? source : source.slice(0, slash);
+  const raw = (Array.isArray(header) ? header.join(',') : header).split('?')[0].replace(/^\/+/, '');
+  const slash = raw.indexOf('/');
+  const srcBucket = decodeUriPart(slash < 0 ? raw : raw.slice(0, slash), 'bucket of x-amz-copy-source');
   if (srcBucket !== bucket) throw new S3Error('AccessDenied', 403, 'Access Denied: this key may only copy from its own bucket');
-  if (hasDotSegment(source.slice(slash + 1))) throw new S3Error('InvalidArgument', 400, "Object keys may not contain '.' or '..' path segments");
+  checkObjectKey(decodeUriPart(slash < 0 ? '' : raw.slice(slash + 1), 'key of x-amz-copy-source'), 'key of x-amz-copy-source');
+}
+
+function unavailable(): S3Error {
+  return new S3Error('ServiceUnavailable', 503, 'The object store backend is unavailable or restarting; try again');
+}
+
+/** Each part percent-encoded, slashes kept: the path s3rver decodes back into exactly `key`. */
+function encodeKeyPath(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
 }
 
 function amzNow(): string {
@@ -169,7 +157,7 @@ function amzNow(): string {
 }
 
 /**
- * Starts an S3-compatible store: s3rver on an internal loopback port, behind a proxy on the public
+ * Starts an S3-compatible store: s3rver in a child process on a private unix socket, behind a proxy on the public
  * port that authenticates every request with SigV4 against the per-environment key returned by
  * `resolveKey`, and confines each key to its own bucket (path-style addressing only).
  *
@@ -178,21 +166,43 @@ function amzNow(): string {
  */
 export async function startObjectStore(opts: ObjectStoreOptions): Promise<ObjectStore> {
   await mkdir(opts.dataDir, { recursive: true });
-  const S3rver = createRequire(import.meta.url)('s3rver') as S3rverCtor;
-  const backend = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: opts.dataDir,
-    vhostBuckets: false,
-    // The proxy verified the caller's own SigV4 signature; s3rver only sees its built-in key.
-    allowMismatchedSignatures: true,
-  });
-  const backendAddr = await backend.run();
-  const backendPort = backendAddr.port;
-  const store = backend.store;
+  // The backend starts in the background (0.5-2 s: loading s3rver is slow); requests that arrive before it is ready wait for it.
+  const supervisor = await BackendSupervisor.start(opts.dataDir);
 
-  const forward = (req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string, body: Readable | Buffer | null, contentLength: number | null): void => {
+  /** Buckets are directories of the data dir (s3rver's layout), so bucket checks need no backend. */
+  const bucketDirExists = async (name: string): Promise<boolean> => {
+    try {
+      return (await stat(join(opts.dataDir, name))).isDirectory();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  };
+
+  const backendHeaders = (): OutgoingHttpHeaders => ({
+    host: 'localhost',
+    'x-amz-date': amzNow(),
+    'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+    authorization: `AWS4-HMAC-SHA256 Credential=${BACKEND_KEY}/${amzNow().slice(0, 8)}/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+  });
+
+  const backendAgent = async (): Promise<Agent> => {
+    const agent = await supervisor.ready(BACKEND_READY_TIMEOUT_MS);
+    if (!agent) throw unavailable();
+    return agent;
+  };
+
+  const forward = async (req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string, body: Readable | Buffer | null, contentLength: number | null): Promise<void> => {
+    let upstream: ReturnType<typeof httpRequest> | null = null;
+    let bodyFailed = false;
+    if (body && !Buffer.isBuffer(body)) {
+      // Attached before waiting for the backend: an unhandled stream error would end the process.
+      body.on('error', (err) => {
+        bodyFailed = true;
+        upstream?.destroy();
+        sendError(res, toS3Error(err), path);
+      });
+    }
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined || HOP_BY_HOP.has(name)) continue;
@@ -207,15 +217,15 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       if (rest.length) headers['content-encoding'] = rest.join(', ');
       else delete headers['content-encoding'];
     }
-    headers.host = `127.0.0.1:${backendPort}`;
-    headers['x-amz-date'] = amzNow();
-    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-    headers.authorization = `AWS4-HMAC-SHA256 Credential=${BACKEND_KEY}/${amzNow().slice(0, 8)}/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`;
+    Object.assign(headers, backendHeaders());
     if (contentLength !== null) headers['content-length'] = String(contentLength);
     else if (body) headers['transfer-encoding'] = 'chunked';
 
-    const upstream = httpRequest({ host: '127.0.0.1', port: backendPort, method: req.method, path: rawQuery ? `${path}?${rawQuery}` : path, headers });
-    upstream.on('response', (up) => {
+    const agent = await backendAgent();
+    if (bodyFailed || res.destroyed) return;
+    const up$ = httpRequest({ socketPath: supervisor.socketPath, agent, method: req.method, path: rawQuery ? `${path}?${rawQuery}` : path, headers });
+    upstream = up$;
+    up$.on('response', (up) => {
       const out: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(up.headers)) {
         if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
@@ -224,19 +234,50 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       up.pipe(res);
       up.on('error', () => res.destroy());
     });
-    upstream.on('error', () => sendError(res, new S3Error('ServiceUnavailable', 503, 'The object store backend is unavailable'), path));
+    // The backend failed or was restarted mid-request: this request fails, nothing else.
+    up$.on('error', () => sendError(res, unavailable(), path));
     res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
+      if (!res.writableFinished) up$.destroy();
     });
-    if (body === null) upstream.end();
-    else if (Buffer.isBuffer(body)) upstream.end(body);
-    else {
-      body.on('error', (err) => {
-        upstream.destroy();
-        sendError(res, toS3Error(err), path);
-      });
-      body.pipe(upstream);
+    if (body === null) up$.end();
+    else if (Buffer.isBuffer(body)) up$.end(body);
+    else body.pipe(up$);
+  };
+
+  /** One DeleteObject on the backend, reported the way DeleteObjects reports each key. */
+  const deleteOnce = async (bucket: string, key: string): Promise<DeleteOutcome> => {
+    const failed = (e: S3Error): DeleteOutcome => ({ key, error: { code: e.code, message: e.message } });
+    let agent: Agent;
+    try {
+      agent = await backendAgent();
+    } catch (e) {
+      return failed(toS3Error(e));
     }
+    return new Promise((resolve) => {
+      const r = httpRequest({ socketPath: supervisor.socketPath, agent, method: 'DELETE', path: `/${bucket}/${encodeKeyPath(key)}`, headers: backendHeaders() }, (up) => {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('error', () => resolve(failed(unavailable())));
+        up.on('end', () => {
+          if ((up.statusCode ?? 500) < 300) return resolve({ key });
+          const text = Buffer.concat(chunks).toString();
+          const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? 'InternalError';
+          resolve(failed(new S3Error(code, up.statusCode ?? 500, /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? 'The object could not be deleted')));
+        });
+      });
+      r.on('error', () => resolve(failed(unavailable())));
+      r.end();
+    });
+  };
+
+  /**
+   * s3rver removes a key's emptied folders after deleting it, and fails (500) when a concurrent
+   * delete in the same folder removed one first, although the object is gone. A second try then
+   * finds nothing to delete and succeeds.
+   */
+  const deleteOne = async (bucket: string, key: string): Promise<DeleteOutcome> => {
+    const first = await deleteOnce(bucket, key);
+    return first.error?.code === 'InternalError' ? deleteOnce(bucket, key) : first;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -248,21 +289,21 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
     let resource = rawPath;
     try {
       if (!rawPath.startsWith('/')) throw new S3Error('InvalidURI', 400, 'Could not parse the specified URI');
-      let bucket: string;
-      let key: string;
-      try {
-        const segs = rawPath.slice(1).split('/');
-        bucket = decodeURIComponent(segs[0]);
-        key = decodeURIComponent(segs.slice(1).join('/'));
-      } catch {
-        throw new S3Error('InvalidURI', 400, 'Could not parse the specified URI');
-      }
-      resource = bucket ? `/${bucket}${key ? '/' + key : ''}` : '/';
+      const segs = rawPath.slice(1).split('/');
+      const bucket = decodeUriPart(segs[0], 'bucket name');
+      checkBucketText(bucket);
+      const key = decodeUriPart(segs.slice(1).join('/'), 'object key');
+      const decoded = bucket ? `/${bucket}${key ? '/' + key : ''}` : '/';
+      // A control character would make the error XML unreadable to the client.
+      if (!/[\x00-\x1f]/.test(decoded)) resource = decoded;
+      // Every key is checked before anything reaches the backend, which maps keys onto files.
+      if (key) checkObjectKey(key);
+      checkMultipartQuery(parseQuery(rawQuery));
 
       if (method === 'OPTIONS') {
         // CORS preflight carries no credentials and reads nothing; s3rver answers from bucket CORS config.
         req.resume();
-        forward(req, res, rawPath, stripAuthQuery(rawQuery), null, null);
+        await forward(req, res, rawPath, stripAuthQuery(rawQuery), null, null);
         return;
       }
 
@@ -285,7 +326,7 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       if (!bucket) {
         if (method !== 'GET' && method !== 'HEAD') throw new S3Error('AccessDenied', 403, 'Access Denied');
         req.resume();
-        const xml = listBucketsXml(grant, Boolean(await store.getBucket(grant.bucket)));
+        const xml = listBucketsXml(grant, Boolean(await bucketDirExists(grant.bucket)));
         res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
         res.end(method === 'HEAD' ? undefined : xml);
         return;
@@ -294,13 +335,11 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       if (!key && !rawQuery && (method === 'PUT' || method === 'DELETE')) {
         throw new S3Error('AccessDenied', 403, 'Access Denied: buckets are created and deleted by the platform with their environment');
       }
-      // s3rver maps keys straight onto the filesystem, so '.'/'..' segments could reach another bucket.
-      if (hasDotSegment(key)) throw new S3Error('InvalidArgument', 400, "Object keys may not contain '.' or '..' path segments");
       checkCopySource(req.headers['x-amz-copy-source'], grant.bucket);
       if (method === 'POST' && !key) {
         const q = new Set(parseQuery(rawQuery).map(([k]) => k));
         if (!q.has('delete')) throw new S3Error('AccessDenied', 403, 'Access Denied: browser form uploads are not supported; use PutObject');
-        await forwardDeleteObjects(req, res, sig, rawPath, stripAuthQuery(rawQuery));
+        await deleteObjects(req, res, sig, bucket);
         return;
       }
 
@@ -311,8 +350,8 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
     }
   };
 
-  /** DeleteObjects names its keys in the XML body; they get the same path check as URL keys. */
-  const forwardDeleteObjects = async (req: IncomingMessage, res: ServerResponse, sig: ParsedSignature, path: string, query: string): Promise<void> => {
+  /** DeleteObjects names its keys in the XML body; they get the same checks as URL keys. */
+  const deleteObjects = async (req: IncomingMessage, res: ServerResponse, sig: ParsedSignature, bucket: string): Promise<void> => {
     const body = await readAll(req, 2 * 1024 * 1024);
     if (sig.payloadHash.startsWith('STREAMING-')) {
       throw new S3Error('InvalidRequest', 400, 'DeleteObjects bodies must not be aws-chunked');
@@ -320,10 +359,20 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
     if (/^[0-9a-fA-F]{64}$/.test(sig.payloadHash) && createHash('sha256').update(body).digest('hex') !== sig.payloadHash.toLowerCase()) {
       throw new S3Error('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed");
     }
-    for (const m of body.toString('utf8').matchAll(/<Key>([\s\S]*?)<\/Key>/g)) {
-      if (hasDotSegment(decodeXmlText(m[1]))) throw new S3Error('InvalidArgument', 400, "Object keys may not contain '.' or '..' path segments");
-    }
-    forward(req, res, path, query, body, body.length);
+    const { keys, quiet } = parseDeleteRequest(body);
+    for (const key of keys) checkObjectKey(key, 'key in the DeleteObjects body');
+    const outcomes: DeleteOutcome[] = new Array(keys.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < keys.length) {
+        const i = next++;
+        outcomes[i] = await deleteOne(bucket, keys[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, keys.length) }, worker));
+    const xml = deleteResultXml(outcomes, quiet);
+    res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+    res.end(xml);
   };
 
   const forwardBody = async (req: IncomingMessage, res: ServerResponse, sig: ParsedSignature, grant: BucketGrant, path: string, query: string): Promise<void> => {
@@ -347,12 +396,12 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       const decoder = new AwsChunkedDecoder(verifier);
       req.on('error', (e) => decoder.destroy(e));
       req.pipe(decoder);
-      forward(req, res, path, query, decoder, decoded);
+      await forward(req, res, path, query, decoder, decoded);
       return;
     }
     if (payload === 'UNSIGNED-PAYLOAD' || !hasBody) {
-      forward(req, res, path, query, hasBody ? req : null, hasBody && req.headers['content-length'] ? Number(req.headers['content-length']) : null);
       if (!hasBody) req.resume();
+      await forward(req, res, path, query, hasBody ? req : null, hasBody && req.headers['content-length'] ? Number(req.headers['content-length']) : null);
       return;
     }
     if (!/^[0-9a-fA-F]{64}$/.test(payload)) {
@@ -364,13 +413,13 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       if (createHash('sha256').update(body).digest('hex') !== payload.toLowerCase()) {
         throw new S3Error('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed");
       }
-      forward(req, res, path, query, body, body.length);
+      await forward(req, res, path, query, body, body.length);
       return;
     }
     const check = new HashCheck(payload);
     req.on('error', (e) => check.destroy(e));
     req.pipe(check);
-    forward(req, res, path, query, check, Number.isFinite(length) ? length : null);
+    await forward(req, res, path, query, check, Number.isFinite(length) ? length : null);
   };
 
   const server: Server = createServer((req, res) => {
@@ -386,7 +435,7 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       });
     });
   } catch (err) {
-    await backend.close();
+    await supervisor.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -396,23 +445,23 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
     endpoint: `http://${urlHost}:${port}`,
     async createBucket(name) {
       assertBucketName(name);
-      await store.putBucket(name);
+      await mkdir(join(opts.dataDir, name), { recursive: true, mode: 0o755 });
     },
     async deleteBucket(name) {
       assertBucketName(name);
       // Removes the bucket directory with every object, metadata file and pending upload in it.
-      await store.deleteBucket(name);
+      await rm(join(opts.dataDir, name), { recursive: true, force: true });
     },
     async bucketExists(name) {
       if (!isValidBucketName(name)) return false;
-      return Boolean(await store.getBucket(name));
+      return bucketDirExists(name);
     },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await backend.close();
+      await supervisor.close();
     },
   };
 }
