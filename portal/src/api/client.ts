@@ -146,10 +146,10 @@ export function streamEnvironment(
     source.addEventListener('event', (m) => {
       const e = JSON.parse((m as MessageEvent<string>).data) as EnvEvent;
       lastEventId = Math.max(lastEventId, e.id);
+      failures = 0; // progress: the connection works, so a later drop retries quickly again
       handlers.onEvent?.(e);
     });
     source.addEventListener('environment', (m) => {
-      failures = 0;
       handlers.onEnvironment?.(JSON.parse((m as MessageEvent<string>).data) as Environment);
     });
     source.onerror = () => {
