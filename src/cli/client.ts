@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestOptions } from 'node:http';
-import { readCredentials, resolveHome, defaultPort, type LocalCredentials } from '../platform/config.ts';
+import type { LocalCredentials } from '../platform/config.ts';
 
 /** A failure to tell the person as it is (no stack trace): exit status 1. */
 export class CliError extends Error {}
@@ -85,8 +85,9 @@ export class ApiClient {
       throw new CliError(`"${this.server}" is not a URL: give --server / GOLDPATH_URL as http(s)://host:port`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`"${this.server}" is not an http(s) URL: give --server / GOLDPATH_URL as http(s)://host:port`);
-    // Only what this server needs: https (TLS) alone costs a command ~5 MB more than http.
-    const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    // Only what this server needs (TLS costs ~5 MB more), and not by `import`: an ESM import of
+    // node:http reads every export, and its lazy ones load fetch's engine (+14 MB, ~100 ms of CPU).
+    const { request } = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
     const options: RequestOptions = {
       method,
       headers: { ...headers, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(payload !== undefined ? { 'content-length': String(Buffer.byteLength(payload)) } : {}) },
@@ -120,7 +121,8 @@ export interface Target {
   server: string;
   /** Given by --server or GOLDPATH_URL rather than found in the data folder. */
   named: boolean;
-  home: string;
+  /** The data folder, when it was looked at. */
+  home: string | null;
   local: LocalCredentials | null;
 }
 
@@ -129,22 +131,24 @@ export interface Target {
  * GOLDPATH_TOKEN given, the data folder is not read at all. The local users' tokens are only
  * ever sent to the local platform, never to another server named by URL.
  */
-export function resolveTarget(opts: ConnectionOptions): Target {
+export async function resolveTarget(opts: ConnectionOptions): Promise<Target> {
   const named = opts.server ?? (process.env.GOLDPATH_URL || undefined);
+  if (named && process.env.GOLDPATH_TOKEN && !opts.as) return { server: named, named: true, home: null, local: null };
+  // Loaded only here: its imports (node:fs, node:crypto as ES modules) cost a command ~6 MB.
+  const { readCredentials, resolveHome, defaultPort } = await import('../platform/config.ts');
   const home = resolveHome(opts.dataDir);
-  if (named && process.env.GOLDPATH_TOKEN && !opts.as) return { server: named, named: true, home, local: null };
   const creds = readCredentials(home);
   const server = named ?? creds?.server ?? `http://127.0.0.1:${defaultPort}`;
   return { server, named: named !== undefined, home, local: creds && origin(server) === origin(creds.server) ? creds : null };
 }
 
 /** The client for a command: --as / GOLDPATH_TOKEN / the local default user. */
-export function connect(opts: ConnectionOptions): ApiClient {
-  const { server, named, home, local } = resolveTarget(opts);
+export async function connect(opts: ConnectionOptions): Promise<ApiClient> {
+  const { server, named, home, local } = await resolveTarget(opts);
   if (opts.as) {
     if (!local) {
       throw new CliError(named
-        ? `--as acts as a user of the embedded default on this machine, and ${server} is not the local platform${readCredentials(home) ? '' : ` (there is none in ${home})`}: there, use your own token (GOLDPATH_TOKEN)`
+        ? `--as acts as a user of the embedded default on this machine, and ${server} is not the local platform: there, use your own token (GOLDPATH_TOKEN)`
         : `--as works on the embedded default only, and there is none in ${home}: start it with \`goldpath up\` in this folder (or set GOLDPATH_HOME)`);
     }
     const token = local.tokens[opts.as];

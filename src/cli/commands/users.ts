@@ -8,7 +8,7 @@ import { print, printJson } from '../output.ts';
  * it says whose that token is, and that --as does not apply there.
  */
 export async function listUsers(opts: ConnectionOptions & { json?: boolean }): Promise<number> {
-  const { server, named, home, local } = resolveTarget({ ...opts, as: undefined });
+  const { server, named, home, local } = await resolveTarget({ ...opts, as: undefined });
   if (local) {
     const users = Object.keys(local.tokens).map((id) => ({ id, default: id === local.defaultUser }));
     if (opts.json) printJson({ server, local: true, users, ...(local.demoPassword ? { demoPassword: local.demoPassword } : {}) });
@@ -19,7 +19,7 @@ export async function listUsers(opts: ConnectionOptions & { json?: boolean }): P
     return 0;
   }
   if (!named) throw new CliError(`no local platform in ${home}: start it with \`goldpath up\`, or set GOLDPATH_URL and GOLDPATH_TOKEN to use a remote one`);
-  const me = await connect({ ...opts, as: undefined }).request<{ id: string; name: string; team: string }>('GET', '/api/v1/me');
+  const me = await (await connect({ ...opts, as: undefined })).request<{ id: string; name: string; team: string }>('GET', '/api/v1/me');
   if (opts.json) printJson({ server, local: false, users: [{ id: me.id, name: me.name, team: me.team, current: true }] });
   else {
     print(`${me.id} (${me.name}, team ${me.team}) on ${server}`);
