@@ -6,6 +6,7 @@ import type { User } from '../engine/identity/users.ts';
 import { PlatformError } from '../engine/errors.ts';
 import { facetsFor, getEntity, listEntities, MAX_LIMIT, type EntityFilter } from '../engine/catalog/query.ts';
 import { deleteEntity, upsertEntities } from '../engine/catalog/store.ts';
+import { MB, type BodyLimit } from './request-guards.ts';
 
 type Env = { Variables: { user: User } };
 
@@ -68,6 +69,11 @@ function refFromParams(p: z.infer<typeof RefParams>): string {
 }
 
 const isApiSource = (s: string) => s === 'api' || s.startsWith('api:');
+
+/** The bulk import takes up to 10,000 descriptors per request, far more than the API's default body limit. */
+export const catalogBodyLimits: Record<string, BodyLimit> = {
+  'POST /api/v1/catalog/entities': { maxBytes: 64 * MB, hint: 'send fewer or smaller descriptors per request' },
+};
 
 /** The catalog's HTTP API: handlers translate HTTP to engine calls and nothing more. */
 /**

@@ -8,6 +8,20 @@ export const ErrorBody = {
   properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } } } },
 } as const;
 
+/**
+ * PostgreSQL's SQLSTATEs for text it cannot store: 22021 (a NUL or invalid byte sequence for the
+ * encoding) and 22P05 (a character with no equivalent in it). The request guards refuse such text
+ * first; should any slip past, it is still the caller's bad input, not the platform's failure.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+const httpCodes: Record<number, string> = { 400: 'bad_request', 404: 'not_found', 405: 'method_not_allowed', 408: 'request_timeout', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+
 /** Every failure becomes JSON for people: what was wrong and how to fix it. Never a stack trace. */
 export function errorResponse(err: Error, c: Context): Response {
   if (err instanceof PlatformError) {
@@ -15,7 +29,11 @@ export function errorResponse(err: Error, c: Context): Response {
   }
   if (err instanceof HTTPException) {
     const message = err.status === 400 && /json/i.test(err.message) ? 'the request body is not valid JSON' : err.message || 'bad request';
-    return c.json({ error: { code: 'bad_request', message } }, err.status);
+    return c.json({ error: { code: httpCodes[err.status] ?? 'bad_request', message } }, err.status);
+  }
+  const state = sqlState(err);
+  if (state && UNSTORABLE_TEXT.has(state)) {
+    return c.json({ error: { code: 'invalid_request', message: 'the request holds text that cannot be stored (a NUL byte or bytes that are not UTF-8); remove them and send UTF-8 text' } }, 400);
   }
   console.error(`[api] ${c.req.method} ${c.req.path}: ${redact(err.stack ?? err.message, [])}`);
   return c.json({ error: { code: 'internal', message: 'the platform failed to handle this request; it has been logged' } }, 500);
