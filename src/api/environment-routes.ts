@@ -6,6 +6,7 @@ import { launchEnvironment, requireEnvironment, type EnvironmentServiceDeps } fr
 import { deleteEnvironment, startEnvironment, stopEnvironment } from '../engine/environments/desired-state.ts';
 import { getEnvironmentView, listEnvironmentViews, listEvents } from '../engine/environments/store.ts';
 import type { EventFeed } from '../engine/live/event-feed.ts';
+import { followEnvironment } from '../engine/live/follow.ts';
 import { errors, IdParam, json, secured, type Api } from './openapi.ts';
 
 /** Launch, list, show and delete environments; their history and live progress. */
@@ -62,31 +63,15 @@ export function registerEnvironmentRoutes(app: Api, deps: EnvironmentServiceDeps
   app.get('/api/v1/environments/:id/stream', async (c) => {
     const id = c.req.param('id');
     await requireEnvironment(deps, c.get('user'), id);
-    return streamSSE(c, async (stream) => {
-      let last = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0) || 0;
-      let wake: () => void = () => {};
-      const unsubscribe = deps.feed.subscribe(id, () => wake());
-      stream.onAbort(() => {
-        unsubscribe();
-        wake();
-      });
-      try {
-        while (!stream.aborted) {
-          const events = await listEvents(deps.pool, id, last);
-          for (const e of events) {
-            await stream.writeSSE({ event: 'event', id: String(e.id), data: JSON.stringify(e) });
-            last = e.id;
-          }
-          const env = await getEnvironmentView(deps.pool, id);
-          await stream.writeSSE({ event: 'environment', data: JSON.stringify(env) });
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, 15_000).unref();
-          });
-        }
-      } finally {
-        unsubscribe();
-      }
-    });
+    return streamSSE(c, (stream) => followEnvironment({
+      envId: id,
+      after: Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0) || 0,
+      feed: deps.feed,
+      readEvents: (after) => listEvents(deps.pool, id, after),
+      readEnvironment: () => getEnvironmentView(deps.pool, id),
+      send: (m) => stream.writeSSE({ event: m.event, data: JSON.stringify(m.data), ...(m.id === undefined ? {} : { id: String(m.id) }) }),
+      aborted: () => stream.aborted,
+      onAbort: (fn) => stream.onAbort(fn),
+    }));
   });
 }
