@@ -40,4 +40,10 @@ server.on('error', (err) => {
   console.error(`[object-store backend] ${err.message}`);
   process.exit(1);
 });
-server.listen(socketPath, () => process.send?.({ type: 'ready' }));
+server.listen(socketPath, () => {
+  // The platform may have gone while s3rver loaded; then there is no one to serve.
+  if (!process.connected) process.exit(0);
+  process.send?.({ type: 'ready' }, (err: Error | null) => {
+    if (err) process.exit(0);
+  });
+});
