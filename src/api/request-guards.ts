@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
@@ -39,17 +40,38 @@ export function limitRequestBodies(opts: { defaultLimit?: number; limits?: Recor
     if (!m) {
       m = bodyLimit({
         maxSize: limit.maxBytes,
-        onError: (c) => c.json({ error: {
-          code: 'payload_too_large',
-          message: `the request body is over ${formatMb(limit.maxBytes)}; ${limit.hint}`,
-          details: [{ field: '(body)', message: `at most ${limit.maxBytes} bytes` }],
-        } }, 413, { Connection: 'close' }),
+        onError: (c) => {
+          closeWithoutReading(c);
+          return c.json({ error: {
+            code: 'payload_too_large',
+            message: `the request body is over ${formatMb(limit.maxBytes)}; ${limit.hint}`,
+            details: [{ field: '(body)', message: `at most ${limit.maxBytes} bytes` }],
+          } }, 413, { Connection: 'close' });
+        },
       });
       limiters.set(limit, m);
     }
     return m;
   };
   return (c, next) => limiter(opts.limits?.[`${c.req.method} ${c.req.path}`] ?? fallback)(c, next);
+}
+
+const LINGER_MS = 2000;
+
+/**
+ * After a 413 with "Connection: close" Node would close the socket at once; a client still sending
+ * its body would then get a reset, which can swallow the 413 before it reads it. Instead the rest of
+ * the body is never read (the socket is paused, so the client's sends block), the end of the answer
+ * is sent, and the socket is closed a moment later, or when the client hangs up.
+ */
+function closeWithoutReading(c: Context): void {
+  const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+  if (!socket) return;
+  socket.destroySoon = () => {
+    socket.pause();
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
 }
 
 /** A percent-encoded string decoded, or why it does not decode to text. */

@@ -1,5 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 
 let platform: PlatformProcess;
@@ -65,5 +67,89 @@ test('odd query strings are refused clearly', async () => {
       const res = await fetch(`${platform.url}${path}?${q}`, { headers: { authorization: `Bearer ${token}` } });
       assert.ok(res.status < 500, `${path}?${q} → ${res.status} ${await res.text()}`);
     }
+  }
+});
+
+type ErrorJson = { error: { code: string; message: string; details?: { field: string }[] } };
+
+test('a NUL byte in a catalog query, an approval id or a sign-in name is a 400 naming the field, and the platform stays up', async () => {
+  const auth = { authorization: `Bearer ${token}` };
+  const cases: { what: string; field: string; res: () => Promise<Response> }[] = [
+    { what: 'catalog query', field: 'q', res: () => fetch(`${platform.url}/api/v1/catalog/entities?q=churn%00`, { headers: auth }) },
+    { what: 'approval id', field: 'id', res: () => fetch(`${platform.url}/api/v1/approvals/a%00b/approve`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"reason": "ok"}' }) },
+    { what: 'sign-in name', field: 'user', res: () => fetch(`${platform.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user": "dana\\u0000", "password": "x"}' }) },
+    { what: 'invalid UTF-8 in a query', field: 'q', res: () => fetch(`${platform.url}/api/v1/catalog/entities?q=%FF%FE`, { headers: auth }) },
+    { what: 'malformed percent-encoding', field: 'q', res: () => fetch(`${platform.url}/api/v1/catalog/entities?q=%E0%A4%A`, { headers: auth }) },
+  ];
+  for (const c of cases) {
+    const res = await c.res();
+    const body = (await res.json()) as ErrorJson;
+    assert.equal(res.status, 400, `${c.what}: ${JSON.stringify(body)}`);
+    assert.equal(body.error.code, 'invalid_request');
+    assert.match(body.error.message, new RegExp(`"${c.field}"`), c.what);
+    assert.equal(body.error.details?.[0].field, c.field, c.what);
+  }
+  assert.equal((await fetch(`${platform.url}/api/v1/health`)).status, 200);
+});
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+/** POSTs `total` bytes of JSON-ish filler; resolves with the answer, which must come before the body is sent. */
+function postHuge(url: string, total: number, declared: boolean): Promise<{ status: number; body: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(declared ? { 'content-length': String(total) } : {}) } });
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    let sent = 0;
+    let answered = false;
+    const pump = () => {
+      while (!answered && sent < total) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (!answered) req.end();
+    };
+    req.on('response', (res) => {
+      answered = true;
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode!, body, ms: performance.now() - started });
+      });
+    });
+    req.on('error', (e) => (answered ? undefined : reject(e)));
+    pump();
+  });
+}
+
+test('a 150 MB body to the open sign-in endpoint is a 413 in under a second, and the platform does not read it', async () => {
+  const pid = platform.process.pid!;
+  await fetch(`${platform.url}/api/v1/health`);
+  const before = rssMb(pid);
+  for (const declared of [true, false]) {
+    const r = await postHuge(`${platform.url}/api/v1/sessions`, 150 * 1024 * 1024, declared);
+    assert.equal(r.status, 413, r.body);
+    const body = JSON.parse(r.body) as ErrorJson;
+    assert.equal(body.error.code, 'payload_too_large');
+    assert.match(body.error.message, /^the request body is over 1 MB; /);
+    assert.ok(r.ms < 1000, `${declared ? 'declared' : 'chunked'}: answered in ${r.ms.toFixed(0)} ms`);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const grown = rssMb(pid) - before;
+  assert.ok(grown < 50, `the platform's RSS grew by ${grown.toFixed(1)} MB`);
+  assert.equal((await fetch(`${platform.url}/api/v1/health`)).status, 200);
+});
+
+test('the portal and the API answer with security headers', async () => {
+  for (const path of ['/', '/environments/e1', '/api/v1/health', '/api/v1/me', '/api/v1/no-such-thing']) {
+    const res = await fetch(platform.url + path);
+    await res.arrayBuffer();
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'self'/, path);
+    assert.match(csp, /frame-ancestors 'none'/, path);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
   }
 });
