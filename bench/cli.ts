@@ -62,6 +62,8 @@ try {
     { label: 'goldpath --help', run: () => measure(goldpathBin, ['--help'], env) },
     { label: 'goldpath envs', run: () => measure(goldpathBin, ['envs'], env) },
     { label: 'goldpath envs --json', run: () => measure(goldpathBin, ['envs', '--json'], env) },
+    // The floor: this Node starting an empty program, which no command can beat.
+    { label: 'node -e 0 (for reference)', run: () => measure(process.execPath, ['-e', '0'], env) },
     { label: 'curl GET /api/v1/environments', run: () => measure('curl', ['-sf', '-o', '/dev/null', '-K', '-', `${server}/api/v1/environments`], env, curlConfig) },
   ];
 
