@@ -133,6 +133,13 @@ test('bad launch requests get clear errors and create nothing', async () => {
   const noToken = await fetch(`${platform.url}/api/v1/environments`);
   assert.equal(noToken.status, 401);
   assert.equal((await platform.cliJson<EnvironmentView[]>(['envs', '--all'])).length, before);
+
+  // A name is one environment's within the team.
+  const first = await platform.cli(['launch', 'sql-data-querying', '--name', 'quarterly-report']);
+  assert.equal(first.code, 0, first.stderr);
+  const second = await platform.cli(['launch', 'sql-data-querying', '--name', 'quarterly-report']);
+  assert.notEqual(second.code, 0);
+  assert.match(second.stderr, /team churn-analytics already has an environment named "quarterly-report"; choose another --name or delete it/);
 });
 
 test('stop ends the notebook but keeps its work and the data access; start brings it back', async () => {
@@ -162,8 +169,9 @@ test('stop ends the notebook but keeps its work and the data access; start bring
 });
 
 test('Ctrl-C stops everything cleanly and the next start keeps all state', async () => {
-  const envs = await platform.cliJson<EnvironmentView[]>(['envs']);
-  const ready = envs.find((e) => e.status === 'ready')!;
+  // Its own environment, so that this test does not depend on what the others left behind.
+  const ready = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
+  assert.equal(ready.status, 'ready');
   const nb = outputs(ready, 'notebook');
   assert.equal(await platform.stop(), 0);
   assert.equal(existsSync(join(platform.home, 'pg', 'postgres', 'postmaster.pid')), false, 'PostgreSQL stopped');
