@@ -43,7 +43,9 @@ test('customer data waits for every owning team, then sees raw rows; the grant e
   await as('olu', ['approve', payReq.id, '--reason', 'DPIA 2026-114 covers this use']);
 
   const ready = await until(() => platform.cliJson<EnvironmentView>(['env', env.id]), (e) => e.status === 'ready');
-  assert.equal(ready.status, 'ready');
+  assert.deepEqual(ready.resources.map((r) => r.status), ready.resources.map(() => 'ready'), 'every resource was provisioned');
+  const approvedAt = Math.max(...((await as('dana', ['approvals', '--mine', '--all'])) as ApprovalView[]).filter((a) => a.environment === env.id).map((a) => Date.parse(a.decidedAt!)));
+  assert.ok(Date.parse(ready.readyAt!) >= approvedAt, 'provisioning waited for the last approval');
   const wh = warehouseOf(ready);
   const raw = await query(wh.url, 'SELECT full_name, email FROM customers LIMIT 1');
   assert.ok(raw.rows[0].full_name !== '[redacted]' && raw.rows[0].email.includes('@'), 'sensitive sees raw values');
@@ -71,7 +73,8 @@ test('customer data waits for every owning team, then sees raw rows; the grant e
   // The approval runs out: the grant is revoked by the platform on its own, and it is recorded.
   await query(platform.adminUrl('goldpath'), `UPDATE approvals SET expires_at = now() - interval '1 second' WHERE environment_id = $1`, [env.id]);
   const revoked = await until(() => platform.cliJson<EnvironmentView>(['env', env.id]), (e) => warehouseOf(e) && e.resources.find((r) => r.type === 'warehouse')!.status === 'deleted');
-  assert.equal(revoked.resources.find((r) => r.type === 'warehouse')!.status, 'deleted');
+  assert.equal(revoked.status, 'ready', 'only the grant goes; the environment stays');
+  assert.deepEqual(revoked.resources.filter((r) => r.type !== 'warehouse').map((r) => r.status), revoked.resources.filter((r) => r.type !== 'warehouse').map(() => 'ready'));
   await assert.rejects(query(wh.url, 'SELECT 1'), /password authentication failed|does not exist/);
   const after = ((await as('dana', ['approvals', '--mine', '--all'])) as ApprovalView[]).filter((a) => a.environment === env.id);
   assert.ok(after.every((a) => a.revokedAt), 'revocation is recorded');
