@@ -21,10 +21,14 @@ const api = <T>(p: PlatformProcess, method: string, path: string, body?: unknown
 
 const adminQuery = (p: PlatformProcess, database: string, sql: string, params: unknown[] = []) => query(p.adminUrl(database), sql, params);
 
-/** Notebook servers of this platform's environments that are alive on the machine. */
+/**
+ * Notebook servers of this platform's environments that are alive on the machine, one per port: a
+ * sandboxed server shows as more than one process (the sandbox's and the server's).
+ */
 function notebookProcesses(home: string): number {
   const out = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes('goldpath-notebook') && l.includes(home)).length;
+  const lines = out.split('\n').filter((l) => l.includes('goldpath-notebook') && l.includes(home));
+  return new Set(lines.map((l) => /--NotebookApp\.port=(\d+)/.exec(l)?.[1] ?? l)).size;
 }
 
 /** kill -9 the moment the query counts a row: one open connection, asked every few milliseconds. */
@@ -64,6 +68,7 @@ test('a platform killed with -9 in the middle of launches finishes them after a 
   const before = await adminQuery(platform, 'goldpath', `SELECT status FROM environments WHERE id = ANY($1)`, [ids]);
   assert.ok(before.rows.some((r) => r.status !== 'ready'), `some launch was cut short: ${JSON.stringify(before.rows)}`);
 
+  const restartedAt = Date.now();
   platform = await startPlatformProcess({ home, port });
   const envs = await until(
     () => Promise.all(ids.map((id) => api<EnvironmentView>(platform!, 'GET', `/api/v1/environments/${id}`))),
@@ -71,7 +76,16 @@ test('a platform killed with -9 in the middle of launches finishes them after a 
     'every environment ready after the restart',
     60_000,
   );
-  assert.equal(envs.length, 6);
+  // The launches cut short were finished by the restarted platform, and none was made ready twice.
+  const cutShort = before.rows.filter((r) => r.status !== 'ready').length;
+  let finishedAfterRestart = 0;
+  for (const e of envs) {
+    const { events } = await api<{ events: { type: string; at: string }[] }>(platform, 'GET', `/api/v1/environments/${e.id}/events`);
+    const readied = events.filter((x) => x.type === 'environment.ready');
+    assert.equal(readied.length, 1, `${e.id} became ready once: ${JSON.stringify(events.map((x) => x.type))}`);
+    if (Date.parse(readied[0].at) >= restartedAt) finishedAfterRestart++;
+  }
+  assert.equal(finishedAfterRestart, cutShort, 'every launch cut short, and only those, finished after the restart');
   // Exactly one of everything per environment: orphaned notebooks were found again, not started twice.
   assert.deepEqual(await leftovers(platform, ids), { roles: 6, repos: 6, buckets: 6, notebooks: 6 });
   for (const e of envs) {

@@ -45,7 +45,8 @@ export const planFor = (s: EnvironmentSnapshot, drivers: DriverRegistry | null, 
  * Level-triggered: plans from what exists, carries out the first step, and plans again, until
  * the plan is empty. Every step is safe to repeat, so a restart after a crash simply runs this
  * again; a step that comes up twice in one run (a health check, a teardown that keeps failing)
- * ends the run, and the sweeper or the job's retry brings it back later.
+ * ends the run, and the sweeper or the job's retry brings it back later. The health check runs
+ * only when it is the first step: a run that just provisioned has nothing to check.
  */
 export async function reconcileEnvironment(deps: ReconcileDeps, envId: string): Promise<void> {
   const repo = deps.environments ?? new PgEnvironmentRepository(deps.pool);
@@ -60,6 +61,8 @@ export async function reconcileEnvironment(deps: ReconcileDeps, envId: string): 
       if (!step) return;
       const key = JSON.stringify(step);
       if (done.has(key)) return;
+      // The health check is what a run asked of a ready environment does; one that just made it ready has nothing to check.
+      if (step.kind === 'check-health' && done.size > 0) return;
       done.add(key);
       await execute(ctx, snapshot, step);
     }
