@@ -47,7 +47,7 @@ export async function describeWarehouse(adminUrl: string, opts: { policyPath?: s
        FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-       WHERE n.nspname IN ('sensitive', 'masked', 'synthetic') AND c.relkind IN ('r', 'v', 'p')
+       WHERE n.nspname IN ('sensitive', 'masked', 'synthetic') AND c.relkind IN ('r', 'v', 'm', 'p')
        ORDER BY c.relname, n.nspname, a.attnum`,
       [classRoles],
     );
@@ -63,7 +63,7 @@ export async function describeWarehouse(adminUrl: string, opts: { policyPath?: s
       rel = {
         schema: row.schema,
         name: row.name,
-        kind: row.relkind === 'v' ? 'view' : 'table',
+        kind: row.relkind === 'v' || row.relkind === 'm' ? 'view' : 'table', // the masked data is a materialized view
         dataset: row.name,
         owner: ds?.owner ?? null,
         description: ds?.description ?? null,

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { generateDataset, type GeneratedTable } from './generate.ts';
 import { loadPolicy, type WarehousePolicy } from './policy.ts';
-import { compileMaskedViews } from './masking.ts';
+import { compileMaskedViews, refreshMaskedData } from './masking.ts';
 import { ensureConnectionCaps, validateCaps, type ConnectionCaps } from './connections.ts';
 import { TABLES } from './tables.ts';
 import {
@@ -36,16 +36,20 @@ function fingerprintOf(policyText: string, caps: ConnectionCaps): string {
   return createHash('sha256').update(`${SCHEMA_VERSION}\n${JSON.stringify([caps.perTeam, caps.total])}\n${policyText}`).digest('hex');
 }
 
-async function isCurrent(c: pg.Client, fingerprint: string): Promise<boolean> {
+/** 'current' when nothing is to do; 'stale' when only the masked data is from an earlier day. */
+async function isCurrent(c: pg.Client, fingerprint: string): Promise<'current' | 'stale' | false> {
   const probe = await c.query<{ has_meta: boolean; roles: number }>(
     `SELECT to_regclass($1) IS NOT NULL AS has_meta,
             (SELECT count(*)::int FROM pg_roles WHERE rolname = ANY($2)) AS roles`,
     [`${INTERNAL_SCHEMA}.meta`, ALL_GROUP_ROLES],
   );
   if (!probe.rows[0].has_meta || probe.rows[0].roles !== ALL_GROUP_ROLES.length) return false;
-  const meta = await c.query<{ key: string; value: string }>(`SELECT key, value FROM ${INTERNAL_SCHEMA}.meta`);
+  const meta = await c.query<{ key: string; value: string }>(
+    `SELECT key, value FROM ${INTERNAL_SCHEMA}.meta UNION ALL SELECT 'today', current_date::text`,
+  );
   const get = (k: string) => meta.rows.find((r) => r.key === k)?.value;
-  return get('fingerprint') === fingerprint && get('seeded') === 'true';
+  if (get('fingerprint') !== fingerprint || get('seeded') !== 'true') return false;
+  return get('masked_refreshed_on') === get('today') ? 'current' : 'stale';
 }
 
 async function ensureGroupRoles(c: pg.Client): Promise<void> {
@@ -62,6 +66,8 @@ async function ensureDatabaseLockdown(c: pg.Client, database: string): Promise<v
   // Nobody but the class roles may connect, and env roles create objects only in their scratch schema.
   await c.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
   for (const cls of DATA_CLASSES) await c.query(`GRANT CONNECT ON DATABASE ${ident(database)} TO ${ident(classRole(cls))}`);
+  // REFRESH ... CONCURRENTLY of the masked data builds a temporary table as their owner (NOLOGIN, no members).
+  await c.query(`GRANT TEMPORARY ON DATABASE ${ident(database)} TO ${ident(VIEW_OWNER_ROLE)}`);
   await c.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
   for (const schema of [...DATA_SCHEMAS, 'masked', INTERNAL_SCHEMA]) {
     await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
@@ -158,7 +164,7 @@ async function ensureGrants(c: pg.Client): Promise<void> {
   }
   await c.query(`GRANT USAGE ON SCHEMA masked TO ${ident(classRole('masked'))}`);
   // The view owner reads raw rows and the salt on the masked class's behalf; it can log in as nobody.
-  await c.query(`GRANT USAGE ON SCHEMA sensitive, ${INTERNAL_SCHEMA} TO ${ident(VIEW_OWNER_ROLE)}`);
+  await c.query(`GRANT USAGE ON SCHEMA sensitive, masked, ${INTERNAL_SCHEMA} TO ${ident(VIEW_OWNER_ROLE)}`);
   await c.query(`GRANT SELECT ON ALL TABLES IN SCHEMA sensitive TO ${ident(VIEW_OWNER_ROLE)}`);
   await c.query(`GRANT SELECT ON ${INTERNAL_SCHEMA}.salt TO ${ident(VIEW_OWNER_ROLE)}`);
 }
@@ -187,7 +193,15 @@ export async function ensureWarehouse(adminUrl: string, opts: EnsureOptions = {}
   const database = databaseOf(adminUrl);
 
   return withClient(adminUrl, async (c) => {
-    if (await isCurrent(c, fingerprint)) return { seeded: false };
+    const state = await isCurrent(c, fingerprint);
+    if (state === 'stale') {
+      // The row filters may depend on the date: the first ensure of a day recomputes the masked data.
+      await inTransaction(c, async () => {
+        await c.query(`SET LOCAL lock_timeout = '10s'`);
+        await refreshMaskedData(c);
+      }).then(() => progress('masked data refreshed'), (err: Error) => progress(`masked data not refreshed (${err.message}); the next start tries again`));
+    }
+    if (state) return { seeded: false };
     return inTransaction(c, async () => {
       // One ensure at a time per warehouse (several platform replicas may start together).
       await c.query(`SELECT pg_advisory_xact_lock(hashtext('goldpath.warehouse.ensure'))`);

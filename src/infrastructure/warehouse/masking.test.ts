@@ -9,7 +9,7 @@ import { ensureWarehouse } from './index.ts';
 import { DEFAULT_POLICY_PATH } from './policy.ts';
 import { withClient } from './sql.ts';
 
-test('masked views follow the policy file: a changed rule is recompiled, a removed dataset is dropped', async () => {
+test('the masked data follows the policy file: a changed rule is recompiled, a removed dataset is dropped', async () => {
   const adminUrl = await createTestDatabase('whm');
   await ensureWarehouse(adminUrl, { scale: 0.02 });
   const dir = mkdtempSync(join(tmpdir(), 'gp-policy-'));
@@ -22,7 +22,7 @@ test('masked views follow the policy file: a changed rule is recompiled, a remov
     writeFileSync(policyPath, doc.toString());
     assert.deepEqual(await ensureWarehouse(adminUrl, { policyPath }), { seeded: false });
     await withClient(adminUrl, async (c) => {
-      const views = await c.query(`SELECT relname FROM pg_class WHERE relnamespace = 'masked'::regnamespace ORDER BY 1`);
+      const views = await c.query(`SELECT relname FROM pg_class WHERE relnamespace = 'masked'::regnamespace AND relkind IN ('v', 'm') ORDER BY 1`);
       assert.deepEqual(views.rows.map((r) => r.relname), ['accounts', 'cards', 'customers', 'transactions']);
       const cols = await c.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'masked.customers'::regclass AND attnum > 0 ORDER BY attnum`);
       assert.ok(!cols.rows.some((r) => r.attname === 'phone'), 'an unlisted column is not exposed');
@@ -41,4 +41,23 @@ test('masked views follow the policy file: a changed rule is recompiled, a remov
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the masked data is recomputed by the first ensure of a day (a minor who comes of age appears)', async () => {
+  const adminUrl = await createTestDatabase('whm');
+  await ensureWarehouse(adminUrl, { scale: 0.02 });
+  await withClient(adminUrl, async (c) => {
+    const minor = (await c.query(`SELECT min(customer_id) AS id FROM sensitive.customers WHERE date_of_birth > current_date - interval '18 years'`)).rows[0].id as number;
+    assert.ok(minor);
+    await c.query(`UPDATE sensitive.customers SET date_of_birth = current_date - interval '18 years 1 day' WHERE customer_id = $1`, [minor]);
+    const seen = async () => (await c.query('SELECT count(*)::int AS n FROM masked.customers WHERE customer_id = $1', [minor])).rows[0].n as number;
+    // Refreshed today already: nothing to do, the copy stays as it was.
+    await ensureWarehouse(adminUrl, { scale: 0.02 });
+    assert.equal(await seen(), 0);
+    await c.query(`UPDATE gp_warehouse.meta SET value = '2000-01-01' WHERE key = 'masked_refreshed_on'`);
+    const said: string[] = [];
+    await ensureWarehouse(adminUrl, { scale: 0.02, onProgress: (m) => said.push(m) });
+    assert.deepEqual(said, ['masked data refreshed']);
+    assert.equal(await seen(), 1);
+  });
 });

@@ -18,9 +18,13 @@ export interface WatchdogRound {
   overCapTerminated: number;
 }
 
+// A session still logging in is left to the login trigger, which refuses it with a message that
+// says why; terminating it meanwhile would only say "administrator command".
+const LOGIN_GRACE_SECONDS = 2;
+
 const ROUND_SQL = `
   WITH env AS (
-    SELECT pid, state, query_start, state_change,
+    SELECT pid, state, query_start, state_change, backend_start,
            ${limitSql.team('grant_comment')} AS team,
            ${limitSql.statementMs('grant_comment')} AS statement_ms,
            ${limitSql.idleMs('grant_comment')} AS idle_ms,
@@ -29,7 +33,8 @@ const ROUND_SQL = `
     FROM (${envSessionsSql()}) s
   ), verdicts AS (
     SELECT pid, CASE
-      WHEN (team IS NOT NULL AND team_rank > caps.team_cap) OR total_rank > caps.total_cap THEN 'over_cap'
+      WHEN ((team IS NOT NULL AND team_rank > caps.team_cap) OR total_rank > caps.total_cap)
+           AND backend_start < now() - interval '${LOGIN_GRACE_SECONDS} seconds' THEN 'over_cap'
       WHEN state LIKE 'idle in transaction%' AND now() - state_change > idle_ms * interval '1 millisecond' THEN 'idle'
       WHEN state = 'active' AND now() - query_start > statement_ms * interval '1 millisecond' THEN 'statement'
     END AS verdict
