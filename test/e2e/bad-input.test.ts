@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { openBrowser } from '../support/browser.ts';
 
 let platform: PlatformProcess;
 let token = '';
@@ -151,5 +152,38 @@ test('the portal and the API answer with security headers', async () => {
     assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+  }
+});
+
+test('the portal renders and launches under its Content-Security-Policy, without a violation in the console', async () => {
+  const browser = await openBrowser('bad-input');
+  try {
+    const { page } = browser;
+    const violations: string[] = [];
+    // Chromium does not always log a refused eval; the page's own violation event always fires.
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content.Security.Policy|unsafe-eval|unsafe-inline/i.test(m.text())) violations.push(m.text());
+    });
+    try {
+      await page.goto(platform.url + '/');
+      await page.evaluate((t) => localStorage.setItem('goldpath.token', t), token);
+      await page.goto(platform.url + '/');
+      await page.getByRole('heading', { name: 'Data Science Experimentation' }).waitFor();
+      // The launch form validates its parameters in the browser with a JSON Schema validator.
+      await page.getByRole('link', { name: 'Launch Data Science Experimentation' }).click();
+      await page.getByRole('textbox', { name: 'Project name' }).fill('Not A Valid Name');
+      await page.getByRole('button', { name: 'Launch Data Science Experimentation' }).click();
+      await page.getByText(/use lower-case letters, digits and dashes only/).first().waitFor();
+      await page.waitForLoadState('networkidle');
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\nCSP violations: ${violations.join('\n')}\npage errors: ${browser.pageErrors.join('\n')}`);
+    } finally {
+      await browser.shot('portal-under-csp', { fullPage: true });
+    }
+    assert.deepEqual(violations, []);
+    assert.deepEqual(browser.pageErrors, []);
+  } finally {
+    await browser.close();
   }
 });
