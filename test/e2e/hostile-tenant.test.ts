@@ -138,7 +138,8 @@ def probe(port):
     names = []
     for key, secret in keys:
         try:
-            s3 = boto3.client('s3', endpoint_url=f'http://127.0.0.1:{port}', aws_access_key_id=key, aws_secret_access_key=secret, region_name='us-east-1', config=cfg)
+            # A session per probe: boto3's default session is not thread-safe (KeyError 'endpoint_resolver').
+            s3 = boto3.session.Session().client('s3', endpoint_url=f'http://127.0.0.1:{port}', aws_access_key_id=key, aws_secret_access_key=secret, region_name='us-east-1', config=cfg)
             names += [b['Name'] for b in s3.list_buckets().get('Buckets', [])]
         except Exception:
             pass
