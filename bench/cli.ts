@@ -62,6 +62,8 @@ try {
     { label: 'goldpath --help', run: () => measure(goldpathBin, ['--help'], env) },
     { label: 'goldpath envs', run: () => measure(goldpathBin, ['envs'], env) },
     { label: 'goldpath envs --json', run: () => measure(goldpathBin, ['envs', '--json'], env) },
+    // As after `goldpath up` on this machine: server and token read from the data folder.
+    ...(platform ? [{ label: 'goldpath envs (local folder)', run: () => measure(goldpathBin, ['envs'], { ...process.env, GOLDPATH_URL: '', GOLDPATH_TOKEN: '', GOLDPATH_HOME: platform!.home, NO_COLOR: '1' }) }] : []),
     // The floor: this Node starting an empty program, which no command can beat.
     { label: 'node -e 0 (for reference)', run: () => measure(process.execPath, ['-e', '0'], env) },
     { label: 'curl GET /api/v1/environments', run: () => measure('curl', ['-sf', '-o', '/dev/null', '-K', '-', `${server}/api/v1/environments`], env, curlConfig) },
