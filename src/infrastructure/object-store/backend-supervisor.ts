@@ -45,8 +45,6 @@ export class BackendSupervisor {
   private failures = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private closing = false;
-  /** How long the last backend took from spawn to listening. */
-  readyAfterMs: number | null = null;
 
   private constructor(dataDir: string, socketDir: { dir: string; temporary: boolean }) {
     this.dataDir = dataDir;
@@ -77,11 +75,6 @@ export class BackendSupervisor {
     return this.agent;
   }
 
-  /** The backend's process id while it runs (for operators and tests). */
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
   private spawn(): void {
     this.restartTimer = null;
     if (this.closing) return;
@@ -91,11 +84,9 @@ export class BackendSupervisor {
       env: { PATH: process.env.PATH ?? '' },
     });
     this.child = child;
-    const started = Date.now();
     child.on('message', (msg) => {
       if (child !== this.child || (msg as { type?: string } | null)?.type !== 'ready') return;
       this.failures = 0;
-      this.readyAfterMs = Date.now() - started;
       // A fresh agent per backend: no pooled connection to a dead backend is ever reused.
       this.agent = new Agent({ keepAlive: true });
       for (const w of [...this.waiters]) w();
