@@ -80,7 +80,7 @@ test('a platform killed with -9 in the middle of launches finishes them after a 
   const cutShort = before.rows.filter((r) => r.status !== 'ready').length;
   let finishedAfterRestart = 0;
   for (const e of envs) {
-    const { events } = await api<{ events: { type: string; at: string }[] }>(platform!, 'GET', `/api/v1/environments/${e.id}/events`);
+    const { events }: { events: { type: string; at: string }[] } = await api(platform!, 'GET', `/api/v1/environments/${e.id}/events`);
     const readied = events.filter((x) => x.type === 'environment.ready');
     assert.equal(readied.length, 1, `${e.id} became ready once: ${JSON.stringify(events.map((x) => x.type))}`);
     if (Date.parse(readied[0].at) >= restartedAt) finishedAfterRestart++;
