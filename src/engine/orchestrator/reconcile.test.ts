@@ -10,6 +10,7 @@ import { seedDemoOrganisation } from '../identity/demo-organisation.ts';
 import { PgEnvironmentRepository, type EnvironmentRepository } from '../environments/repository.ts';
 import { listEvents } from '../environments/store.ts';
 import { reconcileEnvironment, type ReconcileDeps } from './reconcile.ts';
+import { environmentsNeedingWork } from './worker.ts';
 
 let pool: pg.Pool;
 let environments: PgEnvironmentRepository;
@@ -278,4 +279,31 @@ test('approval: the last approval starts provisioning, the grant is recorded; wh
   assert.ok((await eventTypes(id)).includes('approval.expired'));
   await reconcileEnvironment(deps(world), id);
   assert.equal(world.count('provision:grant'), 1, 'the lapsed grant is not given again by a later run');
+});
+
+test('the sweeper finds exactly the environments whose plan has work, and none a live run holds', async () => {
+  const world = new World();
+  const drivers = world.registry();
+  const settled = await launch();
+  await reconcileEnvironment(deps(world), settled);
+  const unfinished = await launch();
+  const lapsing = await launch({ status: 'awaiting-approval' });
+  await pool.query(
+    `INSERT INTO approvals (id, environment_id, approver_team, requested_by, reason, data_class, datasets, valid_days, status, decided_by, expires_at)
+     VALUES ($1, $2, 'payments', 'dana', 'test', 'sensitive', '{cards}', 30, 'approved', 'mei', now() + interval '30 days')`,
+    [`a${lapsing}`, lapsing],
+  );
+  await reconcileEnvironment(deps(world), lapsing);
+  const mine = (ids: string[]) => ids.filter((id) => [settled, unfinished, lapsing].includes(id)).sort();
+
+  assert.deepEqual(mine(await environmentsNeedingWork(environments, drivers, new Date())), [unfinished]);
+  assert.deepEqual(mine(await environmentsNeedingWork(environments, drivers, new Date(Date.now() + 31 * 86_400_000))), [lapsing, unfinished].sort(),
+    'an approval that has run out is work');
+  assert.deepEqual(mine(await environmentsNeedingWork(environments, drivers, new Date(), { includeReady: true })), [settled, unfinished, lapsing].sort(),
+    'after a start every ready environment is checked');
+  let held: string[] = [];
+  await environments.exclusively(unfinished, async () => {
+    held = mine(await environmentsNeedingWork(environments, drivers, new Date()));
+  });
+  assert.deepEqual(held, [], 'a live run holds it: not enqueued twice');
 });

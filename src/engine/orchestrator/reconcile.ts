@@ -18,9 +18,12 @@ export interface ReconcileDeps {
 
 interface Context {
   repo: EnvironmentRepository;
-  drivers: DriverRegistry;
+  /** Null for bookkeeping only (no step that calls a driver is carried out then). */
+  drivers: DriverRegistry | null;
   retry: RetryPolicy;
 }
+
+type DriverContext = Context & { drivers: DriverRegistry };
 
 /** What the planner needs to know of each resource, the driver's abilities included. */
 export function planResources(resources: ResourceRow[], drivers: DriverRegistry | null): PlanResource[] {
@@ -80,13 +83,16 @@ export async function applyBookkeeping(repo: EnvironmentRepository, envId: strin
     const step = planFor(snapshot, null, now)[0];
     if (!step) return { moreWork: false };
     if (step.kind !== 'transition' && step.kind !== 'end-approvals' && step.kind !== 'reset') return { moreWork: true };
-    await execute({ repo, drivers: null as unknown as DriverRegistry, retry: defaultRetry }, snapshot, step);
+    await execute({ repo, drivers: null, retry: defaultRetry }, snapshot, step);
   }
   return { moreWork: true };
 }
 
-async function execute(ctx: Context, s: EnvironmentSnapshot, step: Step): Promise<void> {
+async function execute(context: Context, s: EnvironmentSnapshot, step: Step): Promise<void> {
   const env = s.environment;
+  const needsDrivers = step.kind !== 'transition' && step.kind !== 'reset' && step.kind !== 'end-approvals' && step.kind !== 'record-grant';
+  if (needsDrivers && !context.drivers) throw new Error(`step ${step.kind} needs the driver registry`);
+  const ctx = context as DriverContext;
   const byId = new Map(s.resources.map((r) => [r.id, r]));
   const chosen = 'resources' in step ? step.resources.map((id) => byId.get(id)!) : [];
   switch (step.kind) {
@@ -156,7 +162,7 @@ function placeholderContext(env: EnvironmentRow, resources: ResourceRow[]): Reco
   };
 }
 
-async function provisionOne(ctx: Context, env: EnvironmentRow, r: ResourceRow, context: Record<string, unknown>): Promise<void> {
+async function provisionOne(ctx: DriverContext, env: EnvironmentRow, r: ResourceRow, context: Record<string, unknown>): Promise<void> {
   const started = performance.now();
   await ctx.repo.updateResource(env.id, r.id, { status: 'provisioning' }, { type: 'resource.provisioning', message: `provisioning ${r.id} (${r.type})` });
   let secrets = secretValues(r.outputs, r.state);
@@ -178,7 +184,7 @@ async function provisionOne(ctx: Context, env: EnvironmentRow, r: ResourceRow, c
   }
 }
 
-async function deprovisionOne(ctx: Context, env: EnvironmentRow, r: ResourceRow): Promise<void> {
+async function deprovisionOne(ctx: DriverContext, env: EnvironmentRow, r: ResourceRow): Promise<void> {
   if (r.status === 'pending') {
     await ctx.repo.updateResource(env.id, r.id, { status: 'deleted' });
     return;
@@ -196,7 +202,7 @@ async function deprovisionOne(ctx: Context, env: EnvironmentRow, r: ResourceRow)
 }
 
 /** A ready environment whose resource stopped answering (a notebook after a restart) is provisioned again. */
-async function repair(ctx: Context, env: EnvironmentRow, all: ResourceRow[], chosen: ResourceRow[]): Promise<void> {
+async function repair(ctx: DriverContext, env: EnvironmentRow, all: ResourceRow[], chosen: ResourceRow[]): Promise<void> {
   for (const r of chosen) {
     const status = await ctx.drivers.get(r.type).status({ environmentId: env.id, resourceId: r.id, state: r.state })
       .catch((e: Error) => ({ healthy: false, message: e.message }));

@@ -2,7 +2,8 @@ import { run, runMigrations, type Runner, type Logger as WorkerLogger } from 'gr
 import { Logger } from 'graphile-worker';
 import type pg from 'pg';
 import { needsWork, unsettledStates } from '../../domain/environment/plan.ts';
-import { PgEnvironmentRepository } from '../environments/repository.ts';
+import type { DriverRegistry } from '../../drivers/driver.ts';
+import { PgEnvironmentRepository, type EnvironmentRepository } from '../environments/repository.ts';
 import { planFor, reconcileEnvironment, type ReconcileDeps } from './reconcile.ts';
 import { enqueueReconcile } from './jobs.ts';
 
@@ -18,6 +19,28 @@ const quiet: WorkerLogger = new Logger(() => (level: string, message: string) =>
 
 export async function prepareJobQueue(pool: pg.Pool): Promise<void> {
   await runMigrations({ pgPool: pool, logger: quiet });
+}
+
+/**
+ * The environments a sweep enqueues: those whose plan has work (with `includeReady`, after a
+ * start, every ready one too) and that no live run holds. The query only narrows the search
+ * (states the planner calls unsettled, environments holding a grant that may lapse); the planner
+ * decides for each.
+ */
+export async function environmentsNeedingWork(
+  environments: EnvironmentRepository, drivers: DriverRegistry, now: Date, options: { includeReady?: boolean } = {},
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const id of await environments.sweepCandidates(unsettledStates, options.includeReady ?? false)) {
+    const snapshot = await environments.load(id);
+    if (!snapshot) continue;
+    const routine = options.includeReady && snapshot.environment.status === 'ready';
+    if (!routine && !needsWork(planFor(snapshot, drivers, now))) continue;
+    // Nobody holds the environment's lock: no live run works on it (a crashed one released it with its connection).
+    if (await environments.isBusy(id)) continue;
+    found.push(id);
+  }
+  return found;
 }
 
 /**
@@ -42,21 +65,9 @@ export async function startOrchestrator(deps: ReconcileDeps & { concurrency?: nu
   const environments = deps.environments ?? new PgEnvironmentRepository(deps.pool);
   const now = deps.now ?? (() => new Date());
   const sweep = async (options: { includeReady?: boolean } = {}): Promise<number> => {
-    // The query only narrows the search (states the planner calls unsettled, and grants that may
-    // lapse); the planner decides for each whether there is work.
-    const candidates = await environments.sweepCandidates(unsettledStates, options.includeReady ?? false);
-    let queued = 0;
-    for (const id of candidates) {
-      const snapshot = await environments.load(id);
-      if (!snapshot) continue;
-      const routine = options.includeReady && snapshot.environment.status === 'ready';
-      if (!routine && !needsWork(planFor(snapshot, deps.drivers, now()))) continue;
-      // Nobody holds the environment's lock: no live run works on it (a crashed one released it with its connection).
-      if (await environments.isBusy(id)) continue;
-      await enqueueReconcile(deps.pool, id);
-      queued++;
-    }
-    return queued;
+    const ids = await environmentsNeedingWork(environments, deps.drivers, now(), options);
+    for (const id of ids) await enqueueReconcile(deps.pool, id);
+    return ids.length;
   };
 
   const timer = setInterval(() => {
