@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect, type AddressInfo } from 'node:net';
 import { cloneRepo, createBareRepo, createGitHttpHandler, removeRepo, repoExists } from './index.ts';
+import { gitQuotaFromEnv } from './quota.ts';
 
 let work: string;
 let reposDir: string;
@@ -281,4 +282,10 @@ test('a client that disconnects mid-push, or a git that cannot start, fails only
   assert.match(await broken.text(), /could not be started/);
   const clone = await git(['clone', url('alpha', 'alpha-user', 's3cret-alpha'), join(work, 'clone-after-failures')]);
   assert.equal(clone.code, 0, clone.stderr);
+});
+
+test('GOLDPATH_GIT_QUOTA_MB sets the quota; a value that is not a positive number is refused, not ignored', () => {
+  assert.equal(gitQuotaFromEnv({}), 500 * 1024 * 1024);
+  assert.equal(gitQuotaFromEnv({ GOLDPATH_GIT_QUOTA_MB: '1.5' }), 1.5 * 1024 * 1024);
+  for (const bad of ['0', '-3', 'lots']) assert.throws(() => gitQuotaFromEnv({ GOLDPATH_GIT_QUOTA_MB: bad }), /GOLDPATH_GIT_QUOTA_MB must be a positive number of megabytes/);
 });

@@ -24,7 +24,12 @@ export function gitQuotaFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 const PRE_RECEIVE = `#!/bin/sh
 # Goldpath: refuses a push that would take the repository over its size quota.
 cat >/dev/null
-size=$(du -sb . | cut -f1)
+# du -k is POSIX (busybox too): the space the repository takes on disk, in KiB.
+kb=$(du -sk . | cut -f1)
+case "$kb" in
+  ''|*[!0-9]*) echo "warning: could not measure this repository's size; its quota was not checked" >&2; exit 0 ;;
+esac
+size=$((kb * 1024))
 if [ "$size" -gt "$GOLDPATH_GIT_QUOTA_BYTES" ]; then
   mb() { awk -v b="$1" -v up="$2" 'BEGIN { m = b / 1048576; s = (m < 10) ? 10 : 1; v = (up == 1) ? int(m * s + 0.999999) / s : int(m * s + 0.5) / s; printf "%g", v }'; }
   echo "repository $GOLDPATH_GIT_REPO would be $(mb "$size" 1) MB, over its $(mb "$GOLDPATH_GIT_QUOTA_BYTES" 0) MB quota; remove large files from your history or use the bucket for data" >&2
