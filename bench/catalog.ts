@@ -42,7 +42,7 @@ function generate(total: number): unknown[] {
   for (const d of domains) out.push({ apiVersion: B, kind: 'Domain', metadata: { name: d, title: d, description: faker.company.catchPhrase() }, spec: { owner: pick(groups) } });
   groups.forEach((g, i) => out.push({ apiVersion: B, kind: 'Group', metadata: { name: g, title: g.replace(/-/g, ' '), description: faker.company.catchPhrase() },
     spec: { type: 'team', parent: i > 10 ? groups[i % 10] : undefined, children: [] } }));
-  const users = Array.from({ length: share(0.06) }, () => {
+  Array.from({ length: share(0.06) }, () => {
     const first = faker.person.firstName(); const last = faker.person.lastName();
     const name = unique(`${first}.${last}`.replace(/[^A-Za-z.]/g, ''));
     out.push({ apiVersion: B, kind: 'User', metadata: { name }, spec: { profile: { displayName: `${first} ${last}`, email: `${name}@example.org` }, memberOf: [pick(groups)] } });

@@ -8,13 +8,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 
 let platform: PlatformProcess;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let artifacts: string;
 let password = '';
@@ -85,7 +84,7 @@ before(async () => {
   password = creds.demoPassword;
   accounts = ((await (await fetch(`${platform.url}/api/v1/auth`)).json()) as { localAccounts: typeof accounts }).localAccounts;
   browser = await openBrowser('portal-catalog');
-  ({ context, page, artifacts } = browser);
+  ({ page, artifacts } = browser);
 });
 
 after(async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, List, Loader, Modal, Progress, Stack, Switch, Tabs, Text, TextInput, Timeline, Title, Tooltip, Badge, Divider } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconClock, IconCode, IconHourglass, IconShieldCheck, IconPlayerStop, IconPlayerPause } from '@tabler/icons-react';
+import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconCode, IconHourglass, IconShieldCheck, IconPlayerStop, IconPlayerPause } from '@tabler/icons-react';
 import { Link } from 'wouter';
 import { api, ApiError, call, streamEnvironment, type Approval, type EnvEvent, type Environment, type Resource } from '../api/client.ts';
 import { ApprovalStatusBadge, DecisionLine } from '../components/approval-status.tsx';

@@ -1,13 +1,11 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { createTestDatabase } from '../../../test/support/database.ts';
 import { ensureWarehouse, grantAccess, revokeAccess, roleExists } from './index.ts';
 import { asRole, connectAs, newPassword, sqlState, uniqueRole } from './testing.ts';
 import { withClient } from './sql.ts';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
-const UNDEFINED_TABLE = '42P01';
 
 let adminUrl: string;
 let seedMs = 0;
