@@ -1,9 +1,9 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type pg from 'pg';
 import type { PathLibrary } from '../engine/paths/library.ts';
 import type { EventFeed } from '../engine/live/event-feed.ts';
 import type { DataOwnership } from '../engine/approvals/approvals.ts';
-import { errorResponse } from './errors.ts';
+import { newApiApp } from './errors.ts';
 import { mountPortal } from './portal-assets.ts';
 import type { Env } from './openapi.ts';
 import { registerSessionRoutes } from './session-routes.ts';
@@ -38,15 +38,7 @@ export interface ApiDeps {
  * nothing more; request and response schemas are zod, from which the OpenAPI document comes.
  */
 export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
-  const app = new OpenAPIHono<Env>({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const details = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-        return c.json({ error: { code: 'invalid_request', message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details } }, 400);
-      }
-    },
-  });
-  app.onError(errorResponse);
+  const app = newApiApp<Env>();
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no such endpoint: ${c.req.method} ${c.req.path}; see /api/v1/openapi.json` } }, 404));
   // Before every route: headers on every answer, then bodies refused by size before they are read,
   // then text no route could store (NUL, invalid UTF-8) refused with the field named.

@@ -1,13 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { migrate } from '../infrastructure/postgres/migrate.ts';
 import type { User } from '../engine/identity/users.ts';
 import { importCatalogPath } from '../engine/catalog/import.ts';
 import { registerCatalogRoutes } from './catalog-routes.ts';
-import { errorResponse } from './errors.ts';
+import { newApiApp } from './errors.ts';
 
 let pool: pg.Pool;
 let app: OpenAPIHono<{ Variables: { user: User } }>;
@@ -16,16 +16,8 @@ before(async () => {
   pool = new pg.Pool({ connectionString: await createTestDatabase('capi'), max: 4 });
   await migrate(pool);
   await importCatalogPath(pool, new URL('../engine/catalog/fixtures/backstage', import.meta.url).pathname, { source: 'file:backstage' });
-  // The same validation hook and error handling as createApi, with a signed-in user.
-  app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const details = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-        return c.json({ error: { code: 'invalid_request', message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details } }, 400);
-      }
-    },
-  });
-  app.onError(errorResponse);
+  // The validation hook and error handling of createApi itself, with a signed-in user.
+  app = newApiApp<{ Variables: { user: User } }>();
   app.use('/api/v1/*', async (c, next) => {
     c.set('user', { id: 'dana', name: 'Dana', email: 'dana@example.org', team: 'churn-analytics', isAdmin: false });
     await next();

@@ -1,4 +1,5 @@
-import type { Context } from 'hono';
+import type { Context, Env as HonoEnv } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { PlatformError } from '../engine/errors.ts';
 import { redact } from '../domain/secrets/redact.ts';
@@ -37,4 +38,22 @@ export function errorResponse(err: Error, c: Context): Response {
   }
   console.error(`[api] ${c.req.method} ${c.req.path}: ${redact(err.stack ?? err.message, [])}`);
   return c.json({ error: { code: 'internal', message: 'the platform failed to handle this request; it has been logged' } }, 500);
+}
+
+/**
+ * An API app with the platform's answers to bad input: a failed request validation becomes a 400
+ * naming each field, any error a JSON body for people. createApi and the route tests both use it,
+ * so the tests prove the real hook.
+ */
+export function newApiApp<E extends HonoEnv>(): OpenAPIHono<E> {
+  const app = new OpenAPIHono<E>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const details = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+        return c.json({ error: { code: 'invalid_request', message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details } }, 400);
+      }
+    },
+  });
+  app.onError(errorResponse);
+  return app;
 }

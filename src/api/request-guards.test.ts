@@ -1,12 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { getRequestListener } from '@hono/node-server';
 import pg from 'pg';
 import { testAdminUrl } from '../../test/support/database.ts';
-import { errorResponse } from './errors.ts';
+import { postHuge } from '../../test/support/huge-body.ts';
+import { errorResponse, newApiApp } from './errors.ts';
 import { jsonProblem, limitRequestBodies, MB, paramAt, rejectUnstorableText } from './request-guards.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -18,8 +19,7 @@ const received: unknown[] = [];
 
 before(async () => {
   pool = new pg.Pool({ connectionString: testAdminUrl(), max: 2 });
-  const app = new OpenAPIHono();
-  app.onError(errorResponse);
+  const app = newApiApp();
   app.use('*', securityHeaders());
   app.use('*', limitRequestBodies({ limits: { 'POST /api/v1/import': { maxBytes: 3 * MB, hint: 'send fewer descriptors per request' } } }));
   app.use('*', rejectUnstorableText(() => app.routes));
@@ -139,41 +139,11 @@ test('PostgreSQL refusing a NUL is a 400, and any other failure a generic 500 lo
   assert.match(logged[0], /GET \/api\/v1\/boom: Error: the database at postgres:\/\/svc:\*\*\*@db\/x fell over/);
 });
 
-/** Sends `total` bytes to `path`, declared or chunked; resolves on the response, which comes before the body is sent. */
-function sendHuge(path: string, total: number, declared: boolean): Promise<{ status: number; body: string; ms: number; sent: number; connection?: string }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (declared) headers['content-length'] = String(total);
-    const req = request(base + path, { method: 'POST', headers });
-    const chunk = Buffer.alloc(256 * 1024, 0x20);
-    let sent = 0;
-    let answered = false;
-    const pump = () => {
-      while (!answered && sent < total) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', pump);
-      }
-      if (!answered) req.end();
-    };
-    req.on('response', (res) => {
-      answered = true;
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => {
-        req.destroy();
-        resolve({ status: res.statusCode!, body, ms: performance.now() - started, sent, connection: res.headers.connection });
-      });
-    });
-    req.on('error', (e) => (answered ? undefined : reject(e)));
-    pump();
-  });
-}
 
 test('a body over the limit is a 413 before it is read, declared or chunked, and the connection is closed', async () => {
   await fetch(base + '/api/v1/search'); // warm
   for (const declared of [true, false]) {
-    const r = await sendHuge('/api/v1/sessions', 150 * MB, declared);
+    const r = await postHuge(base + '/api/v1/sessions', 150 * MB, declared);
     assert.equal(r.status, 413, r.body);
     const body = JSON.parse(r.body) as ErrorJson;
     assert.equal(body.error.code, 'payload_too_large');
@@ -186,7 +156,7 @@ test('a body over the limit is a 413 before it is read, declared or chunked, and
   const two = JSON.stringify({ user: 'x'.repeat(2 * MB) });
   assert.equal((await fetch(base + '/api/v1/sessions', postJson(two))).status, 413);
   assert.equal((await fetch(base + '/api/v1/import', postJson(two))).status, 200);
-  const four = await sendHuge('/api/v1/import', 4 * MB, false);
+  const four = await postHuge(base + '/api/v1/import', 4 * MB, false);
   assert.equal(four.status, 413);
   assert.match(four.body, /over 3 MB; send fewer descriptors per request/);
 });
