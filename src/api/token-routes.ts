@@ -3,18 +3,10 @@ import type pg from 'pg';
 import { requireEnvironment } from '../engine/environments/launch.ts';
 import { issueStreamTicket, streamTicketSeconds } from '../engine/identity/stream-tickets.ts';
 import { listTokens, revokeTokenById } from '../engine/identity/tokens.ts';
+import { TokenView } from '../domain/identity/token.ts';
 import { errors, json, secured, type Api } from './openapi.ts';
 import { bearerToken } from './session-routes.ts';
 
-const TokenView = z.object({
-  id: z.string().openapi({ example: 'tok_k3x9q2mz' }),
-  kind: z.string().openapi({ description: '`cli` or `session`' }),
-  label: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  lastUsedAt: z.string().nullable().openapi({ description: 'Updated at most once a minute' }),
-  current: z.boolean().openapi({ description: 'The token this request was made with' }),
-});
 const TokenIdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'tok_k3x9q2mz' }) });
 const TicketRequest = z.strictObject({ environmentId: z.string().min(1, 'give the id of the environment to follow').max(200, 'not an environment id') });
 

@@ -1,17 +1,9 @@
 import { ApiError, CliError, type ApiClient } from '../client.ts';
 import { dim, table } from '../format.ts';
 import { print, printJson } from '../output.ts';
+import type { TokenView } from '../../domain/identity/token.ts';
 
-/** A token as GET /api/v1/tokens shows it: never its secret. */
-export interface TokenInfo {
-  id: string;
-  kind: string;
-  label: string;
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  current: boolean;
-}
+export type TokenInfo = TokenView;
 
 const unsupported = 'this server does not support token management yet (it has no /api/v1/tokens): upgrade the platform, or sign out in its portal';
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '-');

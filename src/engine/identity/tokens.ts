@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../environments/store.ts';
 import { PlatformError } from '../errors.ts';
 import { toUser, userColumns, type User } from './users.ts';
+import type { TokenView } from '../../domain/identity/token.ts';
 
 export type TokenKind = 'cli' | 'session';
 
@@ -9,16 +10,7 @@ export type TokenKind = 'cli' | 'session';
 export const defaultLifetimeHours: Record<TokenKind, number> = { session: 12, cli: 90 * 24 };
 const defaultLabel: Record<TokenKind, string> = { session: 'portal session', cli: 'cli' };
 
-/** A token as its owner may see it: never the secret, only its public id. */
-export interface TokenInfo {
-  id: string;
-  kind: string;
-  label: string;
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  current: boolean;
-}
+export type TokenInfo = TokenView;
 
 export type TokenCheck =
   | { status: 'valid'; user: User; tokenId: string }
