@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { postHuge } from '../support/huge-body.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { openBrowser } from '../support/browser.ts';
 
@@ -95,34 +95,6 @@ test('a NUL byte in a catalog query, an approval id or a sign-in name is a 400 n
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-/** POSTs `total` bytes of JSON-ish filler; resolves with the answer, which must come before the body is sent. */
-function postHuge(url: string, total: number, declared: boolean): Promise<{ status: number; body: string; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(declared ? { 'content-length': String(total) } : {}) } });
-    const chunk = Buffer.alloc(256 * 1024, 0x20);
-    let sent = 0;
-    let answered = false;
-    const pump = () => {
-      while (!answered && sent < total) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', pump);
-      }
-      if (!answered) req.end();
-    };
-    req.on('response', (res) => {
-      answered = true;
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => {
-        req.destroy();
-        resolve({ status: res.statusCode!, body, ms: performance.now() - started });
-      });
-    });
-    req.on('error', (e) => (answered ? undefined : reject(e)));
-    pump();
-  });
-}
 
 test('a 150 MB body to the open sign-in endpoint is a 413 in under a second, and the platform does not read it', async () => {
   const pid = platform.process.pid!;

@@ -3,12 +3,12 @@
 // cell would, and must fail with nothing read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import { postHuge } from '../support/huge-body.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query } from '../support/wait.ts';
 
@@ -185,27 +185,7 @@ print(json.dumps(out))`);
 test('a 150 MB body is refused with 413 in under a second without the platform reading it', async () => {
   const pid = platform.process.pid!;
   const before = rssKb(pid);
-  const started = performance.now();
-  const status = await new Promise<number>((resolve, reject) => {
-    const total = 150 * 1024 * 1024;
-    const req = request(`${platform.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': total } }, (res) => {
-      res.resume();
-      resolve(res.statusCode!);
-      req.destroy();
-    });
-    req.on('error', (e) => (e.message.includes('EPIPE') || e.message.includes('ECONNRESET') ? undefined : reject(e)));
-    const chunk = Buffer.alloc(1024 * 1024, 0x20);
-    let sent = 0;
-    const pump = () => {
-      while (sent < total && !req.destroyed) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
-  const ms = performance.now() - started;
+  const { status, ms } = await postHuge(`${platform.url}/api/v1/sessions`, 150 * 1024 * 1024, true);
   assert.equal(status, 413);
   assert.ok(ms < 1000, `answered in ${ms.toFixed(0)} ms`);
   const grown = (rssKb(pid) - before) / 1024;
