@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Where the platform keeps its data, and on which ports it answers. */
@@ -43,21 +42,6 @@ export function platformConfig(options: { dataDir?: string; port?: number; host?
     warehousePolicy: process.env.GOLDPATH_WAREHOUSE_POLICY || undefined,
     warehouseStatementTimeoutMs: Number(process.env.GOLDPATH_WAREHOUSE_STATEMENT_TIMEOUT_MS) || undefined,
   };
-}
-
-/** Settings chosen once on the first start and kept, so credentials handed out stay valid. */
-export interface LocalState {
-  postgresPort: number;
-  postgresPassword: string;
-}
-
-export function localState(home: string, preferredPgPort: number): LocalState {
-  const file = join(home, 'state.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalState;
-  mkdirSync(home, { recursive: true });
-  const state = { postgresPort: preferredPgPort, postgresPassword: randomBytes(18).toString('base64url') };
-  writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
-  return state;
 }
 
 /** API tokens of the local users, for the CLI on this machine (file readable by its owner only). */

@@ -28,7 +28,8 @@ import { syncDatasets } from '../engine/catalog/platform-sync.ts';
 import { ensurePortsFree, lockHome } from './home-lock.ts';
 import { secureDataFolder } from './data-folder.ts';
 import { detectSandbox } from '../infrastructure/sandbox/index.ts';
-import { localState, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
+import { readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
+import { localState } from './local-state.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
 export const builtInPathsDir = fileURLToPath(new URL('../../paths/', import.meta.url));
