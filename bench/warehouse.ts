@@ -41,6 +41,7 @@ try {
     return r.rows[0] as { customers: number; transactions: number };
   };
   const small = await counts(url);
+  console.log('IN-PROCESS figures (the warehouse module on PostgreSQL); through the CLI, a grant is the warehouse\'s "ready in" in `goldpath env <id> --events` and in bench:launch');
   console.log(`seed, default scale (sensitive + synthetic; sensitive has ${small.customers} customers, ${small.transactions} transactions): ${ms(seedMs)}`);
 
   const again: number[] = [];
