@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,12 @@ test('a second goldpath up on the same data folder is refused and leaves the fir
     const stderr = await upFails(['--port', String(other)], { GOLDPATH_HOME: platform.home });
     assert.match(stderr, /Goldpath is already running from .* at http:\/\/127\.0\.0\.1:\d+: use it, stop it with Ctrl-C, or start another with --data-dir/);
     assert.equal((await fetch(`${platform.url}/api/v1/health`)).status, 200, 'the first platform is untouched');
+    // The data folder holds the secrets: nobody but its owner reads it (the cluster's group may only pass through).
+    assert.equal(statSync(platform.home).mode & 0o067, 0, 'the data folder is 0700 (0710 for PostgreSQL\'s group)');
+    for (const entry of readdirSync(platform.home)) {
+      const st = statSync(join(platform.home, entry));
+      assert.equal(st.mode & 0o077, st.isDirectory() && entry === 'pg' ? st.mode & 0o077 : 0, `${entry} is private (mode ${(st.mode & 0o777).toString(8)})`);
+    }
   } finally {
     assert.equal(await platform.stop(), 0);
   }
@@ -42,4 +48,17 @@ test('a port in use is named before anything starts', async () => {
   }
   const bad = await upFails(['--port', 'eighty'], { GOLDPATH_HOME: mkdtempSync(join(tmpdir(), 'gp-port-')) });
   assert.match(bad, /--port eighty: give a port number/);
+});
+
+test('a host that cannot sandbox workspaces says so, and refuses paths with sensitive data', async () => {
+  const platform = await startPlatformProcess({ env: { GOLDPATH_WORKSPACE_SANDBOX: 'off' } });
+  try {
+    assert.match(platform.output(), /WORKSPACES ARE NOT SANDBOXED on this host: turned off by GOLDPATH_WORKSPACE_SANDBOX/);
+    const refused = await platform.cli(['launch', 'data-science-customer-data', '--reason', 'churn model']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /works on sensitive data, and workspaces cannot be sandboxed on this host .*install bubblewrap, or use a masked or synthetic path/);
+    assert.deepEqual(await platform.cliJson<unknown[]>(['envs']), [], 'nothing was made');
+  } finally {
+    assert.equal(await platform.stop(), 0);
+  }
 });
