@@ -6,7 +6,7 @@ import { substitute } from '../../domain/golden-path/placeholders.ts';
 import { PlatformError } from '../errors.ts';
 import type { PathLibrary } from '../paths/library.ts';
 import { resolveParameters, ParameterError } from '../paths/parameters.ts';
-import { mayActForTeam, type User } from '../identity/users.ts';
+import { mayActForTeam, teamExists, type User } from '../identity/users.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts';
 import { getEnvironmentView } from './store.ts';
@@ -36,8 +36,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
   const loaded = deps.paths.get(req.path);
   const path = loaded.path;
   const team = req.team ?? user.team;
-  const { rows: teams } = await deps.pool.query('SELECT id FROM teams WHERE id = $1', [team]);
-  if (teams.length === 0) throw new PlatformError(400, 'unknown_team', `no team "${team}"; use --team with one of your organisation's teams`);
+  if (!(await teamExists(deps.pool, team))) throw new PlatformError(400, 'unknown_team', `no team "${team}"; use --team with one of your organisation's teams`);
   if (!mayActForTeam(user, team)) {
     throw new PlatformError(403, 'not_team_member', `${user.id} is not a member of team "${team}" and may not launch for it`);
   }

@@ -26,6 +26,10 @@ export async function listUsers(db: Queryable): Promise<User[]> {
   return rows.map(toUser);
 }
 
+export async function teamExists(db: Queryable, id: string): Promise<boolean> {
+  return ((await db.query('SELECT 1 FROM teams WHERE id = $1', [id])).rowCount ?? 0) > 0;
+}
+
 export async function listTeams(db: Queryable): Promise<{ id: string; title: string; members: string[] }[]> {
   const { rows } = await db.query(
     `SELECT t.id, t.title, coalesce(array_agg(u.id ORDER BY u.id) FILTER (WHERE u.id IS NOT NULL), '{}') AS members
