@@ -125,7 +125,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const wu = new URL(warehouseUrl);
     const sandbox = await sandboxProbe;
     if (sandbox.available) progress(`workspaces run sandboxed (bubblewrap, ${sandbox.mode === 'uid-per-workspace' ? 'a uid of their own each' : 'the platform\'s uid'})`);
-    else console.error(`[platform] WORKSPACES ARE NOT SANDBOXED on this host: ${sandbox.reason}. Notebooks run as the platform's user and could read its data; golden paths with sensitive data are refused here.`);
+    else console.error(`[platform] WORKSPACES ARE NOT SANDBOXED on this host: ${sandbox.reason}. Notebooks see the whole machine (as a uid of their own when the platform runs as root, else as the platform's user); golden paths with sensitive data are refused here.`);
     const notebooks = notebookDriver({ workDir: join(config.home, 'envs'), reposDir, host: config.host, sandbox });
     stops.push(() => notebooks.stopAll());
     const drivers = new DriverRegistry([

@@ -6,6 +6,8 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runCell } from '../../src/infrastructure/jupyter/index.ts';
+import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { freePortTriple, goldpathBin, startPlatformProcess } from '../support/platform-process.ts';
 
 const run = promisify(execFile);
@@ -50,7 +52,7 @@ test('a port in use is named before anything starts', async () => {
   assert.match(bad, /--port eighty: give a port number/);
 });
 
-test('a host that cannot sandbox workspaces says so, and refuses paths with sensitive data', async () => {
+test('a host that cannot sandbox workspaces says so, refuses paths with sensitive data, and still runs no notebook as root', async () => {
   const platform = await startPlatformProcess({ env: { GOLDPATH_WORKSPACE_SANDBOX: 'off' } });
   try {
     assert.match(platform.output(), /WORKSPACES ARE NOT SANDBOXED on this host: turned off by GOLDPATH_WORKSPACE_SANDBOX/);
@@ -58,6 +60,24 @@ test('a host that cannot sandbox workspaces says so, and refuses paths with sens
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /works on sensitive data, and workspaces cannot be sandboxed on this host .*install bubblewrap, or use a masked or synthetic path/);
     assert.deepEqual(await platform.cliJson<unknown[]>(['envs']), [], 'nothing was made');
+    // Synthetic paths still run, and even unsandboxed a notebook never runs as root.
+    const env = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
+    assert.equal(env.status, 'ready');
+    const nb = env.resources.find((r) => r.id === 'notebook')!.outputs as Record<string, string>;
+    const cell = await runCell(nb.baseUrl, nb.token, [
+      'import os, json',
+      'def reads(p):',
+      '    try:',
+      '        open(p).read(); return True',
+      '    except Exception:',
+      '        return False',
+      `print(json.dumps({"uid": os.getuid(), "state": reads(${JSON.stringify(join(platform.home, 'state.json'))}), "credentials": reads(${JSON.stringify(join(platform.home, 'credentials.json'))})}))`,
+    ].join('\n'), { timeoutMs: 60_000 });
+    assert.equal(cell.status, 'ok', cell.stderr);
+    const seen = JSON.parse(cell.stdout.trim()) as { uid: number; state: boolean; credentials: boolean };
+    assert.notEqual(seen.uid, 0);
+    // As root the notebook runs as a uid of its own; as an ordinary user it is that user (docs/security.md).
+    if (process.getuid?.() === 0) assert.deepEqual([seen.state, seen.credentials], [false, false], 'the platform\'s secrets stay unreadable');
   } finally {
     assert.equal(await platform.stop(), 0);
   }

@@ -1,6 +1,6 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cloneRepo } from '../../infrastructure/git-http/index.ts';
 import { findFreePort, isProcessAlive, notebookAnswers, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
@@ -46,9 +46,10 @@ export interface NotebookDriver extends Driver {
 
 /**
  * A Jupyter server per environment, opened on a clone of the environment's repo, run in the
- * workspace sandbox as the environment's own uid. Layout of <workDir>/<env>/<resource>/:
- *   home/        the workspace's home, the only host folder the sandbox sees (owned by its uid)
- *   home/work/   the clone; its origin is the repository's HTTP URL with the environment's credentials
+ * workspace sandbox as the environment's own uid (never as root, sandbox or not). Per resource,
+ * under <workDir>/<env>/<resource>:
+ *   home         the workspace's home, the only host folder the sandbox sees (owned by its uid),
+ *                holding the clone, whose origin is the repository's HTTP URL with the environment's credentials
  *   run.json     pid, port, token: written the moment the process starts, so a platform restarted
  *                after a crash finds the process again instead of leaking it (outside the sandbox)
  *   notebook.log the server's output (outside the sandbox)
@@ -76,23 +77,33 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
   /** The workspace's home with its clone, owned by its uid; made once, kept across stop and start. */
   const prepareHome = async (dir: string, repo: string, repoUrl: string | undefined, uid: number | undefined): Promise<string> => {
     const home = join(dir, 'home');
-    const work = join(home, 'work');
-    const earlierLayout = join(dir, 'work'); // before workspaces had a home of their own
-    if (!existsSync(join(work, '.git')) && existsSync(join(earlierLayout, '.git'))) {
+    const clone = join(home, 'work');
+    if (!existsSync(join(clone, '.git'))) {
       await mkdir(home, { recursive: true, mode: 0o700 });
-      await rename(earlierLayout, work);
-      if (repoUrl !== undefined) await cloneRepo(opts.reposDir, repo, work, repoUrl); // only sets the origin
-      if (uid !== undefined) await handOver(home, uid, uid);
-    }
-    if (!existsSync(join(work, '.git'))) {
-      // Cloned by the platform from disk (fast), then handed over before any workspace process exists.
-      await rm(home, { recursive: true, force: true });
-      await mkdir(home, { recursive: true, mode: 0o700 });
-      await cloneRepo(opts.reposDir, repo, work, repoUrl);
+      const earlier = join(dir, 'work'); // the layout before workspaces had a home of their own
+      if (existsSync(join(earlier, '.git'))) await rename(earlier, clone);
+      else await rm(clone, { recursive: true, force: true }); // a clone cut short
+      // Cloned by the platform from disk (fast), or kept; either way the origin becomes the HTTP URL.
+      await cloneRepo(opts.reposDir, repo, clone, repoUrl);
+      // Handed over before any workspace process exists.
       if (uid !== undefined) await handOver(home, uid, uid);
     }
     await chmod(home, 0o700);
-    return work;
+    if (!sandbox && uid !== undefined) await letThrough(dir);
+    return clone;
+  };
+
+  /**
+   * Without a sandbox the workspace reaches its home by its host path: the folders above it let
+   * others pass (execute only, never list) so its uid gets through; everything in them stays 0600/0700.
+   */
+  const letThrough = async (dir: string) => {
+    const top = dirname(opts.workDir);
+    for (let d = dir; ; d = dirname(d)) {
+      const { mode } = await stat(d);
+      if ((mode & 0o001) === 0) await chmod(d, (mode & 0o7777) | 0o001);
+      if (d === top || dirname(d) === d) return;
+    }
   };
 
   const driver = defineDriver({
@@ -104,7 +115,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       const dir = dirOf(environmentId, resourceId);
       const existing = await readRun(dir);
       // Claiming is idempotent: the same workspace always gets its own uid back.
-      const uid = sandbox?.mode === 'uid-per-workspace' ? await claimUid(claimsDir, owner(environmentId, resourceId)) : undefined;
+      const uid = process.getuid?.() === 0 ? await claimUid(claimsDir, owner(environmentId, resourceId)) : undefined;
       const stateOf = (run: RunFile) => ({ ...run, sandboxed: Boolean(sandbox), ...(uid !== undefined ? { uid } : {}) });
       if (existing && isProcessAlive(existing.pid) && (await notebookAnswers(existing.port, existing.token, opts.host))) {
         running.add(existing.pid);
@@ -122,7 +133,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
         token,
         env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
         logFile: join(dir, 'notebook.log'),
-        sandbox: sandbox && { support: sandbox, home: join(dir, 'home'), uid },
+        workspace: { home: join(dir, 'home'), uid, sandbox },
       }, {
         onSpawn: (pid: number) => writeFile(join(dir, 'run.json'), JSON.stringify({ pid, port, token }), { mode: 0o600 }),
       });

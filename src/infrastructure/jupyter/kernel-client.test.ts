@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCell } from './kernel-client.ts';
+import { testWorkspace } from './testing.ts';
 import { findFreePort, startNotebook, stopNotebook, type NotebookProcess } from './notebook.ts';
 
 let dir: string;
@@ -12,9 +13,10 @@ const token = 'kernel-test-token';
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'goldpath-kernel-'));
+  const ws = testWorkspace(dir);
   // A platform secret: the notebook must not inherit it.
   process.env.GOLDPATH_TEST_PLATFORM_SECRET = 'do-not-leak';
-  nb = await startNotebook({ dir, port: await findFreePort(), token, env: { X: 'warehouse-42' }, logFile: join(dir, 'notebook.log') });
+  nb = await startNotebook({ dir: ws.dir, workspace: ws.workspace, port: await findFreePort(), token, env: { X: 'warehouse-42' }, logFile: join(dir, 'notebook.log') });
   delete process.env.GOLDPATH_TEST_PLATFORM_SECRET;
 });
 after(async () => {

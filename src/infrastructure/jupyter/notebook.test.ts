@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { testWorkspace } from './testing.ts';
 import { findFreePort, isProcessAlive, notebookAnswers, startNotebook, stopNotebook, type NotebookSpec } from './notebook.ts';
 
 let root: string;
@@ -19,8 +20,8 @@ after(async () => {
 });
 
 async function spec(over: Partial<NotebookSpec> = {}): Promise<NotebookSpec> {
-  const dir = mkdtempSync(join(root, 'env-'));
-  return { dir, port: await findFreePort(), token: 'tok-' + Math.random().toString(36).slice(2), env: { X: 'from-spec' }, logFile: join(dir, '.logs', 'notebook.log'), ...over };
+  const { dir, workspace } = testWorkspace(root);
+  return { dir, workspace, port: await findFreePort(), token: 'tok-' + Math.random().toString(36).slice(2), env: { X: 'from-spec' }, logFile: join(dir, '.logs', 'notebook.log'), ...over };
 }
 
 function groupExists(pgid: number): boolean {
@@ -195,6 +196,19 @@ test('a start that does not answer in time is stopped and rejected', async () =>
 test('a start in a missing directory is refused before anything runs', async () => {
   const s = await spec();
   await assert.rejects(startNotebook({ ...s, dir: join(root, 'missing') }), /working directory .*missing does not exist/);
+});
+
+test('a workspace never runs as root: as root, a start without an unprivileged uid is refused', { skip: process.getuid?.() !== 0 && 'not root' }, async () => {
+  const s = await spec();
+  await assert.rejects(startNotebook({ ...s, workspace: { home: s.workspace!.home } }), /a workspace never runs as root/);
+  await assert.rejects(startNotebook({ ...s, workspace: undefined }), /a workspace never runs as root/);
+});
+
+test('the server runs as the workspace\'s uid', { skip: process.getuid?.() !== 0 && 'not root' }, async () => {
+  const s = await spec();
+  const nb = await startNotebook(s);
+  started.push(nb.pid);
+  assert.equal(statSync(`/proc/${nb.pid}`).uid, s.workspace!.uid);
 });
 
 test('findFreePort returns a port that can be listened on', async () => {

@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, isAbsolute, posix, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sandboxedCommand, WORKSPACE_HOME, type SandboxSupport } from '../sandbox/index.ts';
+import { asUser, sandboxedCommand, WORKSPACE_HOME, type SandboxSupport } from '../sandbox/index.ts';
 
 export interface NotebookSpec {
   /** working dir: a clone of the environment's repo */
@@ -25,10 +25,11 @@ export interface NotebookSpec {
   /** URL prefix, e.g. /notebooks/env-123/ (default /) */
   baseUrl?: string;
   /**
-   * Run the server and its kernels in a workspace sandbox: `home` is the host folder that becomes
-   * the workspace's home, and `dir` must lie inside it. Without it the server runs as the platform.
+   * Whose server this is. `home` is the workspace's home, with `dir` inside it; `uid` the
+   * unprivileged user it runs as (required when the platform runs as root: a workspace never runs
+   * as root); `sandbox` puts it in the workspace sandbox, where `home` becomes its whole world.
    */
-  sandbox?: { support: Extract<SandboxSupport, { available: true }>; home: string; uid?: number };
+  workspace?: { home: string; uid?: number; sandbox?: Extract<SandboxSupport, { available: true }> };
 }
 
 export interface NotebookProcess {
@@ -76,14 +77,15 @@ sys.exit(notebookapp.main())
  */
 const INHERITED_ENV = /^(HOME|USER|LOGNAME|SHELL|TERM|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|XDG_\w+|JUPYTER_\w+|PATH)$/;
 
-/** Inside a sandbox only neutral settings pass: host paths (HOME, XDG_*, JUPYTER_*) mean nothing there. */
-const SANDBOX_INHERITED_ENV = /^(TERM|LANG|LANGUAGE|LC_\w+|TZ|PATH)$/;
+/** A workspace's server gets only neutral settings: the platform's HOME, XDG_* and JUPYTER_* are not its own. */
+const WORKSPACE_INHERITED_ENV = /^(TERM|LANG|LANGUAGE|LC_\w+|TZ|PATH)$/;
 
 function notebookEnv(spec: NotebookSpec): Record<string, string> {
   const env: Record<string, string> = {};
-  const inherited = spec.sandbox ? SANDBOX_INHERITED_ENV : INHERITED_ENV;
+  const ws = spec.workspace;
+  const inherited = ws ? WORKSPACE_INHERITED_ENV : INHERITED_ENV;
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && inherited.test(k)) env[k] = v;
-  if (spec.sandbox) Object.assign(env, { HOME: WORKSPACE_HOME, USER: 'workspace', LOGNAME: 'workspace', SHELL: '/bin/bash', TMPDIR: '/tmp' });
+  if (ws) Object.assign(env, { HOME: ws.sandbox ? WORKSPACE_HOME : ws.home, USER: 'workspace', LOGNAME: 'workspace', SHELL: '/bin/bash', TMPDIR: '/tmp' });
   Object.assign(env, spec.env);
   // Debian's python3 (with pandas, psycopg2, ...) must win over e.g. a pyenv shim, for the server,
   // its kernels and `!pip` in cells alike.
@@ -149,12 +151,15 @@ export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {})
   const logStart = statSync(spec.logFile).size;
   writeSync(logFd, `--- goldpath: starting notebook on ${host}:${spec.port} at ${new Date().toISOString()}\n`);
 
-  const sandbox = spec.sandbox;
+  const ws = spec.workspace;
+  if (process.getuid?.() === 0 && ws?.uid === undefined) {
+    throw new Error('notebook: a workspace never runs as root; give workspace.uid, an unprivileged user of its own');
+  }
   let notebookDir = spec.dir;
-  if (sandbox) {
-    const rel = relative(sandbox.home, spec.dir);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`notebook: working directory ${spec.dir} is not inside the sandbox home ${sandbox.home}`);
-    notebookDir = posix.join(WORKSPACE_HOME, rel);
+  if (ws) {
+    const rel = relative(ws.home, spec.dir);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`notebook: working directory ${spec.dir} is not inside the workspace home ${ws.home}`);
+    if (ws.sandbox) notebookDir = posix.join(WORKSPACE_HOME, rel);
   }
   const args = [
     '-c', BOOTSTRAP,
@@ -168,11 +173,13 @@ export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {})
     '--NotebookApp.password=',
     '--NotebookApp.quit_button=False', // the platform owns the lifecycle, not the UI
   ];
-  if (process.getuid?.() === 0 && !sandbox) args.push('--allow-root');
-
-  const command = sandbox
-    ? sandboxedCommand(sandbox.support, { home: sandbox.home, cwd: notebookDir, uid: sandbox.uid }, ['/usr/bin/python3', ...args])
-    : { file: 'python3', args };
+  const server = ['/usr/bin/python3', ...args];
+  let command = { file: 'python3', args };
+  if (ws?.sandbox) command = sandboxedCommand(ws.sandbox, { home: ws.home, cwd: notebookDir, uid: ws.uid }, server);
+  else if (ws?.uid !== undefined) {
+    const [file, ...rest] = asUser(ws.uid, server);
+    command = { file, args: rest };
+  }
   const child = spawn(command.file, command.args, {
     cwd: spec.dir,
     env: notebookEnv(spec),

@@ -66,6 +66,19 @@ function findBwrap(): string | undefined {
 }
 
 /**
+ * `command` run as an unprivileged uid (and gid) for good: no supplementary groups, no
+ * capabilities, an empty bounding set, no_new_privs (setuid programs do nothing), and the
+ * workspace's process ceiling. Needs root; the sandbox uses it inside its namespaces, and a host
+ * without a sandbox uses it alone so that a workspace never runs as root.
+ */
+export function asUser(uid: number, command: string[]): string[] {
+  const id = String(uid);
+  const drop = [SETPRIV, `--reuid=${id}`, `--regid=${id}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--'];
+  if (existsSync(PRLIMIT)) drop.push(PRLIMIT, `--nproc=${WORKSPACE_MAX_PROCESSES}`, '--nofile=4096', '--');
+  return [...drop, ...command];
+}
+
+/**
  * The argv that runs `command` inside a workspace sandbox. The child must be spawned detached by
  * the caller when it should outlive the platform (notebooks do: a platform restart finds them again).
  */
@@ -87,11 +100,8 @@ export function sandboxedCommand(support: Extract<SandboxSupport, { available: t
   ];
   if (support.mode === 'uid-per-workspace') {
     if (spec.uid === undefined) throw new Error('sandbox: a workspace uid is required when the platform runs as root');
-    const id = String(spec.uid);
     // Inside the new namespaces, still root: drop to the workspace's uid for good before exec.
-    const drop = [SETPRIV, `--reuid=${id}`, `--regid=${id}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--'];
-    if (existsSync(PRLIMIT)) drop.push(PRLIMIT, `--nproc=${WORKSPACE_MAX_PROCESSES}`, '--nofile=4096', '--');
-    return { file: support.bwrap, args: [...args, '--', ...drop, ...command] };
+    return { file: support.bwrap, args: [...args, '--', ...asUser(spec.uid, command)] };
   }
   // Unprivileged: bwrap makes a user namespace; drop every capability it would hold there.
   return { file: support.bwrap, args: ['--unshare-user', '--cap-drop', 'ALL', ...args, '--', ...command] };
