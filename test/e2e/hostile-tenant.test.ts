@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import { outputsOf } from '../support/outputs.ts';
 import { postHuge } from '../support/huge-body.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query } from '../support/wait.ts';
@@ -17,11 +18,10 @@ let platform: PlatformProcess;
 let env: EnvironmentView;
 let other: EnvironmentView;
 
-const outputs = (e: EnvironmentView, id: string) => e.resources.find((r) => r.id === id)!.outputs as Record<string, string>;
 
 /** Runs Python in the tenant's kernel; the cell prints one JSON line with what it found. */
 async function inKernel<T>(code: string, timeoutMs = 120_000): Promise<T> {
-  const nb = outputs(env, 'notebook');
+  const nb = outputsOf(env, 'notebook');
   const cell = await runCell(nb.baseUrl, nb.token, code, { timeoutMs });
   assert.equal(cell.status, 'ok', `${JSON.stringify(cell.error)}\n${cell.stderr}\n${cell.stdout}`);
   const line = cell.stdout.trim().split('\n').pop()!;
@@ -93,7 +93,7 @@ print(json.dumps(out))`);
 });
 
 test('nothing the notebook holds opens the platform database', async () => {
-  const wh = outputs(env, 'warehouse');
+  const wh = outputsOf(env, 'warehouse');
   const attempts = await inKernel<{ attempt: string; ok: boolean; error: string }[]>(`
 import os, json, psycopg2
 from urllib.parse import urlparse
@@ -119,7 +119,7 @@ print(json.dumps(out))`);
 });
 
 test('no local port but the S3 proxy answers S3 requests, and the proxy shows only the tenant\'s own bucket', async () => {
-  const bucket = outputs(env, 'bucket');
+  const bucket = outputsOf(env, 'bucket');
   const proxyPort = Number(new URL(bucket.url).port);
   const result = await inKernel<{ port: number; buckets: string[] }[]>(`
 import os, json, boto3, botocore
@@ -230,7 +230,7 @@ print(json.dumps({"opened": len(conns), "refusal": refusal}))`);
   try {
     for (let i = 0; i < 12 && !teamRefusal; i++) {
       const sql = await platform.cliJson<EnvironmentView>(['launch', 'sql-data-querying', '--team', 'churn-analytics', '--name', `hog-${i}`, '--wait']);
-      const url = outputs(sql, 'warehouse').url;
+      const url = outputsOf(sql, 'warehouse').url;
       for (;;) {
         const c = new pg.Client(url);
         try {
@@ -244,7 +244,7 @@ print(json.dumps({"opened": len(conns), "refusal": refusal}))`);
       }
     }
     assert.match(teamRefusal, /team churn-analytics already has \d+ warehouse connections \(its cap\)/, `the team was capped after ${clients.length + opened.opened} connections`);
-    const res = await query(outputs(other, 'warehouse').url, 'SELECT current_user AS who');
+    const res = await query(outputsOf(other, 'warehouse').url, 'SELECT current_user AS who');
     assert.match(res.rows[0].who, /^gp_/, 'another team still logs in');
     const admin = await query(platform.adminUrl('warehouse'), 'SELECT 1 AS ok');
     assert.equal(admin.rows[0].ok, 1, 'the platform still logs in');

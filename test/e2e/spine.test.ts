@@ -8,17 +8,13 @@ import { promisify } from 'node:util';
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import { outputsOf } from '../support/outputs.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query, until } from '../support/wait.ts';
 
 const git = promisify(execFile);
 let platform: PlatformProcess;
 
-const outputs = (env: EnvironmentView, id: string) => {
-  const r = env.resources.find((x) => x.id === id);
-  assert.ok(r, `resource ${id} in ${JSON.stringify(env.resources.map((x) => x.id))}`);
-  return r.outputs as Record<string, string>;
-};
 const s3 = (o: Record<string, string>) =>
   new S3Client({ endpoint: o.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey } });
 
@@ -53,7 +49,7 @@ test('a data scientist launches Data Science Experimentation and every URL works
 
   // git: clone with the URL as given, push, clone again; another environment's credentials are refused
   const work = mkdtempSync(join(tmpdir(), 'gp-git-'));
-  const repo = outputs(env, 'repo');
+  const repo = outputsOf(env, 'repo');
   await git('git', ['clone', '-q', repo.url, join(work, 'a')]);
   assert.match(readFileSync(join(work, 'a', 'README.md'), 'utf8'), /^# fraud-signals/);
   assert.ok(existsSync(join(work, 'a', 'notebooks', 'starter.ipynb')));
@@ -65,12 +61,12 @@ test('a data scientist launches Data Science Experimentation and every URL works
   await git('git', ['-C', join(work, 'a'), 'push', '-q', 'origin', 'HEAD'], { env: gitEnv });
   await git('git', ['clone', '-q', repo.url, join(work, 'b')]);
   assert.ok(existsSync(join(work, 'b', 'analysis.py')));
-  const otherRepo = outputs(otherEnv, 'repo');
+  const otherRepo = outputsOf(otherEnv, 'repo');
   const crossUrl = repo.url.replace(`${repo.username}:${repo.password}`, `${otherRepo.username}:${otherRepo.password}`);
   await assert.rejects(git('git', ['clone', '-q', crossUrl, join(work, 'c')], { env: gitEnv }));
 
   // warehouse: the synthetic class reads, the sensitive tables are denied by PostgreSQL itself
-  const wh = outputs(env, 'warehouse');
+  const wh = outputsOf(env, 'warehouse');
   assert.match(wh.url, /^postgres:\/\//);
   const customers = await query(wh.url, 'SELECT count(*)::int AS n FROM customers');
   assert.ok(customers.rows[0].n > 100);
@@ -79,14 +75,14 @@ test('a data scientist launches Data Science Experimentation and every URL works
   assert.ok(Number(psql.stdout.trim()) > 1000);
 
   // bucket: own keys put and get; another environment's keys cannot read this bucket
-  const bucket = outputs(env, 'bucket');
+  const bucket = outputsOf(env, 'bucket');
   await s3(bucket).send(new PutObjectCommand({ Bucket: bucket.bucket, Key: 'models/m.txt', Body: 'model-v1' }));
   const got = await s3(bucket).send(new GetObjectCommand({ Bucket: bucket.bucket, Key: 'models/m.txt' }));
   assert.equal(await got.Body!.transformToString(), 'model-v1');
-  await assert.rejects(s3(outputs(otherEnv, 'bucket')).send(new GetObjectCommand({ Bucket: bucket.bucket, Key: 'models/m.txt' })), /Access ?Denied/i);
+  await assert.rejects(s3(outputsOf(otherEnv, 'bucket')).send(new GetObjectCommand({ Bucket: bucket.bucket, Key: 'models/m.txt' })), /Access ?Denied/i);
 
   // notebook: the token opens the API; the starter notebook's cells run as they are
-  const nb = outputs(env, 'notebook');
+  const nb = outputsOf(env, 'notebook');
   assert.equal((await fetch(`${nb.baseUrl}api/status?token=${nb.token}`)).status, 200);
   assert.notEqual((await fetch(`${nb.baseUrl}api/status`)).status, 200);
   const starter = JSON.parse(readFileSync(join(work, 'a', 'notebooks', 'starter.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
@@ -144,7 +140,7 @@ test('bad launch requests get clear errors and create nothing', async () => {
 
 test('stop ends the notebook but keeps its work and the data access; start brings it back', async () => {
   const env = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
-  const nb = outputs(env, 'notebook');
+  const nb = outputsOf(env, 'notebook');
   const put = await fetch(`${nb.baseUrl}api/contents/notes.txt?token=${nb.token}`, {
     method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', format: 'text', content: 'keep me' }),
   });
@@ -154,12 +150,12 @@ test('stop ends the notebook but keeps its work and the data access; start bring
   assert.equal(stopped.status, 'stopped');
   assert.equal(stopped.resources.find((r) => r.id === 'notebook')!.status, 'stopped');
   await assert.rejects(fetch(`${nb.baseUrl}api/status?token=${nb.token}`), 'the notebook process ended');
-  assert.ok((await query(outputs(env, 'warehouse').url, 'SELECT count(*)::int AS n FROM products')).rows[0].n > 0, 'data access is kept');
+  assert.ok((await query(outputsOf(env, 'warehouse').url, 'SELECT count(*)::int AS n FROM products')).rows[0].n > 0, 'data access is kept');
   assert.match((await platform.cli(['stop', env.id])).stdout, /stopped/, 'stopping twice is fine');
 
   const started = await platform.cliJson<EnvironmentView>(['start', env.id, '--wait']);
   assert.equal(started.status, 'ready');
-  const nb2 = outputs(started, 'notebook');
+  const nb2 = outputsOf(started, 'notebook');
   const file = await fetch(`${nb2.baseUrl}api/contents/notes.txt?token=${nb2.token}`);
   assert.equal(((await file.json()) as { content: string }).content, 'keep me');
   const notRunning = await platform.cli(['start', env.id]);
@@ -172,7 +168,7 @@ test('Ctrl-C stops everything cleanly and the next start keeps all state', async
   // Its own environment, so that this test does not depend on what the others left behind.
   const ready = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
   assert.equal(ready.status, 'ready');
-  const nb = outputs(ready, 'notebook');
+  const nb = outputsOf(ready, 'notebook');
   assert.equal(await platform.stop(), 0);
   assert.equal(existsSync(join(platform.home, 'pg', 'postgres', 'postmaster.pid')), false, 'PostgreSQL stopped');
   await assert.rejects(fetch(`${nb.baseUrl}api/status?token=${nb.token}`), 'notebooks stopped');
@@ -180,9 +176,9 @@ test('Ctrl-C stops everything cleanly and the next start keeps all state', async
   const again = await platform.cliJson<EnvironmentView>(['env', ready.id]);
   assert.equal(again.status, 'ready');
   // The notebook was started again by the reconcile that follows a start.
-  const nb2 = outputs(await until(() => platform.cliJson<EnvironmentView>(['env', ready.id]), (e) => e.resources.every((r) => r.status === 'ready')), 'notebook');
+  const nb2 = outputsOf(await until(() => platform.cliJson<EnvironmentView>(['env', ready.id]), (e) => e.resources.every((r) => r.status === 'ready')), 'notebook');
   assert.equal((await fetch(`${nb2.baseUrl}api/status?token=${nb2.token}`)).status, 200);
-  const wh = outputs(again, 'warehouse');
+  const wh = outputsOf(again, 'warehouse');
   assert.ok((await query(wh.url, 'SELECT count(*)::int AS n FROM products')).rows[0].n > 0, 'warehouse credentials still work');
 });
 

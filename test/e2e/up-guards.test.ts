@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import { outputsOf } from '../support/outputs.ts';
 import { freePortTriple, goldpathBin, startPlatformProcess } from '../support/platform-process.ts';
 
 const run = promisify(execFile);
@@ -63,7 +64,7 @@ test('a host that cannot sandbox workspaces says so, refuses paths with sensitiv
     // Synthetic paths still run, and even unsandboxed a notebook never runs as root.
     const env = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
     assert.equal(env.status, 'ready');
-    const nb = env.resources.find((r) => r.id === 'notebook')!.outputs as Record<string, string>;
+    const nb = outputsOf(env, 'notebook');
     const cell = await runCell(nb.baseUrl, nb.token, [
       'import os, json',
       'def reads(p):',
