@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,19 @@ test('a released uid is free again, and releasing twice is harmless', async () =
   await releaseUid(dir, 'a/notebook');
   assert.throws(() => statSync(join(dir, String(uid))));
   assert.equal(await claimUid(dir, 'a/notebook'), uid);
+});
+
+test('a workspace keeps its uid when a claim before it in the probe order is given back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-uids-'));
+  const first = await claimUid(dir, 'b/notebook'); // where b's probe starts
+  await releaseUid(dir, 'b/notebook');
+  writeFileSync(join(dir, String(first)), 'x/notebook'); // someone else holds b's first choice
+  const b = await claimUid(dir, 'b/notebook');
+  assert.notEqual(b, first);
+  rmSync(join(dir, String(first))); // and gives it back
+  assert.equal(await claimUid(dir, 'b/notebook'), b, 'b finds its own uid again, not a new one');
+  await releaseUid(dir, 'b/notebook');
+  assert.deepEqual(readdirSync(dir), []);
 });
 
 test('handing a clone over never follows a symbolic link out of it', { skip: !root && 'needs root to change owners' }, async () => {

@@ -1,9 +1,9 @@
 /**
  * One uid per workspace, so that workspaces cannot read each other's files or signal each other's
  * processes. A claim is a file named by the uid, created with O_EXCL (atomic on one filesystem, so
- * twenty launches at once never get the same uid), holding its owner's key. The probe sequence
- * starts at a hash of the owner, so the same workspace finds its own claim again after a crash
- * without a lookup table.
+ * twenty launches at once never get the same uid), holding its owner's key; a second file named by
+ * the owner points at its uid, so the same workspace finds its own uid again after a restart or a
+ * crash, however the claims around it came and went.
  */
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -14,12 +14,11 @@ export const WORKSPACE_UID_BASE = 2_000_000;
 export const WORKSPACE_UID_SPAN = 1_000_000;
 const MAX_PROBES = 10_000;
 
-function* candidates(owner: string): Generator<number> {
-  const start = createHash('sha256').update(owner).digest().readUInt32BE(0) % WORKSPACE_UID_SPAN;
-  for (let i = 0; i < MAX_PROBES; i++) yield WORKSPACE_UID_BASE + ((start + i) % WORKSPACE_UID_SPAN);
-}
+const digest = (owner: string) => createHash('sha256').update(owner).digest();
+const claimFile = (dir: string, uid: number) => join(dir, String(uid));
+const pointerFile = (dir: string, owner: string) => join(dir, `owner-${digest(owner).toString('hex').slice(0, 32)}`);
 
-async function ownerOf(file: string): Promise<string | null> {
+async function readOrNull(file: string): Promise<string | null> {
   try {
     return await readFile(file, 'utf8');
   } catch {
@@ -27,31 +26,35 @@ async function ownerOf(file: string): Promise<string | null> {
   }
 }
 
-/** The uid of `owner` (e.g. "<environment>/<resource>"), claimed on first call; idempotent. */
+/** The uid `owner` (e.g. "<environment>/<resource>") already holds, if any. */
+async function heldBy(dir: string, owner: string): Promise<number | null> {
+  const uid = Number(await readOrNull(pointerFile(dir, owner)));
+  return Number.isInteger(uid) && uid > 0 && (await readOrNull(claimFile(dir, uid))) === owner ? uid : null;
+}
+
+/** The uid of `owner`, claimed on first call; idempotent. */
 export async function claimUid(claimsDir: string, owner: string): Promise<number> {
   await mkdir(claimsDir, { recursive: true, mode: 0o700 });
-  for (const uid of candidates(owner)) {
-    const file = join(claimsDir, String(uid));
+  const held = await heldBy(claimsDir, owner);
+  if (held !== null) return held;
+  const start = digest(owner).readUInt32BE(0) % WORKSPACE_UID_SPAN;
+  for (let i = 0; i < MAX_PROBES; i++) {
+    const uid = WORKSPACE_UID_BASE + ((start + i) % WORKSPACE_UID_SPAN);
     try {
-      await writeFile(file, owner, { flag: 'wx', mode: 0o600 });
-      return uid;
+      await writeFile(claimFile(claimsDir, uid), owner, { flag: 'wx', mode: 0o600 });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if ((await ownerOf(file)) === owner) return uid;
+      continue;
     }
+    await writeFile(pointerFile(claimsDir, owner), String(uid), { mode: 0o600 });
+    return uid;
   }
   throw new Error(`no free workspace uid after ${MAX_PROBES} tries`);
 }
 
 /** Gives the owner's uid back; no error when it holds none. */
 export async function releaseUid(claimsDir: string, owner: string): Promise<void> {
-  for (const uid of candidates(owner)) {
-    const file = join(claimsDir, String(uid));
-    const held = await ownerOf(file);
-    if (held === null) return; // claims are made in probe order: a gap means the owner holds none
-    if (held === owner) {
-      await unlink(file).catch(() => {});
-      return;
-    }
-  }
+  const held = await heldBy(claimsDir, owner);
+  if (held !== null) await unlink(claimFile(claimsDir, held)).catch(() => {});
+  await unlink(pointerFile(claimsDir, owner)).catch(() => {});
 }
