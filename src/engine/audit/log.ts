@@ -41,3 +41,40 @@ export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<voi
     [e.actor, e.action, e.resource, e.team, e.decision, e.policies, e.status ?? null, e.detail?.slice(0, 1000) ?? null],
   );
 }
+
+export const AuditFilterSchema = z.object({
+  user: z.string().min(1).optional(),
+  team: z.string().min(1).optional(),
+  action: z.string().min(1).optional(),
+  /** Only rows at or after this time. */
+  since: z.coerce.date().optional(),
+  /** Only rows older than this cursor (the `next` of the previous page). */
+  cursor: z.string().regex(/^[1-9][0-9]{0,18}$/, 'cursor must be the `next` value of a previous page').optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+});
+export type AuditFilter = z.input<typeof AuditFilterSchema>;
+export type AuditPage = { entries: AuditRow[]; next: string | null };
+
+/** Newest first. `next` is the cursor for the following (older) page, null on the last one. */
+export async function queryAudit(db: Queryable, filter: AuditFilter): Promise<AuditPage> {
+  const f = AuditFilterSchema.parse(filter);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replace('?', `$${params.length}`)); };
+  if (f.user) add('actor = ?', f.user);
+  if (f.team) add('team = ?', f.team);
+  if (f.action) add('action = ?', f.action);
+  if (f.since) add('at >= ?', f.since);
+  if (f.cursor) add('id < ?::bigint', f.cursor);
+  params.push(f.limit + 1);
+  const { rows } = await db.query<{ id: string; at: Date; actor: string; action: string; resource: string; team: string | null; decision: 'allow' | 'deny'; policies: string[]; status: number | null; detail: string | null }>(
+    `SELECT id::text, at, actor, action, resource, team, decision, policies, status, detail FROM audit_log
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, f.limit);
+  return {
+    entries: page.map((r) => ({ ...r, at: r.at.toISOString() })),
+    next: rows.length > f.limit ? page[page.length - 1]!.id : null,
+  };
+}
