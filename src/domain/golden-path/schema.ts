@@ -53,6 +53,8 @@ export const GoldenPath = z.strictObject({
       .record(identifier, ResourceSpec)
       .refine((r) => Object.keys(r).length > 0, 'a golden path needs at least one resource'),
     docs: z.string().optional(),
+    /** Tools the path's resources start beyond those providing its resource types (e.g. dbt); each must be in the tool registry. */
+    tools: z.array(identifier).default([]),
   }),
 });
 export type GoldenPath = z.infer<typeof GoldenPath>;
