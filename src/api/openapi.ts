@@ -1,8 +1,11 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { User } from '../engine/identity/users.ts';
+import type { Decision } from '../domain/policy/decision.ts';
+import type { PolicyEngine } from '../engine/policy/engine.ts';
 
 /** What every route module shares: the app's type, error bodies and response helpers for the OpenAPI document. */
-export type Env = { Variables: { user: User } };
+/** `decision`: the last policy decision of the request, which the audit trail records. */
+export type Env = { Variables: { user: User; policy: PolicyEngine; decision?: Decision } };
 export type Api = OpenAPIHono<Env>;
 
 export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ field: z.string(), message: z.string() })).optional() }) });
