@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Duration, formatDuration } from '../time/duration.ts';
 
 /** The one schema of a golden path file; every type below is derived from it. */
 
@@ -29,6 +30,24 @@ export const ParametersSchema = z
   })
   .default({ type: 'object', properties: {} });
 
+/** Lifetimes when a path says nothing: a week, extensible to a month, stopped after two idle hours. */
+export const defaultLifetime = { ttl: 7 * 86_400_000, maxTtl: 30 * 86_400_000, idle: 2 * 3_600_000 };
+
+/**
+ * How long an environment of the path lives (`ttl`, from launch), how far `goldpath extend` may
+ * push that (`maxTtl`, from launch too), and how long its workspace may sit idle before it is
+ * stopped (`idle`). Durations are written 30m, 2h, 7d; the parsed values are milliseconds.
+ */
+export const Lifetime = z
+  .strictObject({
+    ttl: Duration.prefault(formatDuration(defaultLifetime.ttl)),
+    maxTtl: Duration.optional(),
+    idle: Duration.prefault(formatDuration(defaultLifetime.idle)),
+  })
+  .transform((l) => ({ ttl: l.ttl, maxTtl: l.maxTtl ?? Math.max(l.ttl, defaultLifetime.maxTtl), idle: l.idle }))
+  .refine((l) => l.ttl <= l.maxTtl, { message: 'ttl must not be longer than maxTtl: an environment cannot start beyond the limit it may be extended to', path: ['ttl'] });
+export type Lifetime = z.infer<typeof Lifetime>;
+
 export const GoldenPath = z.strictObject({
   apiVersion: z.literal('goldpath.dev/v1', { error: 'must be "goldpath.dev/v1"' }),
   kind: z.literal('GoldenPath', { error: 'must be "GoldenPath"' }),
@@ -47,6 +66,7 @@ export const GoldenPath = z.strictObject({
     approval: z.enum(['none', 'data-owner'], { error: 'must be "none" or "data-owner"' }).default('none'),
     /** How long an approved grant lasts before it is revoked. */
     approvalValidDays: z.number().int().positive().max(365).default(30),
+    lifetime: Lifetime.prefault({}),
     extensible: z.boolean(),
     parameters: ParametersSchema,
     resources: z
