@@ -13,14 +13,20 @@ export class PathLibrary {
   #errors: PathFileError[] = [];
   readonly dirs: string[];
   readonly types: ResourceTypes;
+  readonly #checkTools?: CheckTools;
 
-  constructor(dirs: string[], types: ResourceTypes) {
+  /** `checkTools` judges the tools each valid path starts (the tool registry and policy); refused paths become errors. */
+  constructor(dirs: string[], types: ResourceTypes, options: { checkTools?: CheckTools } = {}) {
     this.dirs = dirs;
     this.types = types;
+    this.#checkTools = options.checkTools;
   }
 
   async reload(): Promise<{ loaded: number; errors: PathFileError[] }> {
-    const { paths, errors } = await loadGoldenPaths(this.dirs, this.types);
+    const read = await loadGoldenPaths(this.dirs, this.types);
+    const checked = this.#checkTools ? this.#checkTools(read.paths, new Set(this.#paths.keys())) : { paths: read.paths, errors: [] };
+    const paths = checked.paths;
+    const errors = [...read.errors, ...checked.errors];
     this.#paths = new Map(paths.map((p) => [p.path.metadata.name, p]));
     this.#errors = errors;
     return { loaded: paths.length, errors };
@@ -44,5 +50,8 @@ export class PathLibrary {
     return p;
   }
 }
+
+/** Judges the tools of the loaded paths; `loadedBefore` are judged first, so a reload keeps what ran. */
+export type CheckTools = (paths: LoadedPath[], loadedBefore: ReadonlySet<string>) => { paths: LoadedPath[]; errors: PathFileError[] };
 
 export type { GoldenPath };

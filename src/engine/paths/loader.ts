@@ -13,6 +13,8 @@ export interface LoadedPath {
   path: GoldenPath;
   file: string;
   dir: string;
+  /** The file as errors name it and the line of a field, for checks made after loading (the tool check). */
+  source?: { shown: string; line(field: (string | number)[]): number | null };
 }
 
 /** One problem in one golden path file, said so that a person can fix it. */
@@ -46,7 +48,7 @@ export async function loadGoldenPaths(dirs: string[], types: ResourceTypes): Pro
       const shown = rel && !rel.startsWith('..') ? rel : file;
       const result = parseGoldenPath(text, shown, types);
       if ('errors' in result) errors.push(...result.errors);
-      else byName.set(result.path.metadata.name, { path: result.path, file, dir: join(file, '..') });
+      else byName.set(result.path.metadata.name, { path: result.path, file, dir: join(file, '..'), source: result.source });
     }
   }
   return { paths: [...byName.values()].sort((a, b) => a.path.metadata.name.localeCompare(b.path.metadata.name)), errors };
@@ -75,7 +77,7 @@ export function parseGoldenPath(
   text: string,
   file: string,
   types: ResourceTypes,
-): { path: GoldenPath } | { errors: PathFileError[] } {
+): { path: GoldenPath; source: NonNullable<LoadedPath['source']> } | { errors: PathFileError[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -116,7 +118,7 @@ export function parseGoldenPath(
   } catch (e) {
     at(['spec', 'parameters'], `not a valid JSON Schema: ${(e as Error).message}`);
   }
-  return errors.length ? { errors } : { path };
+  return errors.length ? { errors } : { path, source: { shown: file, line: (p) => lineOf(doc, lineCounter, p) } };
 }
 
 function issueToError(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): PathFileError {

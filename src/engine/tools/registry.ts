@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { lineOf } from '../paths/yaml-lines.ts';
+import { Registry, type ModelEntry, type ToolEntry } from './schema.ts';
+
+export type { Registry, ToolEntry, ModelEntry };
+
+/** One problem in the registry file, with its line, said so that a person can fix it. */
+export interface RegistryError {
+  file: string;
+  line: number | null;
+  field: string | null;
+  message: string;
+}
+
+export const formatRegistryError = (e: RegistryError): string =>
+  `${e.file}${e.line ? `:${e.line}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
+
+/** Thrown at start when the registry cannot be read: the platform does not run ungoverned. */
+export class RegistryFileError extends Error {
+  readonly errors: RegistryError[];
+  constructor(errors: RegistryError[]) {
+    super(`the tool and model registry has ${errors.length} error${errors.length > 1 ? 's' : ''}:\n${errors.map(formatRegistryError).join('\n')}`);
+    this.errors = errors;
+  }
+}
+
+export function parseRegistry(text: string, file: string): { registry: Registry } | { errors: RegistryError[] } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return { errors: doc.errors.map((e) => ({ file, line: lc.linePos(e.pos[0]).line, field: null, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
+  }
+  const parsed = Registry.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) return { errors: parsed.error.issues.map((i) => issueToError(i, doc, lc, file)) };
+  const registry = parsed.data;
+  // One resource type, one tool: a path's use of a type must name exactly one tool for policy to judge.
+  const providers = new Map<string, string>();
+  const errors: RegistryError[] = [];
+  for (const [id, tool] of Object.entries(registry.tools)) {
+    tool.provides.forEach((type, i) => {
+      const other = providers.get(type);
+      if (other) {
+        errors.push({ file, line: lineOf(doc, lc, ['tools', id, 'provides', i]), field: `tools.${id}.provides`, message: `resource type "${type}" is already provided by tool "${other}"; one tool per resource type` });
+      } else providers.set(type, id);
+    });
+  }
+  return errors.length ? { errors } : { registry };
+}
+
+export function loadRegistry(file: string): Registry {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RegistryFileError([{ file, line: null, field: null, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); every tool a path starts and every model the gateway serves must be listed there` }]);
+  }
+  const result = parseRegistry(text, file);
+  if ('errors' in result) throw new RegistryFileError(result.errors);
+  return result.registry;
+}
+
+/** The registry tool that implements a resource type, if any. */
+export function toolProviding(registry: Registry, resourceType: string): { id: string; tool: ToolEntry } | undefined {
+  for (const [id, tool] of Object.entries(registry.tools)) if (tool.provides.includes(resourceType)) return { id, tool };
+  return undefined;
+}
+
+function issueToError(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): RegistryError {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) message = `is required (${issue.expected})`;
+  if (issue.code === 'invalid_key') message = `"${String(path.at(-1))}" is not a valid name: ${issue.issues[0]?.message ?? message}`;
+  const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path;
+  return { file, line: lineOf(doc, lc, keyPath), field: path.length ? path.join('.') : null, message };
+}
