@@ -66,6 +66,11 @@ export interface Driver {
    * again. Types without it (a repo, a grant) stay as they are while the environment is stopped.
    */
   stop?(ref: ResourceRef): Promise<void>;
+  /**
+   * When the workspace was last used, as the tool itself measures it (Jupyter's last_activity);
+   * null when it cannot tell (not running, not answering). Types without it are never stopped for idleness.
+   */
+  activity?(ref: ResourceRef): Promise<Date | null>;
 }
 
 /** A driver as its author writes it: params and outputs typed from its own schemas. */
@@ -78,6 +83,11 @@ export interface DriverDefinition<P extends ParamsSchema, O extends OutputsSchem
   status(ref: ResourceRef): Promise<StatusResult>;
   deprovision(ref: ResourceRef): Promise<void>;
   stop?(ref: ResourceRef): Promise<void>;
+  /**
+   * When the workspace was last used, as the tool itself measures it (Jupyter's last_activity);
+   * null when it cannot tell (not running, not answering). Types without it are never stopped for idleness.
+   */
+  activity?(ref: ResourceRef): Promise<Date | null>;
 }
 
 /**

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cloneRepo } from '../../infrastructure/git-http/index.ts';
-import { findFreePort, isProcessAlive, notebookAnswers, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
+import { findFreePort, isProcessAlive, notebookAnswers, notebookLastActivity, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
 import { claimUid, handOver, releaseUid, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 import { z } from 'zod';
 import { defineDriver, PermanentDriverError, type Driver } from '../driver.ts';
@@ -165,6 +165,11 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
         await stopNotebook(run.pid);
         running.delete(run.pid);
       }
+    },
+    async activity({ environmentId, resourceId }) {
+      const run = await readRun(dirOf(environmentId, resourceId));
+      if (!run || !isProcessAlive(run.pid)) return null;
+      return notebookLastActivity(run.port, run.token, opts.host);
     },
   });
   return Object.assign(driver, {

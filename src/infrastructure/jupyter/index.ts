@@ -2,4 +2,5 @@
 export { findFreePort, isProcessAlive, notebookAnswers, startNotebook, stopNotebook } from './notebook.ts';
 export type { NotebookProcess, NotebookSpec, StartOptions } from './notebook.ts';
 export { runCell } from './kernel-client.ts';
+export { notebookLastActivity } from './activity.ts';
 export type { CellResult } from './kernel-client.ts';
