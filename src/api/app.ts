@@ -15,6 +15,8 @@ import { registerDatasetRoutes, type DatasetView } from './dataset-routes.ts';
 import { catalogBodyLimits, registerCatalogRoutes } from './catalog-routes.ts';
 import { limitRequestBodies, rejectUnstorableText } from './request-guards.ts';
 import { securityHeaders } from './security-headers.ts';
+import { auditTrail } from './audit-trail.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
@@ -43,6 +45,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   // Before every route: headers on every answer, then bodies refused by size before they are read,
   // then text no route could store (NUL, invalid UTF-8) refused with the field named.
   app.use('*', securityHeaders());
+  // Around everything else, authentication and the body guards included, so that refused sign-ins
+  // and refused requests leave their audit row too (Hono runs middleware in the order registered).
+  app.use('/api/v1/*', auditTrail(deps.pool));
   app.use('*', limitRequestBodies({ limits: catalogBodyLimits }));
   app.use('*', rejectUnstorableText(() => app.routes));
 
@@ -63,6 +68,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   registerApprovalRoutes(app, deps);
   registerDatasetRoutes(app, deps);
   registerCatalogRoutes(app, deps);
+  registerAuditRoutes(app, deps);
   if (deps.portalDir) mountPortal(app as never, deps.portalDir);
   return app;
 }
