@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { lineOf } from '../paths/yaml-lines.ts';
@@ -59,6 +60,30 @@ export function loadRegistry(file: string): Registry {
   const result = parseRegistry(text, file);
   if ('errors' in result) throw new RegistryFileError(result.errors);
   return result.registry;
+}
+
+/** The registry of the policy folders: the last folder holding a registry.yaml wins (an organisation's replaces the shipped one). */
+export function registryFileIn(dirs: readonly string[]): string {
+  const found = dirs.map((d) => join(d, 'registry.yaml')).findLast((f) => existsSync(f));
+  return found ?? join(dirs.at(-1) ?? 'policies', 'registry.yaml');
+}
+
+const cache = new Map<string, { mtimeMs: number; size: number; registry: Registry }>();
+
+/** The registry of the policy folders, read again only when the file changed (routes ask it on every request). */
+export function currentRegistry(dirs: readonly string[]): Registry {
+  const file = registryFileIn(dirs);
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return loadRegistry(file); // throws with the reason
+  }
+  const hit = cache.get(file);
+  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.registry;
+  const registry = loadRegistry(file);
+  cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, registry });
+  return registry;
 }
 
 /** The registry tool that implements a resource type, if any. */

@@ -33,7 +33,7 @@ function setUp(registryText = registry) {
   writeFileSync(join(policies, 'registry.yaml'), registryText);
   const paths = mkdtempSync(join(tmpdir(), 'gp-paths-'));
   const engine = PolicyEngine.load([policies], { log: () => {} });
-  const library = new PathLibrary([paths], types, { checkTools: toolCheckFor(join(policies, 'registry.yaml'), engine) });
+  const library = new PathLibrary([paths], types, { checkTools: toolCheckFor(engine) });
   return { paths, library };
 }
 
@@ -100,7 +100,7 @@ test('a reload keeps the paths that were loaded: a new path cannot push an older
 
 test('the shipped paths all pass the shipped registry and policies', async () => {
   const engine = PolicyEngine.load([shippedPolicies], { log: () => {} });
-  const library = new PathLibrary([fileURLToPath(new URL('../../../paths/', import.meta.url))], types, { checkTools: toolCheckFor(join(shippedPolicies, 'registry.yaml'), engine) });
+  const library = new PathLibrary([fileURLToPath(new URL('../../../paths/', import.meta.url))], types, { checkTools: toolCheckFor(engine) });
   const r = await library.reload();
   assert.deepEqual(r.errors.map(formatPathError), []);
   assert.ok(r.loaded >= 3);

@@ -3,7 +3,7 @@ import type { DecisionRequest } from '../policy/engine.ts';
 import { pathEntity as policyPathEntity } from '../policy/entities.ts';
 import type { CheckTools } from '../paths/library.ts';
 import type { LoadedPath, PathFileError } from '../paths/loader.ts';
-import { loadRegistry, toolProviding, type Registry, type ToolEntry } from './registry.ts';
+import { loadRegistry, registryFileIn, toolProviding, type Registry, type ToolEntry } from './registry.ts';
 
 /** Asks the policy engine whether a golden path may use a tool (action `useTool`). */
 export type AskUseTool = (principal: PolicyEntity, resource: PolicyEntity, context: { distinctToolsInCategory: number }) => Decision;
@@ -89,12 +89,13 @@ export function withPolicyIds(d: Decision): string {
 }
 
 /**
- * The path library's tool check on a running platform: the registry file is read at every path
- * reload (so an edit to it applies with the next one) and each use is asked of the policy engine.
- * A registry that cannot be read throws with its lines: the platform does not run paths ungoverned.
+ * The path library's tool check on a running platform: the registry (registry.yaml of the policy
+ * engine's folders) is read at every path reload, so an edit applies with the next one, and each use
+ * is asked of the policy engine. A registry that cannot be read throws with its lines: the platform
+ * does not run paths ungoverned.
  */
-export function toolCheckFor(registryFile: string, engine: { decide(req: DecisionRequest): Decision }): CheckTools {
+export function toolCheckFor(engine: { dirs: readonly string[]; decide(req: DecisionRequest): Decision }): CheckTools {
   return (paths, loadedBefore) =>
-    checkPathTools(paths, loadRegistry(registryFile), (principal, resource, context) =>
+    checkPathTools(paths, loadRegistry(registryFileIn(engine.dirs)), (principal, resource, context) =>
       engine.decide({ principal, action: 'useTool', resource, context }), loadedBefore);
 }
