@@ -5,7 +5,8 @@ import { PlatformError } from '../engine/errors.ts';
 import { signIn, TooManySignIns } from '../engine/identity/sign-in.ts';
 import { redeemStreamTicket } from '../engine/identity/stream-tickets.ts';
 import { checkToken, revokeToken } from '../engine/identity/tokens.ts';
-import { listTeams, listUsers } from '../engine/identity/users.ts';
+import type { OidcSignIn } from '../engine/identity/oidc.ts';
+import { listTeams } from '../engine/identity/users.ts';
 import { ErrorSchema, errors, json, secured, type Api } from './openapi.ts';
 
 const UserSchema = z.object({ id: z.string(), name: z.string(), email: z.string(), team: z.string(), isAdmin: z.boolean() });
@@ -13,7 +14,7 @@ const SignIn = z.strictObject({
   user: z.string().min(1, 'give your user name or e-mail').max(320, 'a user name or e-mail is at most 320 characters'),
   password: z.string().min(1, 'give your password').max(1024, 'a password is at most 1024 characters'),
 });
-const open = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth', '/api/v1/sessions']);
+const open = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth', '/api/v1/sessions', '/api/v1/auth/oidc/start', '/api/v1/auth/oidc/callback']);
 const streamPath = /^\/api\/v1\/environments\/([^/]+)\/stream$/;
 const howToGetAToken = 'sign in again in the portal, or on this machine run `goldpath up` (it renews the local CLI tokens) and `goldpath token`';
 
@@ -35,14 +36,20 @@ function clientAddress(c: Context): string | undefined {
   return groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':') + '::/64';
 }
 
-/** Sign-in (local accounts; room for OIDC beside `local` in /auth), tokens, and who is asking. */
-export function registerSessionRoutes(app: Api, deps: { pool: pg.Pool; listLocalAccounts?: boolean }): void {
+/**
+ * Sign-in (local accounts, and the OIDC provider's name when there is one), tokens, and who is
+ * asking. Nothing here names an account to someone without a token.
+ */
+export function registerSessionRoutes(app: Api, deps: { pool: pg.Pool; oidc?: OidcSignIn }): void {
   app.openapi(createRoute({ method: 'get', path: '/api/v1/auth',
-    responses: { 200: json(z.object({ methods: z.array(z.string()), localAccounts: z.array(z.object({ id: z.string(), name: z.string(), team: z.string() })) }), 'How to sign in') } }),
-    async (c) => c.json({
-      methods: ['local'],
-      localAccounts: deps.listLocalAccounts ? (await listUsers(deps.pool)).map((u) => ({ id: u.id, name: u.name, team: u.team })) : [],
-    }, 200));
+    description: 'How to sign in: `local` (user and password, POST /api/v1/sessions) and, when configured, `oidc` (the browser goes to `oidc.start`).',
+    responses: { 200: json(z.object({
+      methods: z.array(z.enum(['local', 'oidc'])),
+      oidc: z.object({ name: z.string().openapi({ example: 'Okta' }), start: z.string().openapi({ example: '/api/v1/auth/oidc/start' }) }).optional(),
+    }), 'How to sign in') } }),
+    (c) => c.json(deps.oidc
+      ? { methods: ['local' as const, 'oidc' as const], oidc: { name: deps.oidc.settings.displayName, start: '/api/v1/auth/oidc/start' } }
+      : { methods: ['local' as const] }, 200));
   app.openapi(createRoute({ method: 'post', path: '/api/v1/sessions',
     description: 'Signs in with a local account. Failed sign-ins are limited per account and per client address; past the limit the answer is 429 with Retry-After, before any password is checked.',
     request: { body: { required: true, content: { 'application/json': { schema: SignIn } } } },

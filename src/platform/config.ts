@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { OidcSettings } from '../engine/identity/oidc.ts';
 
 /** Where the platform keeps its data, and on which ports it answers. */
 export interface PlatformConfig {
@@ -18,6 +19,10 @@ export interface PlatformConfig {
   warehousePolicy?: string;
   /** The statement time of each warehouse grant; default the warehouse's own (5 minutes). */
   warehouseStatementTimeoutMs?: number;
+  /** The local organisation: teams, people, roles (default <data-dir>/organisation.yaml). */
+  organisationFile: string;
+  /** Sign-in through an OpenID Connect provider, when GOLDPATH_OIDC_ISSUER is set. */
+  oidc?: OidcSettings;
 }
 
 export function resolveHome(dataDir?: string): string {
@@ -41,6 +46,37 @@ export function platformConfig(options: { dataDir?: string; port?: number; host?
     warehouseScale: options.scale ?? (Number(process.env.GOLDPATH_WAREHOUSE_SCALE) || 1),
     warehousePolicy: process.env.GOLDPATH_WAREHOUSE_POLICY || undefined,
     warehouseStatementTimeoutMs: Number(process.env.GOLDPATH_WAREHOUSE_STATEMENT_TIMEOUT_MS) || undefined,
+    organisationFile: resolve(process.env.GOLDPATH_ORGANISATION_FILE || join(home, 'organisation.yaml')),
+    oidc: oidcFromEnvironment(`http://${options.host ?? '127.0.0.1'}:${port}`),
+  };
+}
+
+/** The OIDC settings from GOLDPATH_OIDC_*; none without an issuer. A half-given setting is an error, not a silent local-only start. */
+export function oidcFromEnvironment(publicUrl: string, env: NodeJS.ProcessEnv = process.env): OidcSettings | undefined {
+  const issuer = env.GOLDPATH_OIDC_ISSUER;
+  if (!issuer) {
+    if (env.GOLDPATH_OIDC_CLIENT_ID) throw new Error('GOLDPATH_OIDC_CLIENT_ID is set but GOLDPATH_OIDC_ISSUER is not: set the issuer URL of your identity provider too');
+    return undefined;
+  }
+  if (!env.GOLDPATH_OIDC_CLIENT_ID) throw new Error('GOLDPATH_OIDC_ISSUER is set but GOLDPATH_OIDC_CLIENT_ID is not: set the client id registered at your identity provider');
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new Error(`GOLDPATH_OIDC_ISSUER "${issuer}" is not a URL: give the issuer, e.g. https://accounts.google.com`);
+  }
+  // Plain http only to this machine (a provider started for tests or a trial); anything else would send codes in clear.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) {
+    throw new Error(`GOLDPATH_OIDC_ISSUER "${issuer}" must be https (plain http only for a provider on this machine)`);
+  }
+  return {
+    issuer,
+    clientId: env.GOLDPATH_OIDC_CLIENT_ID,
+    clientSecret: env.GOLDPATH_OIDC_CLIENT_SECRET || undefined,
+    groupsClaim: env.GOLDPATH_OIDC_GROUPS_CLAIM || 'groups',
+    adminGroup: env.GOLDPATH_OIDC_ADMIN_GROUP || 'goldpath-admins',
+    displayName: env.GOLDPATH_OIDC_NAME || 'single sign-on',
+    redirectUri: env.GOLDPATH_OIDC_REDIRECT_URI || `${publicUrl.replace(/\/$/, '')}/api/v1/auth/oidc/callback`,
   };
 }
 
@@ -49,11 +85,13 @@ export interface LocalCredentials {
   server: string;
   defaultUser: string;
   tokens: Record<string, string>;
-  /** The password of the demo organisation's local accounts, for the portal's sign-in. */
+  /** Only in installs from before individual passwords, when every local account shared this one; replaced at the next start. */
   demoPassword?: string;
 }
 
 export const credentialsFile = (home: string): string => join(home, 'credentials.json');
+/** The local accounts' own passwords, for the operator to hand out (mode 0600). */
+export const localAccountsFile = (home: string): string => join(home, 'local-accounts.txt');
 
 export function readCredentials(home: string): LocalCredentials | null {
   try {

@@ -10,11 +10,15 @@ import { gitRepoDriver } from '../drivers/local/git-repo.ts';
 import { warehouseDriver } from '../drivers/local/warehouse.ts';
 import { bucketDriver } from '../drivers/local/bucket.ts';
 import { notebookDriver } from '../drivers/local/notebook.ts';
-import { seedDemoOrganisation, defaultLocalUser, demoUsers } from '../engine/identity/demo-organisation.ts';
-import { issueToken, setPassword, tokenIsValid } from '../engine/identity/users.ts';
-import { randomBytes } from 'node:crypto';
+import { defaultLocalUser } from '../engine/identity/demo-organisation.ts';
+import { applyOrganisation, loadOrganisationFile, type Organisation } from '../engine/identity/organisation.ts';
+import { ensureLocalAccounts } from '../engine/identity/local-accounts.ts';
+import { OidcSignIn } from '../engine/identity/oidc.ts';
+import { issueToken, tokenIsValid } from '../engine/identity/users.ts';
 import { EventFeed } from '../engine/live/event-feed.ts';
 import { PathLibrary } from '../engine/paths/library.ts';
+import { PolicyEngine } from '../engine/policy/engine.ts';
+import { toolCheckFor } from '../engine/tools/tool-check.ts';
 import { formatPathError } from '../engine/paths/loader.ts';
 import { prepareJobQueue, startOrchestrator, type Orchestrator } from '../engine/orchestrator/worker.ts';
 import { createGitHttpHandler } from '../infrastructure/git-http/index.ts';
@@ -28,11 +32,13 @@ import { syncDatasets } from '../engine/catalog/platform-sync.ts';
 import { ensurePortsFree, lockHome } from './home-lock.ts';
 import { secureDataFolder } from './data-folder.ts';
 import { detectSandbox } from '../infrastructure/sandbox/index.ts';
-import { readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
+import { localAccountsFile, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { localState } from './local-state.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
 
 export const builtInPathsDir = fileURLToPath(new URL('../../paths/', import.meta.url));
+/** The shipped policies; an organisation's folder (GOLDPATH_POLICIES_DIR, default <data-dir>/policies) overrides them file by file. */
+export const builtInPoliciesDir = fileURLToPath(new URL('../../policies/', import.meta.url));
 export const portalDistDir = fileURLToPath(new URL('../../portal/dist/', import.meta.url));
 export { version } from './version.ts';
 import { version } from './version.ts';
@@ -42,8 +48,8 @@ export interface RunningPlatform {
   s3Url: string;
   pool: pg.Pool;
   orchestrator: Orchestrator;
-  /** The local accounts' password on the embedded default. */
-  demoPassword?: string;
+  /** Where the local accounts' own passwords are kept, readable by the operator only. */
+  localAccountsFile: string;
   stop(): Promise<void>;
 }
 
@@ -57,6 +63,13 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
   };
   try {
     secureDataFolder(config.home);
+    // Read first: a mistake in it stops the start before anything else is started, with its line.
+    const organisation = loadOrganisationFile(config.organisationFile);
+    // Policies too: a platform whose rules do not parse or validate does not start (file and line are printed).
+    const policies = PolicyEngine.load([builtInPoliciesDir, process.env.GOLDPATH_POLICIES_DIR || join(config.home, 'policies')], { log: progress });
+    policies.watch();
+    stops.push(async () => policies.close());
+    progress(`policies: ${policies.policies.length} in force, from ${policies.dirs.join(' and ')}`);
     // Probed in the background: a real sandboxed `true`, ready long before the first launch needs it.
     const sandboxProbe = detectSandbox();
     const publicUrl = `http://${config.host}:${config.port}`;
@@ -87,8 +100,10 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(() => pool.end());
     await migrate(pool);
     await prepareJobQueue(pool);
-    await seedDemoOrganisation(pool);
-    const demoPassword = await ensureLocalTokens(pool, config);
+    const { removed } = await applyOrganisation(pool, organisation);
+    if (removed.length) progress(`${removed.length} local account(s) not in ${config.organisationFile} cannot sign in`);
+    await ensureLocalTokens(pool, config, organisation);
+    progress(`local accounts: ${organisation.users.length} (their passwords are in ${localAccountsFile(config.home)})`);
     progress('platform database migrated and seeded');
 
     if (embedded) await closeOtherDatabases(adminUrl, ['goldpath', 'postgres', 'template1']);
@@ -135,7 +150,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
       notebooks,
     ]);
 
-    const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.declarations());
+    const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.declarations(), { checkTools: toolCheckFor(policies) });
     const loaded = await paths.reload();
     progress(`${loaded.loaded} golden paths loaded`);
     for (const e of loaded.errors) console.error(`[paths] ${formatPathError(e)}`);
@@ -153,7 +168,8 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     }));
 
     const api = createApi({
-      pool, paths, feed, version, listLocalAccounts: !config.databaseUrl, portalDir: portalDistDir,
+      pool, paths, feed, version, portalDir: portalDistDir, policy: policies,
+      oidc: config.oidc ? new OidcSignIn(pool, config.oidc) : undefined,
       dataOwners: async () => Object.entries(policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
       dataDictionary: async () => dictionary,
       // Raw customer data never runs beside the platform's secrets in an unsandboxed notebook.
@@ -190,25 +206,30 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     }));
     // Environments left mid-way by a crash, and notebooks stopped by the last shutdown, converge now.
     await orchestrator.sweep({ includeReady: true });
-    return { url: publicUrl, s3Url: store.endpoint, pool, orchestrator, stop, demoPassword };
+    return { url: publicUrl, s3Url: store.endpoint, pool, orchestrator, stop, localAccountsFile: localAccountsFile(config.home) };
   } catch (e) {
     await stop();
     throw e;
   }
 }
 
-/** Makes sure each local user has an API token the CLI on this machine can read. */
-async function ensureLocalTokens(pool: pg.Pool, config: PlatformConfig): Promise<string | undefined> {
+/**
+ * Gives each local person of the organisation a password of their own (written to the local
+ * accounts file, for the operator) and an API token the CLI on this machine can read (`--as`).
+ * An install from before, where all shared one demo password, gets individual ones now.
+ */
+async function ensureLocalTokens(pool: pg.Pool, config: PlatformConfig, org: Organisation): Promise<void> {
   const server = `http://${config.host}:${config.port}`;
-  const creds = readCredentials(config.home) ?? { server, defaultUser: defaultLocalUser, tokens: {}, demoPassword: randomBytes(9).toString('base64url') };
+  const creds = readCredentials(config.home) ?? { server, defaultUser: defaultLocalUser, tokens: {} };
+  await ensureLocalAccounts(pool, org, localAccountsFile(config.home), { resetAll: Boolean(creds.demoPassword) });
+  delete creds.demoPassword;
   creds.server = server;
-  const { rows } = await pool.query<{ id: string; has_password: boolean }>('SELECT id, password_hash IS NOT NULL AS has_password FROM users');
-  for (const u of rows) {
-    const token = creds.tokens[u.id];
-    if (!token || !(await tokenIsValid(pool, token))) creds.tokens[u.id] = await issueToken(pool, u.id, 'cli');
-    if (!u.has_password && creds.demoPassword) await setPassword(pool, u.id, creds.demoPassword);
+  const people = new Set(org.users.map((u) => u.id));
+  for (const id of Object.keys(creds.tokens)) if (!people.has(id)) delete creds.tokens[id];
+  for (const id of people) {
+    const token = creds.tokens[id];
+    if (!token || !(await tokenIsValid(pool, token))) creds.tokens[id] = await issueToken(pool, id, 'cli');
   }
-  if (!creds.tokens[creds.defaultUser]) creds.defaultUser = demoUsers[0].id;
+  if (!creds.tokens[creds.defaultUser]) creds.defaultUser = org.users[0]?.id ?? defaultLocalUser;
   writeCredentials(config.home, creds);
-  return creds.demoPassword;
 }

@@ -18,9 +18,10 @@ export async function up(opts: { port?: string; dataDir?: string; pathsDir?: str
   };
   if (!opts.json) process.stdout.write(`starting Goldpath (data in ${config.home})\n`);
   const platform = await startPlatform(config, log);
-  if (opts.json) process.stdout.write(JSON.stringify({ url: platform.url, s3: platform.s3Url, home: config.home }) + '\n');
+  if (opts.json) process.stdout.write(JSON.stringify({ url: platform.url, s3: platform.s3Url, home: config.home, localAccounts: platform.localAccountsFile }) + '\n');
   else process.stdout.write(`\n${green('Goldpath is ready')} at ${bold(platform.url)}  ${dim(`(${((performance.now() - t0) / 1000).toFixed(1)} s; Ctrl-C stops it)`)}\n`);
-  if (!opts.json && platform.demoPassword) process.stdout.write(`open it and sign in with a demo account: \`goldpath users\` lists them with their password\n`);
+  // Where, never what: the passwords stay in a file only the operator can read, out of terminals and logs.
+  if (!opts.json) process.stdout.write(`local accounts and their passwords (each person their own; readable by you only): ${bold(platform.localAccountsFile)}\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = () => {

@@ -11,10 +11,12 @@ export async function listUsers(opts: ConnectionOptions & { json?: boolean }): P
   const { server, named, home, local } = await resolveTarget({ ...opts, as: undefined });
   if (local) {
     const users = Object.keys(local.tokens).map((id) => ({ id, default: id === local.defaultUser }));
-    if (opts.json) printJson({ server, local: true, users, ...(local.demoPassword ? { demoPassword: local.demoPassword } : {}) });
+    // Where the passwords are, never the passwords: each is for its own person.
+    const passwords = home ? (await import('../../platform/config.ts')).localAccountsFile(home) : null;
+    if (opts.json) printJson({ server, local: true, users, passwordsFile: passwords });
     else {
       for (const u of users) print(`${u.id}${u.default ? ' (default)' : ''}`);
-      if (local.demoPassword) print(`\nportal password of these demo accounts: ${local.demoPassword}`);
+      if (passwords) print(dim(`\neach has a portal password of their own, in ${passwords} (readable by the operator only)`));
     }
     return 0;
   }
