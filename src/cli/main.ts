@@ -108,6 +108,17 @@ program.command('warehouse').description('the governed warehouse')
   .option(json, jsonHelp)
   .action(run(async (opts: { json?: boolean }) => (await import('./commands/warehouse.ts')).applyWarehousePolicy(await conn(), opts)));
 
+program.command('audit').description('the audit log, newest first: who did what, on what, allowed or denied and by which policy')
+  .option('--user <user>', 'only what this user did (\'system\' for the platform itself)')
+  .option('--team <team>', 'only what concerned this team (without it: the whole log, admins)')
+  .option('--action <action>', 'only this action, e.g. launch, breakGlass, signIn')
+  .option('--since <when>', 'only rows since then: 30m, 1h, 7d, or a date like 2026-12-01')
+  .option('--limit <n>', 'how many (default 50, at most 500)')
+  .option('--cursor <next>', 'older rows: the cursor a previous page printed')
+  .option(json, jsonHelp)
+  .action(run(async (opts: { user?: string; team?: string; action?: string; since?: string; limit?: string; cursor?: string; json?: boolean }) =>
+    (await import('./commands/audit.ts')).showAudit(await conn(), opts)));
+
 try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;

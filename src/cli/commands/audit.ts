@@ -1,0 +1,34 @@
+import type { AuditPage } from '../../engine/audit/log.ts';
+import type { ApiClient } from '../client.ts';
+import { dim, red, table } from '../format.ts';
+import { print, printJson } from '../output.ts';
+
+export interface AuditOptions { user?: string; team?: string; action?: string; since?: string; limit?: string; cursor?: string; json?: boolean }
+
+/** The audit log, newest first; denied rows in red. */
+export async function showAudit(client: ApiClient, opts: AuditOptions): Promise<number> {
+  const q = new URLSearchParams();
+  for (const key of ['user', 'team', 'action', 'since', 'limit', 'cursor'] as const) if (opts[key] !== undefined) q.set(key, opts[key]!);
+  const page = await client.request<AuditPage>('GET', `/api/v1/audit${q.size ? `?${q}` : ''}`);
+  if (opts.json) {
+    printJson(page.entries);
+    return 0;
+  }
+  if (page.entries.length === 0) {
+    print('no audit rows match');
+    return 0;
+  }
+  const rows = page.entries.map((e) => ({
+    ...e,
+    at: e.at.slice(0, 19).replace('T', ' '),
+    team: e.team ?? '',
+    policies: e.policies.join(', '),
+    status: e.status ?? '',
+    detail: e.detail ?? '',
+  }));
+  // Colour after aligning: escape codes would count as width.
+  const [header, ...lines] = table(rows, ['at', 'actor', 'action', 'resource', 'team', 'decision', 'policies', 'status', 'detail']).split('\n');
+  print([header, ...lines.map((l, i) => (page.entries[i]!.decision === 'deny' ? red(l) : l))].join('\n'));
+  if (page.next) print(dim(`older rows: add --cursor ${page.next}`));
+  return 0;
+}
