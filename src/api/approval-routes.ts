@@ -2,9 +2,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type pg from 'pg';
 import { ApprovalView, decideApproval, listApprovals } from '../engine/approvals/approvals.ts';
 import { requireEnvironment } from '../engine/environments/launch.ts';
+import { guard } from './authorize.ts';
 import { errors, json, secured, type Api } from './openapi.ts';
 
-const Decision = z.strictObject({ reason: z.string().trim().min(1, 'say why: a reason is recorded with the decision') });
+const reason = z.string().trim().min(1, 'say why: a reason is recorded with the decision');
+const Decision = z.strictObject({ reason });
+const BreakGlass = z.strictObject({
+  decision: z.enum(['approve', 'reject'], 'say approve or reject'),
+  reason: z.string().trim().min(20, 'break-glass needs a real reason (at least 20 characters): it is shown to the owning team'),
+});
 
 /** Requests for governed data: what waits for my team, what I asked for, and the decisions. */
 export function registerApprovalRoutes(app: Api, deps: { pool: pg.Pool }): void {
@@ -13,13 +19,21 @@ export function registerApprovalRoutes(app: Api, deps: { pool: pg.Pool }): void 
     responses: { 200: json(z.object({ approvals: z.array(ApprovalView) }), 'Requests for data access your team decides; with mine=true, the ones you made; with environment=<id>, those of one environment you may see'), 403: errors[403], 404: errors[404] } }),
     async (c) => {
       const q = c.req.valid('query');
-      if (q.environment) await requireEnvironment(deps, c.get('user'), q.environment);
+      if (q.environment) await requireEnvironment(deps, { may: guard(c) }, q.environment);
       return c.json({ approvals: await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true', environment: q.environment }) }, 200);
     });
   for (const decision of ['approve', 'reject'] as const) {
     app.openapi(createRoute({ method: 'post', path: `/api/v1/approvals/{id}/${decision}`, security: secured,
       request: { params: z.object({ id: z.string() }), body: { required: true, content: { 'application/json': { schema: Decision } } } },
       responses: { 200: json(ApprovalView, `The request, ${decision}d`), ...errors } }),
-      async (c) => c.json(await decideApproval(deps.pool, c.get('user'), c.req.valid('param').id, decision, c.req.valid('json').reason), 200));
+      async (c) => c.json(await decideApproval(deps.pool, { user: c.get('user'), may: guard(c) }, c.req.valid('param').id, decision, c.req.valid('json').reason), 200));
   }
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/approvals/{id}/break-glass', security: secured,
+    description: 'A platform admin approves or rejects for an owning team they are not in. Off unless a policy allows the breakGlass action; always recorded as break-glass, and the owning team is told.',
+    request: { params: z.object({ id: z.string() }), body: { required: true, content: { 'application/json': { schema: BreakGlass } } } },
+    responses: { 200: json(ApprovalView, 'The request, decided by break-glass'), ...errors } }),
+    async (c) => {
+      const body = c.req.valid('json');
+      return c.json(await decideApproval(deps.pool, { user: c.get('user'), may: guard(c) }, c.req.valid('param').id, body.decision, body.reason, { breakGlass: true }), 200);
+    });
 }

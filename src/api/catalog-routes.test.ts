@@ -4,22 +4,24 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { migrate } from '../infrastructure/postgres/migrate.ts';
-import type { User } from '../engine/identity/users.ts';
 import { importCatalogPath } from '../engine/catalog/import.ts';
 import { registerCatalogRoutes } from './catalog-routes.ts';
 import { newApiApp } from './errors.ts';
+import type { Env } from './openapi.ts';
+import { shippedPolicies } from '../../test/support/policies.ts';
 
 let pool: pg.Pool;
-let app: OpenAPIHono<{ Variables: { user: User } }>;
+let app: OpenAPIHono<Env>;
 
 before(async () => {
   pool = new pg.Pool({ connectionString: await createTestDatabase('capi'), max: 4 });
   await migrate(pool);
   await importCatalogPath(pool, new URL('../engine/catalog/fixtures/backstage', import.meta.url).pathname, { source: 'file:backstage' });
   // The validation hook and error handling of createApi itself, with a signed-in user.
-  app = newApiApp<{ Variables: { user: User } }>();
+  app = newApiApp<Env>();
   app.use('/api/v1/*', async (c, next) => {
     c.set('user', { id: 'dana', name: 'Dana', email: 'dana@example.org', team: 'churn-analytics', isAdmin: false });
+    c.set('policy', shippedPolicies());
     await next();
   });
   // A search with more than 2 matches counts facets over its best 2, and estimates its total.
@@ -69,8 +71,8 @@ test('GET by-ref returns relations with the other end resolved; unknown refs are
 });
 
 test('POST upserts descriptors as source api, rejects a bad batch whole with item and field, and DELETE removes only api entities', async () => {
-  const good = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'posted' }, spec: { type: 'service', lifecycle: 'beta', owner: 'web' } };
-  const bad = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'half' }, spec: { type: 'service', owner: 'web' } };
+  const good = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'posted' }, spec: { type: 'service', lifecycle: 'beta', owner: 'churn-analytics' } };
+  const bad = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'half' }, spec: { type: 'service', owner: 'churn-analytics' } };
   const rejected = await call('POST', '/api/v1/catalog/entities', { entities: [good, bad] });
   assert.equal(rejected.status, 400);
   assert.match(rejected.body.error.message, /entities\[1\]\.spec\.lifecycle: is required/);
@@ -85,9 +87,29 @@ test('POST upserts descriptors as source api, rejects a bad batch whole with ite
 
   assert.equal((await call('DELETE', '/api/v1/catalog/entities/by-ref/component/default/posted')).status, 204);
   const notMine = await call('DELETE', '/api/v1/catalog/entities/by-ref/component/default/storefront');
-  assert.equal(notMine.status, 409);
-  assert.match(notMine.body.error.message, /registered by file:backstage/);
+  assert.equal(notMine.status, 403);
+  assert.match(notMine.body.error.message, /registered by another source.*policy an-entity-belongs-to-its-source/);
   assert.equal((await call('POST', '/api/v1/catalog/entities', { entities: [] })).status, 400);
+});
+
+test('an entity belongs to its owner: nobody registers for, overwrites or hands an entity to a team they are not in', async () => {
+  const entity = (owner: string) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'owned' }, spec: { type: 'service', lifecycle: 'beta', owner } });
+  const forWeb = await call('POST', '/api/v1/catalog/entities', { entities: [entity('web')] });
+  assert.equal(forWeb.status, 403);
+  assert.match(forWeb.body.error.message, /dana may not registerEntity CatalogEntity::"component:default\/owned"/);
+  assert.equal((await call('GET', '/api/v1/catalog/entities/by-ref/component/default/owned')).status, 404, 'nothing written');
+
+  assert.equal((await call('POST', '/api/v1/catalog/entities', { entities: [entity('churn-analytics')] })).status, 200);
+  const givenAway = await call('POST', '/api/v1/catalog/entities', { entities: [entity('payments')] });
+  assert.equal(givenAway.status, 403, 'handing it to another team is registering for that team');
+  assert.equal((await call('GET', '/api/v1/catalog/entities/by-ref/component/default/owned')).body.spec.owner, 'churn-analytics');
+
+  // Another team's API entity cannot be replaced away by a full sync of the same source either.
+  await pool.query(`UPDATE catalog_entities SET owner = 'group:default/payments' WHERE ref = 'component:default/owned'`);
+  const sync = await call('POST', '/api/v1/catalog/entities', { entities: [entity('churn-analytics')], replace: true });
+  assert.equal(sync.status, 403);
+  assert.match(sync.body.error.message, /replaceEntity/);
+  await pool.query(`DELETE FROM catalog_entities WHERE ref = 'component:default/owned'`);
 });
 
 test('bad query input is a clear 400, never a 5xx', async () => {

@@ -2,13 +2,28 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type pg from 'pg';
 import { canonicalKind } from '../domain/catalog/kinds.ts';
 import { formatEntityRef } from '../domain/catalog/ref.ts';
-import type { User } from '../engine/identity/users.ts';
 import { PlatformError } from '../engine/errors.ts';
 import { facetsFor, getEntity, listEntities, MAX_LIMIT, type EntityFilter } from '../engine/catalog/query.ts';
-import { deleteEntity, upsertEntities } from '../engine/catalog/store.ts';
+import { deleteEntity, upsertEntities, type CatalogChange } from '../engine/catalog/store.ts';
+import type { Context } from 'hono';
+import { guard } from './authorize.ts';
+import type { Env } from './openapi.ts';
 import { MB, type BodyLimit } from './request-guards.ts';
 
-type Env = { Variables: { user: User } };
+/**
+ * Asks the policy engine about every entity a write touches (an entity belongs to its owner and its
+ * source); the first refusal refuses the whole write. The audit trail keeps one decision for the
+ * request: the refusal, or the write as allowed.
+ */
+const catalogWriteGuard = (c: Context<Env>, source: string) => (changes: CatalogChange[]) => {
+  const may = guard(c);
+  const policies = new Set<string>();
+  for (const ch of changes) {
+    for (const p of may(ch.action, { type: 'CatalogEntity', ref: ch.ref, owner: ch.owner, source: ch.source }, { source }).policies) policies.add(p);
+  }
+  const last = c.get('decision');
+  if (last && changes.length > 1) c.set('decision', { ...last, resource: `CatalogSource::${JSON.stringify(source)}`, message: `${changes.length} changes allowed`, policies: [...policies] });
+};
 
 const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ field: z.string(), message: z.string() })).optional() }) });
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -130,7 +145,7 @@ export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Po
     async (c) => {
       const body = c.req.valid('json');
       const source = body.source ? `api:${body.source}` : 'api';
-      const result = await upsertEntities(deps.pool, source, body.entities, { replace: body.replace });
+      const result = await upsertEntities(deps.pool, source, body.entities, { replace: body.replace, authorize: catalogWriteGuard(c, source) });
       return c.json({ source, ...result }, 200);
     });
 
@@ -139,7 +154,9 @@ export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Po
     request: { params: RefParams },
     responses: { 204: { description: 'Removed, with its relations' }, 404: err('No such entity'), 409: err('Registered by another source (a file, a repository or the platform): remove it there') } }),
     async (c) => {
-      await deleteEntity(deps.pool, refFromParams(c.req.valid('param')), isApiSource);
+      await deleteEntity(deps.pool, refFromParams(c.req.valid('param')), isApiSource, (ch) => {
+        guard(c)(ch.action, { type: 'CatalogEntity', ref: ch.ref, owner: ch.owner, source: ch.source }, { source: ch.source.startsWith('api') ? ch.source : 'api' });
+      });
       return c.body(null, 204);
     });
 }

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { PlatformError } from '../engine/errors.ts';
+import { authorize } from './authorize.ts';
 import { errors, json, secured, type Api } from './openapi.ts';
 
 export const DatasetView = z.object({
@@ -30,7 +31,7 @@ export function registerDatasetRoutes(app: Api, deps: { dataDictionary?: () => P
   app.openapi(createRoute({ method: 'post', path: '/api/v1/warehouse/apply', security: secured,
     responses: { 200: json(z.object({ datasets: z.number() }), 'The policy file was read again: masked views, grants, the dictionary and the catalog follow it'), 400: errors[400], 403: errors[403] } }),
     async (c) => {
-      if (!c.get('user').isAdmin) throw new PlatformError(403, 'admins_only', 'only a platform admin may apply the warehouse policy');
+      authorize(c, 'applyWarehouse', { type: 'Platform' });
       if (!deps.applyWarehousePolicy) throw new PlatformError(404, 'no_warehouse', 'this platform has no warehouse');
       try {
         return c.json(await deps.applyWarehousePolicy(), 200);

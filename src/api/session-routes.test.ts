@@ -7,6 +7,7 @@ import { EventFeed } from '../engine/live/event-feed.ts';
 import { seedDemoOrganisation } from '../engine/identity/demo-organisation.ts';
 import { setPassword } from '../engine/identity/users.ts';
 import { createApi, type ApiDeps } from './app.ts';
+import { shippedPolicies } from '../../test/support/policies.ts';
 
 let pool: pg.Pool;
 let app: ReturnType<typeof createApi>;
@@ -17,7 +18,7 @@ before(async () => {
   await migrate(pool);
   await seedDemoOrganisation(pool);
   for (const u of ['dana', 'ravi', 'mei']) await setPassword(pool, u, 'correct horse');
-  app = createApi({ pool, feed: new EventFeed(url), version: 'test' } as ApiDeps);
+  app = createApi({ pool, feed: new EventFeed(url), version: 'test', policy: shippedPolicies() } as ApiDeps);
 });
 after(() => pool.end());
 

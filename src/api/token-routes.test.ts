@@ -7,6 +7,7 @@ import { EventFeed } from '../engine/live/event-feed.ts';
 import { seedDemoOrganisation } from '../engine/identity/demo-organisation.ts';
 import { hashToken, issueToken } from '../engine/identity/tokens.ts';
 import { createApi, type ApiDeps } from './app.ts';
+import { shippedPolicies } from '../../test/support/policies.ts';
 
 let pool: pg.Pool;
 let app: ReturnType<typeof createApi>;
@@ -27,7 +28,7 @@ before(async () => {
   }
   // The whole API as the platform serves it; the routes under test need only the database (the
   // event feed is not started: the stream then wakes on its own heartbeat).
-  app = createApi({ pool, feed: new EventFeed(url), version: 'test' } as ApiDeps);
+  app = createApi({ pool, feed: new EventFeed(url), version: 'test', policy: shippedPolicies() } as ApiDeps);
   dana = await issueToken(pool, 'dana', 'cli');
 });
 after(() => pool.end());

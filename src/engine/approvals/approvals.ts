@@ -2,7 +2,9 @@ import type pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PlatformError } from '../errors.ts';
-import { mayActForTeam, type User } from '../identity/users.ts';
+import type { User } from '../identity/users.ts';
+import type { Actor } from '../environments/launch.ts';
+import { notify } from '../notices/notices.ts';
 import { addEvent, type Queryable } from '../environments/store.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
@@ -18,6 +20,7 @@ export interface DataOwnership {
 export const ApprovalView = z.object({
   id: z.string(),
   environment: z.string(),
+  environmentName: z.string(),
   path: z.string(),
   approverTeam: z.string(),
   requestedBy: z.string(),
@@ -27,6 +30,8 @@ export const ApprovalView = z.object({
   datasets: z.array(z.string()),
   status: z.enum(['pending', 'approved', 'rejected', 'cancelled']),
   decidedBy: z.string().nullable(),
+  /** Decided by a platform admin overriding the owning team (break-glass), not by a member of it. */
+  breakGlass: z.boolean(),
   decisionReason: z.string().nullable(),
   requestedAt: z.string(),
   decidedAt: z.string().nullable(),
@@ -57,7 +62,7 @@ export async function requestApprovals(
   return teams;
 }
 
-const select = `SELECT a.*, e.path_id, u.name AS requested_by_name FROM approvals a JOIN environments e ON e.id = a.environment_id JOIN users u ON u.id = a.requested_by`;
+const select = `SELECT a.*, e.path_id, e.name AS environment_name, e.team_id AS environment_team, u.name AS requested_by_name FROM approvals a JOIN environments e ON e.id = a.environment_id JOIN users u ON u.id = a.requested_by`;
 
 /**
  * What waits for (or was decided by) the user's team; with `mine`, what the user asked for; with
@@ -77,27 +82,41 @@ export async function listApprovals(db: Queryable, user: User, filter: { status?
 
 /**
  * An approver of the owning team (not the requester: nobody approves their own access) approves
- * or rejects, with a reason. The decision is recorded here; the environment's transitions that
+ * or rejects, with a reason; the policy engine decides who counts as one. With `breakGlass`, a
+ * platform admin overrides the owning team: a separate action the policy must allow (it is off by
+ * default), recorded as such and told to the owning team. The environment's transitions that
  * follow (every owner approved: provisioning; one rejection: failed, nothing made) are the
  * planner's, applied in the same transaction.
  */
-export async function decideApproval(pool: pg.Pool, user: User, id: string, decision: 'approve' | 'reject', reason: string): Promise<ApprovalView> {
+export async function decideApproval(
+  pool: pg.Pool, actor: Actor, id: string, decision: 'approve' | 'reject', reason: string, opts: { breakGlass?: boolean } = {},
+): Promise<ApprovalView> {
+  const { user } = actor;
+  const breakGlass = opts.breakGlass ?? false;
   if (!reason.trim()) throw new PlatformError(400, 'reason_required', `say why you ${decision} it: --reason "…"`);
   await inTransaction(pool, async (client) => {
     const { rows } = await client.query(`${select} WHERE a.id = $1 FOR UPDATE OF a`, [id]);
     const a = rows[0];
     if (!a) throw new PlatformError(404, 'unknown_approval', `no approval request "${id}"; \`goldpath approvals\` lists those waiting for you`);
-    if (!mayActForTeam(user, a.approver_team)) throw new PlatformError(403, 'not_approver', `${user.id} is not in team ${a.approver_team}, which owns this data`);
-    if (a.requested_by === user.id) throw new PlatformError(403, 'own_request', 'you cannot approve or reject your own request; another member of the owning team must');
+    actor.may(breakGlass ? 'breakGlass' : 'decideApproval', {
+      type: 'Approval', id, approverTeam: a.approver_team, requestedBy: a.requested_by, environmentTeam: a.environment_team,
+    });
     if (a.status !== 'pending') throw new PlatformError(409, 'already_decided', `this request is already ${a.status}${a.decided_by ? ` by ${a.decided_by}` : ''}`);
     const status = decision === 'approve' ? 'approved' : 'rejected';
     await client.query(
-      `UPDATE approvals SET status = $2, decided_by = $3, decision_reason = $4, decided_at = now(),
+      `UPDATE approvals SET status = $2, decided_by = $3, decision_reason = $4, decided_at = now(), break_glass = $5,
          expires_at = CASE WHEN $2 = 'approved' THEN now() + make_interval(days => valid_days) END
        WHERE id = $1`,
-      [id, status, user.id, reason.trim()],
+      [id, status, user.id, reason.trim(), breakGlass],
     );
-    await addEvent(client, a.environment_id, null, `approval.${status}`, `${user.id} (${a.approver_team}) ${status} access to ${a.datasets.join(', ')}: ${reason.trim()}`);
+    const who = breakGlass ? `${user.id} (platform admin, BREAK-GLASS for ${a.approver_team})` : `${user.id} (${a.approver_team})`;
+    await addEvent(client, a.environment_id, null, breakGlass ? `approval.break-glass.${status}` : `approval.${status}`, `${who} ${status} access to ${a.datasets.join(', ')}: ${reason.trim()}`);
+    if (breakGlass) {
+      await notify(client, {
+        team: a.approver_team, kind: 'break-glass', environmentId: a.environment_id,
+        message: `BREAK-GLASS: ${user.id}, a platform admin, ${status} ${a.requested_by}'s access to your data (${a.datasets.join(', ')}) for environment "${a.environment_name}" on your team's behalf: ${reason.trim()}`,
+      });
+    }
     // What follows for the environment (all approved: provisioning; one rejection: failed) is the planner's rule.
     const { moreWork } = await applyBookkeeping(new PgEnvironmentRepository(pool, client), a.environment_id, new Date());
     if (moreWork) await enqueueReconcile(client, a.environment_id);
@@ -110,6 +129,7 @@ function toView(r: Record<string, unknown> & { requested_at: Date; decided_at: D
   return {
     id: r.id as string,
     environment: r.environment_id as string,
+    environmentName: r.environment_name as string,
     path: r.path_id as string,
     approverTeam: r.approver_team as string,
     requestedBy: r.requested_by as string,
@@ -119,6 +139,7 @@ function toView(r: Record<string, unknown> & { requested_at: Date; decided_at: D
     datasets: r.datasets as string[],
     status: r.status as ApprovalView['status'],
     decidedBy: (r.decided_by as string | null) ?? null,
+    breakGlass: (r.break_glass as boolean | undefined) ?? false,
     decisionReason: (r.decision_reason as string | null) ?? null,
     requestedAt: r.requested_at.toISOString(),
     decidedAt: r.decided_at?.toISOString() ?? null,

@@ -62,16 +62,57 @@ function rowOf(v: ValidEntity, source: string) {
   };
 }
 
+/** One entity a write would register, overwrite or remove, as the policy engine is asked about it. */
+export interface CatalogChange {
+  action: 'registerEntity' | 'replaceEntity' | 'deleteEntity';
+  ref: string;
+  /** The owner the entity has (overwrite, removal) or will have (registration). */
+  owner: string | null;
+  /** The source the entity belongs to (or will). */
+  source: string;
+}
+
+export interface WriteOptions {
+  replace?: boolean;
+  /** Asked once with every change before anything is written; throws to refuse the whole write. */
+  authorize?: (changes: CatalogChange[]) => void;
+}
+
+/**
+ * What a write would do to each entity: an overwrite is asked of the entity as it is (its owner
+ * and source) and, when the owner changes, as a registration for the new owner too, so nobody
+ * hands an entity to a team they are not in or takes one away from a team.
+ */
+async function plannedChanges(c: pg.PoolClient, source: string, entities: ValidEntity[], replace: boolean): Promise<CatalogChange[]> {
+  const { rows } = await c.query<{ ref: string; owner: string | null; source: string }>(
+    'SELECT e.ref, e.owner, e.source FROM unnest($1::text[]) AS k(ref) JOIN catalog_entities e ON e.ref = k.ref', [entities.map((e) => e.ref)]);
+  const existing = new Map(rows.map((r) => [r.ref, r]));
+  const changes: CatalogChange[] = [];
+  for (const v of entities) {
+    const owner = ownerOf(v.entity);
+    const old = existing.get(v.ref);
+    if (old) changes.push({ action: 'replaceEntity', ref: v.ref, owner: old.owner, source: old.source });
+    if (!old || old.owner !== owner) changes.push({ action: 'registerEntity', ref: v.ref, owner, source });
+  }
+  if (replace) {
+    const gone = await c.query<{ ref: string; owner: string | null }>(
+      'SELECT e.ref, e.owner FROM catalog_entities e WHERE e.source = $1 AND NOT (e.ref = ANY($2::text[]))', [source, entities.map((e) => e.ref)]);
+    for (const r of gone.rows) changes.push({ action: 'deleteEntity', ref: r.ref, owner: r.owner, source });
+  }
+  return changes;
+}
+
 /**
  * Upserts entities for a source. With `replace`, the source's set becomes exactly these entities:
  * the ones it registered before and no longer lists are removed (with their relations).
  * An entity registered by another source is a 409: sources never overwrite each other.
  */
-export async function writeEntities(pool: pg.Pool, source: string, entities: ValidEntity[], opts: { replace?: boolean } = {}): Promise<WriteResult> {
+export async function writeEntities(pool: pg.Pool, source: string, entities: ValidEntity[], opts: WriteOptions = {}): Promise<WriteResult> {
   return inTransaction(pool, async (c) => {
     // One writer per source at a time; different sources write in parallel.
     await c.query('SELECT pg_advisory_xact_lock(742004, hashtext($1))', [source]);
     const refs = entities.map((e) => e.ref);
+    if (opts.authorize) opts.authorize(await plannedChanges(c, source, entities, opts.replace ?? false));
     const taken = await c.query<{ ref: string; source: string }>(
       'SELECT e.ref, e.source FROM unnest($1::text[]) AS k(ref) JOIN catalog_entities e ON e.ref = k.ref WHERE e.source <> $2 LIMIT 20', [refs, source]);
     if (taken.rows.length) {
@@ -160,7 +201,7 @@ export async function writeEntities(pool: pg.Pool, source: string, entities: Val
 }
 
 /** Validates then writes; a batch with any bad descriptor writes nothing and names every problem. */
-export async function upsertEntities(pool: pg.Pool, source: string, inputs: unknown[], opts: { replace?: boolean } = {}): Promise<WriteResult> {
+export async function upsertEntities(pool: pg.Pool, source: string, inputs: unknown[], opts: WriteOptions = {}): Promise<WriteResult> {
   const { valid, errors } = validateBatch(inputs);
   if (errors.length) {
     throw new PlatformError(400, 'invalid_entities', `${errors.length} problem(s), nothing was written: ${errors.slice(0, 10).map((e) => `${e.field}: ${e.message}`).join('; ')}${errors.length > 10 ? '; …' : ''}`,
@@ -175,10 +216,11 @@ export async function replaceSource(pool: pg.Pool, source: string, entities: Val
 }
 
 /** Removes one entity; only its own source may (`sources` lists the ones the caller speaks for). */
-export async function deleteEntity(pool: pg.Pool, ref: string, allowed: (source: string) => boolean): Promise<void> {
+export async function deleteEntity(pool: pg.Pool, ref: string, allowed: (source: string) => boolean, authorize?: (change: CatalogChange) => void): Promise<void> {
   await inTransaction(pool, async (c) => {
-    const { rows } = await c.query<{ source: string }>('SELECT source FROM catalog_entities WHERE ref = $1 FOR UPDATE', [ref]);
+    const { rows } = await c.query<{ source: string; owner: string | null }>('SELECT source, owner FROM catalog_entities WHERE ref = $1 FOR UPDATE', [ref]);
     if (!rows[0]) throw new PlatformError(404, 'entity_not_found', `no entity ${ref} in the catalog`);
+    authorize?.({ action: 'deleteEntity', ref, owner: rows[0].owner, source: rows[0].source });
     if (!allowed(rows[0].source)) {
       throw new PlatformError(409, 'entity_owned_by_another_source', `${ref} was registered by ${rows[0].source}; remove it there (it disappears on the next sync)`);
     }

@@ -2,9 +2,8 @@ import type { EnvironmentView } from '../../domain/environment/schema.ts';
 import type { DesiredState } from '../../domain/environment/lifecycle.ts';
 import { requestDesired } from '../../domain/environment/plan.ts';
 import { PlatformError } from '../errors.ts';
-import type { User } from '../identity/users.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
-import { requireEnvironment, type EnvironmentServiceDeps } from './launch.ts';
+import { requireEnvironment, type Actor, type EnvironmentServiceDeps } from './launch.ts';
 import { PgEnvironmentRepository } from './repository.ts';
 import { getEnvironmentView } from './store.ts';
 
@@ -13,8 +12,11 @@ import { getEnvironmentView } from './store.ts';
  * reconcile in the same transaction; the planner says whether the change is allowed, and the
  * orchestrator makes it so.
  */
-async function changeDesiredState(deps: EnvironmentServiceDeps, user: User, id: string, want: DesiredState, message: string): Promise<EnvironmentView> {
-  await requireEnvironment(deps, user, id);
+const actionFor = { deleted: 'delete', stopped: 'stop', ready: 'start' } as const;
+
+async function changeDesiredState(deps: EnvironmentServiceDeps, actor: Actor, id: string, want: DesiredState, message: string): Promise<EnvironmentView> {
+  const { user } = actor;
+  await requireEnvironment(deps, actor, id, actionFor[want]);
   const environments = new PgEnvironmentRepository(deps.pool);
   await environments.atomically(async (repo, db) => {
     const snapshot = await repo.load(id);
@@ -30,15 +32,15 @@ async function changeDesiredState(deps: EnvironmentServiceDeps, user: User, id: 
 }
 
 /** Asks for the environment to be removed; the orchestrator deletes its resources in reverse order. */
-export function deleteEnvironment(deps: EnvironmentServiceDeps, user: User, id: string): Promise<EnvironmentView> {
-  return changeDesiredState(deps, user, id, 'deleted', 'asked to delete this environment');
+export function deleteEnvironment(deps: EnvironmentServiceDeps, actor: Actor, id: string): Promise<EnvironmentView> {
+  return changeDesiredState(deps, actor, id, 'deleted', 'asked to delete this environment');
 }
 
 /** Stops what runs (the notebook) and keeps the work, the repo, the bucket and the data grant. */
-export function stopEnvironment(deps: EnvironmentServiceDeps, user: User, id: string): Promise<EnvironmentView> {
-  return changeDesiredState(deps, user, id, 'stopped', 'asked to stop this environment');
+export function stopEnvironment(deps: EnvironmentServiceDeps, actor: Actor, id: string): Promise<EnvironmentView> {
+  return changeDesiredState(deps, actor, id, 'stopped', 'asked to stop this environment');
 }
 
-export function startEnvironment(deps: EnvironmentServiceDeps, user: User, id: string): Promise<EnvironmentView> {
-  return changeDesiredState(deps, user, id, 'ready', 'asked to start this environment again');
+export function startEnvironment(deps: EnvironmentServiceDeps, actor: Actor, id: string): Promise<EnvironmentView> {
+  return changeDesiredState(deps, actor, id, 'ready', 'asked to start this environment again');
 }

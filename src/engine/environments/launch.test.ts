@@ -15,6 +15,7 @@ import { PathLibrary } from '../paths/library.ts';
 import { prepareJobQueue } from '../orchestrator/worker.ts';
 import { launchEnvironment, type EnvironmentServiceDeps } from './launch.ts';
 import { deleteEnvironment } from './desired-state.ts';
+import { actorFor } from '../../../test/support/policies.ts';
 
 let pool: pg.Pool;
 let paths: PathLibrary;
@@ -71,9 +72,9 @@ async function refusal(p: Promise<unknown>): Promise<PlatformError> {
 }
 
 test('a second environment with the same name in a team gets 409 name_taken and nothing is written', async () => {
-  await launchEnvironment(deps(), dana, { path: 'scratchpad', name: 'churn-model' });
+  await launchEnvironment(deps(), actorFor(dana), { path: 'scratchpad', name: 'churn-model' });
   const before = await count();
-  const e = await refusal(launchEnvironment(deps(), dana, { path: 'scratchpad', name: 'churn-model' }));
+  const e = await refusal(launchEnvironment(deps(), actorFor(dana), { path: 'scratchpad', name: 'churn-model' }));
   assert.equal(e.status, 409);
   assert.equal(e.code, 'name_taken');
   assert.equal(e.message, 'team churn-analytics already has an environment named "churn-model"; choose another --name or delete it');
@@ -81,7 +82,7 @@ test('a second environment with the same name in a team gets 409 name_taken and 
 });
 
 test('launches racing for one name: exactly one wins, the others get the same 409', async () => {
-  const results = await Promise.allSettled(Array.from({ length: 6 }, () => launchEnvironment(deps(), dana, { path: 'scratchpad', name: 'race' })));
+  const results = await Promise.allSettled(Array.from({ length: 6 }, () => launchEnvironment(deps(), actorFor(dana), { path: 'scratchpad', name: 'race' })));
   assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
   for (const r of results.filter((x) => x.status === 'rejected')) {
     assert.ok(r.reason instanceof PlatformError, String(r.reason));
@@ -90,17 +91,17 @@ test('launches racing for one name: exactly one wins, the others get the same 40
 });
 
 test('a deleted environment frees its name; another team may use the same name', async () => {
-  const first = await launchEnvironment(deps(), dana, { path: 'scratchpad', name: 'reused' });
-  await deleteEnvironment(deps(), dana, first.id);
+  const first = await launchEnvironment(deps(), actorFor(dana), { path: 'scratchpad', name: 'reused' });
+  await deleteEnvironment(deps(), actorFor(dana), first.id);
   await pool.query(`UPDATE environments SET status = 'deleted' WHERE id = $1`, [first.id]); // as reconcile ends a delete
-  const again = await launchEnvironment(deps(), dana, { path: 'scratchpad', name: 'reused' });
+  const again = await launchEnvironment(deps(), actorFor(dana), { path: 'scratchpad', name: 'reused' });
   assert.equal(again.name, 'reused');
   const priya: User = { id: 'priya', name: 'Priya Raman', email: 'priya@example.org', team: 'web', isAdmin: true };
-  assert.equal((await launchEnvironment(deps(), priya, { path: 'scratchpad', team: 'web', name: 'reused' })).team, 'web');
+  assert.equal((await launchEnvironment(deps(), actorFor(priya), { path: 'scratchpad', team: 'web', name: 'reused' })).team, 'web');
 });
 
 test('generated names are distinct within the team', async () => {
-  const launched = await Promise.all(Array.from({ length: 20 }, () => launchEnvironment(deps(), dana, { path: 'scratchpad' })));
+  const launched = await Promise.all(Array.from({ length: 20 }, () => launchEnvironment(deps(), actorFor(dana), { path: 'scratchpad' })));
   assert.equal(new Set(launched.map((e) => e.name)).size, 20);
   for (const e of launched) assert.match(e.name, /^scratchpad-[a-z0-9]{4}$/);
 });
@@ -112,11 +113,11 @@ test('the platform may refuse a path here: 409 unavailable_here with its reason,
     return p.dataClass === 'sensitive' ? 'this host cannot sandbox workspaces, so sensitive data is not offered here' : undefined;
   };
   const before = await count();
-  const e = await refusal(launchEnvironment(deps({ refuseLaunch }), dana, { path: 'secret-scratchpad' }));
+  const e = await refusal(launchEnvironment(deps({ refuseLaunch }), actorFor(dana), { path: 'secret-scratchpad' }));
   assert.equal(e.status, 409);
   assert.equal(e.code, 'unavailable_here');
   assert.equal(e.message, 'this host cannot sandbox workspaces, so sensitive data is not offered here');
   assert.equal(await count(), before);
   assert.deepEqual(asked, [{ id: 'secret-scratchpad', dataClass: 'sensitive' }]);
-  assert.equal((await launchEnvironment(deps({ refuseLaunch }), dana, { path: 'scratchpad' })).status, 'requested', 'other paths launch as before');
+  assert.equal((await launchEnvironment(deps({ refuseLaunch }), actorFor(dana), { path: 'scratchpad' })).status, 'requested', 'other paths launch as before');
 });

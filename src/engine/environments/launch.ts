@@ -1,16 +1,25 @@
 import type pg from 'pg';
 import { LaunchRequest, type EnvironmentView } from '../../domain/environment/schema.ts';
+import type { PolicyAction } from '../../domain/policy/decision.ts';
 import { newEnvironmentId, isEnvironmentId } from '../../domain/environment/id.ts';
 import { provisioningWaves, resourceNodes } from '../../domain/golden-path/graph.ts';
 import { substitute } from '../../domain/golden-path/placeholders.ts';
 import { PlatformError } from '../errors.ts';
 import type { PathLibrary } from '../paths/library.ts';
 import { resolveParameters, ParameterError } from '../paths/parameters.ts';
-import { mayActForTeam, teamExists, type User } from '../identity/users.ts';
+import { teamExists, type User } from '../identity/users.ts';
+import type { Guard } from '../policy/guard.ts';
+import { teamRef } from '../policy/entities.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts';
 import { getEnvironmentView } from './store.ts';
 import { NameTakenError, PgEnvironmentRepository } from './repository.ts';
+
+/** Who asks, and the policy engine's guard that decides for them. */
+export interface Actor {
+  user: User;
+  may: Guard;
+}
 
 export interface EnvironmentServiceDeps {
   pool: pg.Pool;
@@ -26,7 +35,8 @@ export interface EnvironmentServiceDeps {
  * returns at once; the orchestrator provisions it. Everything is checked before anything is written,
  * the platform's own refusal (`refuseLaunch`) and the name's uniqueness within the team included.
  */
-export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User, input: unknown): Promise<EnvironmentView> {
+export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Actor, input: unknown): Promise<EnvironmentView> {
+  const { user } = actor;
   const parsed = LaunchRequest.safeParse(input);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
@@ -37,9 +47,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
   const path = loaded.path;
   const team = req.team ?? user.team;
   if (!(await teamExists(deps.pool, team))) throw new PlatformError(400, 'unknown_team', `no team "${team}"; use --team with one of your organisation's teams`);
-  if (!mayActForTeam(user, team)) {
-    throw new PlatformError(403, 'not_team_member', `${user.id} is not a member of team "${team}" and may not launch for it`);
-  }
+  actor.may('launch', { type: 'Path', id: path.metadata.name, dataClass: path.spec.dataClass ?? null }, { team: teamRef(team) });
   let params: Record<string, unknown>;
   try {
     params = resolveParameters(path.spec.parameters, req.params);
@@ -95,11 +103,13 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, user: User
   }
 }
 
-export async function requireEnvironment(deps: Pick<EnvironmentServiceDeps, 'pool'>, user: User, id: string): Promise<EnvironmentView> {
+/**
+ * The environment, if the policy lets the actor do `action` on it (read, by default). Its
+ * credentials are hidden unless the policy also lets them read those.
+ */
+export async function requireEnvironment(deps: Pick<EnvironmentServiceDeps, 'pool'>, actor: Pick<Actor, 'may'>, id: string, action: PolicyAction = 'read'): Promise<EnvironmentView> {
   const env = isEnvironmentId(id) ? await getEnvironmentView(deps.pool, id) : null;
   if (!env) throw new PlatformError(404, 'unknown_environment', `no environment "${id}"; \`goldpath envs\` lists yours`);
-  if (env.owner !== user.id && !mayActForTeam(user, env.team)) {
-    throw new PlatformError(403, 'forbidden', `${user.id} may not see environment ${id} of team ${env.team}`);
-  }
+  actor.may(action, { type: 'Environment', ...env });
   return env;
 }
