@@ -1,22 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
-import { lineOf } from '../paths/yaml-lines.ts';
+import { formatFileError, parseYamlWithSchema, type FileError } from './yaml-schema.ts';
 import { Registry, type ModelEntry, type ToolEntry } from './schema.ts';
 
 export type { Registry, ToolEntry, ModelEntry };
 
-/** One problem in the registry file, with its line, said so that a person can fix it. */
-export interface RegistryError {
-  file: string;
-  line: number | null;
-  field: string | null;
-  message: string;
-}
-
-export const formatRegistryError = (e: RegistryError): string =>
-  `${e.file}${e.line ? `:${e.line}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
+export type RegistryError = FileError;
+export const formatRegistryError = formatFileError;
 
 /** Thrown at start when the registry cannot be read: the platform does not run ungoverned. */
 export class RegistryFileError extends Error {
@@ -28,14 +18,9 @@ export class RegistryFileError extends Error {
 }
 
 export function parseRegistry(text: string, file: string): { registry: Registry } | { errors: RegistryError[] } {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return { errors: doc.errors.map((e) => ({ file, line: lc.linePos(e.pos[0]).line, field: null, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
-  }
-  const parsed = Registry.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) return { errors: parsed.error.issues.map((i) => issueToError(i, doc, lc, file)) };
-  const registry = parsed.data;
+  const parsed = parseYamlWithSchema(Registry, text, file);
+  if ('errors' in parsed) return parsed;
+  const registry = parsed.value;
   // One resource type, one tool: a path's use of a type must name exactly one tool for policy to judge.
   const providers = new Map<string, string>();
   const errors: RegistryError[] = [];
@@ -43,7 +28,7 @@ export function parseRegistry(text: string, file: string): { registry: Registry 
     tool.provides.forEach((type, i) => {
       const other = providers.get(type);
       if (other) {
-        errors.push({ file, line: lineOf(doc, lc, ['tools', id, 'provides', i]), field: `tools.${id}.provides`, message: `resource type "${type}" is already provided by tool "${other}"; one tool per resource type` });
+        errors.push({ file, line: parsed.line(['tools', id, 'provides', i]), field: `tools.${id}.provides`, message: `resource type "${type}" is already provided by tool "${other}"; one tool per resource type` });
       } else providers.set(type, id);
     });
   }
@@ -90,14 +75,4 @@ export function currentRegistry(dirs: readonly string[]): Registry {
 export function toolProviding(registry: Registry, resourceType: string): { id: string; tool: ToolEntry } | undefined {
   for (const [id, tool] of Object.entries(registry.tools)) if (tool.provides.includes(resourceType)) return { id, tool };
   return undefined;
-}
-
-function issueToError(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): RegistryError {
-  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) message = `is required (${issue.expected})`;
-  if (issue.code === 'invalid_key') message = `"${String(path.at(-1))}" is not a valid name: ${issue.issues[0]?.message ?? message}`;
-  const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path;
-  return { file, line: lineOf(doc, lc, keyPath), field: path.length ? path.join('.') : null, message };
 }
