@@ -16,7 +16,7 @@ const SignIn = z.strictObject({
 });
 const open = new Set(['/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth', '/api/v1/sessions', '/api/v1/auth/oidc/start', '/api/v1/auth/oidc/callback']);
 const streamPath = /^\/api\/v1\/environments\/([^/]+)\/stream$/;
-const howToGetAToken = 'sign in again in the portal, or on this machine run `goldpath up` (it renews the local CLI tokens) and `goldpath token`';
+const howToGetAToken = 'sign in again in the portal or with `goldpath login`, or on this machine run `goldpath up` (it renews the local CLI tokens) and `goldpath token`';
 
 /** The bearer token of a request, if it sent one. */
 export const bearerToken = (c: Context): string | undefined => c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];

@@ -142,7 +142,51 @@ export async function resolveTarget(opts: ConnectionOptions): Promise<Target> {
   return { server, named: named !== undefined, home, local: creds && origin(server) === origin(creds.server) ? creds : null };
 }
 
-/** The client for a command: --as / GOLDPATH_TOKEN / the local default user. */
+/** A token from `goldpath login`, kept per server (its origin). */
+export interface StoredLogin {
+  token: string;
+  user: string;
+  /** When it was given; it works as long as the platform says (a session: 12 hours). */
+  at: string;
+}
+
+/**
+ * Where `goldpath login` keeps its tokens: one file in the person's own config folder, readable by
+ * them only, one token per server. The local platform's users need none (credentials.json in its
+ * data folder has theirs).
+ */
+export function loginsFile(): string {
+  const { join } = process.getBuiltinModule('node:path');
+  const base = process.env.XDG_CONFIG_HOME || join(process.getBuiltinModule('node:os').homedir(), '.config');
+  return join(base, 'goldpath', 'logins.json');
+}
+
+function readLogins(): Record<string, StoredLogin> {
+  try {
+    return JSON.parse(process.getBuiltinModule('node:fs').readFileSync(loginsFile(), 'utf8')) as Record<string, StoredLogin>;
+  } catch {
+    return {};
+  }
+}
+
+export function storedLogin(server: string): StoredLogin | undefined {
+  const key = origin(server);
+  return key ? readLogins()[key] : undefined;
+}
+
+export function storeLogin(server: string, login: StoredLogin): string {
+  const fs = process.getBuiltinModule('node:fs');
+  const file = loginsFile();
+  const key = origin(server);
+  if (!key) throw new CliError(`"${server}" is not a URL: give --server as http(s)://host:port`);
+  fs.mkdirSync(process.getBuiltinModule('node:path').dirname(file), { recursive: true, mode: 0o700 });
+  const all = { ...readLogins(), [key]: login };
+  fs.writeFileSync(file, JSON.stringify(all, null, 2), { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  return file;
+}
+
+/** The client for a command: --as / GOLDPATH_TOKEN / the token of `goldpath login` for this server / the local default user. */
 export async function connect(opts: ConnectionOptions): Promise<ApiClient> {
   const { server, named, home, local } = await resolveTarget(opts);
   if (opts.as) {
@@ -155,10 +199,10 @@ export async function connect(opts: ConnectionOptions): Promise<ApiClient> {
     if (!token) throw new CliError(`no local user "${opts.as}"; local users: ${Object.keys(local.tokens).join(', ')}`);
     return new ApiClient(server, token);
   }
-  const token = process.env.GOLDPATH_TOKEN || (local ? local.tokens[local.defaultUser] : undefined);
+  const token = process.env.GOLDPATH_TOKEN || storedLogin(server)?.token || (local ? local.tokens[local.defaultUser] : undefined);
   if (!token) {
     throw new CliError(named
-      ? `no API token for ${server}: set GOLDPATH_TOKEN (the platform's portal, or \`goldpath token\` where it runs, gives you one)`
+      ? `no API token for ${server}: set GOLDPATH_TOKEN (the platform's portal, or \`goldpath token\` where it runs, gives you one), or sign in with \`goldpath login --server ${server}\``
       : `no local platform in ${home}: start it with \`goldpath up\`, or set GOLDPATH_URL and GOLDPATH_TOKEN to use a remote one`);
   }
   return new ApiClient(server, token);

@@ -81,6 +81,12 @@ program.command('token').description('print your API token, for curl -H "Authori
   .option(json, jsonHelp)
   .action(run(async (opts: { list?: boolean; revoke?: string; json?: boolean }) => (await import('./commands/tokens.ts')).token(await conn(), opts)));
 
+program.command('login').description('sign in to a platform (--server): through its single sign-on in your browser, or with --user and a password')
+  .option('--user <name>', 'a local account of that platform (the password is asked, not echoed)')
+  .option('--password-stdin', 'read the password from standard input (scripts)')
+  .option(json, jsonHelp)
+  .action(run(async (opts: { user?: string; passwordStdin?: boolean; json?: boolean }) => (await import('./commands/login.ts')).login({ ...global(), ...opts })));
+
 program.command('users').description('list the local users you can act as with --as (embedded default); on a remote server, who you are')
   .option(json, jsonHelp)
   .action(run(async (opts: { json?: boolean }) => (await import('./commands/users.ts')).listUsers({ ...global(), ...opts })));
