@@ -28,7 +28,13 @@ export const EnvironmentView = z.object({
   updatedAt: z.string(),
   readyAt: z.string().nullable(),
   deletedAt: z.string().nullable(),
+  /** When the platform deletes it (the path's lifetime; `goldpath extend` moves it). */
+  expiresAt: z.string().nullable(),
+  /** The workspace's own last activity, as the platform last measured it. */
+  lastActivityAt: z.string().nullable(),
   resources: z.array(ResourceView),
+  /** True when the policy does not let the reader use this environment's credentials: secrets are hidden. */
+  credentialsHidden: z.boolean().optional(),
 });
 export type EnvironmentView = z.infer<typeof EnvironmentView>;
 

@@ -34,3 +34,10 @@ export const Duration = z.string().transform((text, ctx) => {
   }
   return ms;
 });
+
+/** The longest duration in one unit that does not exceed ms, as `--by` takes it: 4d for 4.6 days. */
+export function wholeDurationAtMost(ms: number): string {
+  if (ms >= units.d) return `${Math.floor(ms / units.d)}d`;
+  if (ms >= units.h) return `${Math.floor(ms / units.h)}h`;
+  return `${Math.max(0, Math.floor(ms / units.m))}m`;
+}

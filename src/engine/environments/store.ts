@@ -35,6 +35,12 @@ export interface EnvironmentRow {
   updated_at: Date;
   ready_at: Date | null;
   deleted_at: Date | null;
+  /** When the lifetime sweeper deletes it; null until set from the path's ttl. */
+  expires_at: Date | null;
+  /** The workspace's own last activity (e.g. Jupyter's last_activity), as last measured. */
+  last_activity_at: Date | null;
+  /** When the owner was warned that expires_at is near (cleared when it moves). */
+  expiry_warned_at: Date | null;
 }
 
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
@@ -73,6 +79,8 @@ export function toEnvironmentView(e: EnvironmentRow, resources: ResourceRow[]): 
     updatedAt: e.updated_at.toISOString(),
     readyAt: e.ready_at?.toISOString() ?? null,
     deletedAt: e.deleted_at?.toISOString() ?? null,
+    expiresAt: e.expires_at?.toISOString() ?? null,
+    lastActivityAt: e.last_activity_at?.toISOString() ?? null,
     resources: resources.map(toResourceView),
   };
 }
