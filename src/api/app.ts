@@ -9,6 +9,8 @@ import type { Env } from './openapi.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerTokenRoutes } from './token-routes.ts';
 import { registerPathRoutes } from './path-routes.ts';
+import { registerModelRoutes } from './model-routes.ts';
+import { registerQuotaRoutes } from './quota-routes.ts';
 import { registerEnvironmentRoutes } from './environment-routes.ts';
 import { registerApprovalRoutes } from './approval-routes.ts';
 import { registerDatasetRoutes, type DatasetView } from './dataset-routes.ts';
@@ -64,6 +66,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   registerSessionRoutes(app, deps); // first: it installs the authentication of every later route
   registerTokenRoutes(app, deps);
   registerPathRoutes(app, deps);
+  registerModelRoutes(app, deps);
+  registerQuotaRoutes(app, deps);
   registerEnvironmentRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerDatasetRoutes(app, deps);

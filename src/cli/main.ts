@@ -75,6 +75,10 @@ for (const [action, description] of Object.entries(lifecycle) as [keyof typeof l
     .action(run(async (id: string, opts: { wait?: boolean; json?: boolean }) => (await import('./commands/environments.ts')).changeEnvironment(await conn(), action, id, opts)));
 }
 
+program.command('quotas').description('what your team holds against its quotas (running environments, notebooks, warehouse connections, storage)')
+  .option('--team <team>', 'another team (admins)').option(json, jsonHelp)
+  .action(run(async (opts: { team?: string; json?: boolean }) => (await import('./commands/quotas.ts')).showQuotas(await conn(), opts)));
+
 program.command('token').description('print your API token, for curl -H "Authorization: Bearer …"; or list and revoke your tokens')
   .option('--list', 'list your tokens that still work (never their secrets)')
   .option('--revoke <id>', 'revoke one of your tokens by its id (from --list)')
