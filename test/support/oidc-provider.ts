@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
@@ -46,6 +47,9 @@ export async function startTestIdentityProvider(opts: { redirectUris: string[]; 
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
     cookies: { keys: ['goldpath-test-identity-provider'] },
+    // Keys and lifetimes of its own, so that it does not warn about its quick-start defaults.
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256' } as never] },
+    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
   });
   const handle = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
