@@ -54,6 +54,13 @@ for (const decision of ['approve', 'reject'] as const) {
     .requiredOption('--reason <why>', 'recorded with your decision').option(json, jsonHelp)
     .action(run(async (id: string, opts: { reason: string; json?: boolean }) => (await import('./commands/approvals.ts')).decide(await conn(), decision, id, opts)));
 }
+program.command('break-glass <id>').description('as a platform admin, decide a request for an owning team you are not in (only if a policy allows it; the team is told)')
+  .option('--approve', 'approve it').option('--reject', 'reject it')
+  .requiredOption('--reason <why>', 'shown to the owning team and kept in the audit log').option(json, jsonHelp)
+  .action(run(async (id: string, opts: { approve?: boolean; reject?: boolean; reason: string; json?: boolean }) => {
+    if (Boolean(opts.approve) === Boolean(opts.reject)) throw new Error('say --approve or --reject');
+    return (await import('./commands/approvals.ts')).decide(await conn(), opts.approve ? 'approve' : 'reject', id, { ...opts, breakGlass: true });
+  }));
 
 program.command('envs').description('list environments of your team')
   .option('--team <team>', 'another team (admins)').option('--mine', 'only yours').option('--all', 'include deleted ones').option(json, jsonHelp)

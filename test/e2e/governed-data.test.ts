@@ -34,7 +34,12 @@ test('customer data waits for every owning team, then sees raw rows; the grant e
   const own = await platform.cli(['--as', 'dana', 'approve', churnReq.id, '--reason', 'me']);
   assert.match(own.stderr, /cannot approve or reject your own request/);
   const stranger = await platform.cli(['--as', 'sam', 'approve', churnReq.id, '--reason', 'sure']);
-  assert.match(stranger.stderr, /sam is not in team churn-analytics/);
+  assert.match(stranger.stderr, /sam may not decideApproval .*only members of churn-analytics, which owns this data/);
+  // An admin of another team is no approver either, and break-glass is off unless a policy allows it.
+  const admin = await platform.cli(['--as', 'priya', 'approve', churnReq.id, '--reason', 'I am an admin']);
+  assert.match(admin.stderr, /priya may not decideApproval/);
+  const glass = await platform.cli(['--as', 'priya', 'break-glass', churnReq.id, '--approve', '--reason', 'incident 42 needs this data right now']);
+  assert.match(glass.stderr, /priya may not breakGlass .*not allowed by the policies in force/);
 
   await as('ravi', ['approve', churnReq.id, '--reason', 'Campaign approved by the churn steering group']);
   assert.equal(((await platform.cliJson<EnvironmentView>(['env', env.id])) as EnvironmentView).status, 'awaiting-approval', 'payments has not decided yet');

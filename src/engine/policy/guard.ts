@@ -1,7 +1,7 @@
 import type { Decision, PolicyAction, PolicyValue } from '../../domain/policy/decision.ts';
 import type { User } from '../identity/users.ts';
 import { PlatformError } from '../errors.ts';
-import type { PolicyEngine } from './engine.ts';
+import { DEFAULT_DENY, type PolicyEngine } from './engine.ts';
 import { teamOf, toPolicyEntity, userEntity, type PolicyResource } from './entities.ts';
 
 /**
@@ -15,9 +15,28 @@ export function guardFor(engine: PolicyEngine, user: User, report: (d: Decision)
   return (action, resource, context) => {
     const decision = ask(engine, user, action, resource, context);
     report(decision);
-    if (!decision.allowed) throw new PlatformError(403, 'denied', `${user.id} may not ${action} ${decision.resource}: ${decision.message}`);
+    if (!decision.allowed) {
+      const hint = decision.policies.includes(DEFAULT_DENY) ? whoMay(action, resource) : undefined;
+      throw new PlatformError(403, 'denied', `${user.id} may not ${action} ${decision.resource}: ${hint ? `${hint} (no policy allows it)` : decision.message}`);
+    }
     return decision;
   };
+}
+
+/** When nothing permitted an action, who usually may: said in the platform's words, for the message. */
+function whoMay(action: PolicyAction, r: PolicyResource): string | undefined {
+  const team = teamOf(r);
+  switch (action) {
+    case 'launch': return 'only members of a team launch for it';
+    case 'decideApproval': return `only members of ${team}, which owns this data, decide this request`;
+    case 'breakGlass': return 'break-glass is not allowed by the policies in force';
+    case 'listEnvironments': case 'readSpend': return `only members of ${team} and platform admins see this`;
+    case 'readAudit': return team ? `only members of ${team} and platform admins read its audit log` : 'only platform admins read the whole audit log';
+    case 'registerEntity': case 'replaceEntity': case 'deleteEntity': return 'catalog entities are registered, changed and removed by their owner (a team you are in, or you)';
+    case 'applyWarehouse': return 'only platform admins apply the warehouse policy';
+    case 'readCredentials': return 'only the owner and their team see these credentials';
+    default: return team ? `only members of ${team} may` : undefined;
+  }
 }
 
 /** The decision alone, without throwing: for filtering what a user may see. */
