@@ -131,3 +131,34 @@ test('the shipped quota file is valid', () => {
   quotas.validate();
   assert.ok(quotas.limits('churn-analytics').notebooks > quotas.limits('web').notebooks);
 });
+
+test('two launches of one team in their transactions take turns: the second sees the first', async () => {
+  const { quotas } = setUp(quotasFile.replace('runningEnvironments: 10', 'runningEnvironments: 100'));
+  await pool.query(`UPDATE environments SET desired = 'stopped', status = 'stopped' WHERE team_id = 'churn-analytics'`);
+  await environment('churn-analytics');
+  const launch = async (hold: Promise<void>) => {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      await checkQuota(c, { team: 'churn-analytics', path: repoPath }, quotas);
+      await hold;
+      await c.query(`INSERT INTO environments (id, name, path_id, path_version, team_id, owner_id, status, desired) VALUES ($1, $1, 'p', '1', 'churn-analytics', 'dana', 'requested', 'ready')`, [`e${String(++n).padStart(9, '0')}`]);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK');
+      throw e;
+    } finally {
+      c.release();
+    }
+  };
+  let release!: () => void;
+  const first = launch(new Promise((r) => (release = r)));
+  await new Promise((r) => setTimeout(r, 100));
+  const second = launch(Promise.resolve());
+  await new Promise((r) => setTimeout(r, 100));
+  release();
+  const results = await Promise.allSettled([first, second]);
+  assert.equal(results[0].status, 'fulfilled');
+  assert.equal(results[1].status, 'rejected', 'the second launch waited for the first and saw it');
+  assert.match(String((results[1] as PromiseRejectedResult).reason.message), /runs 2 of its 2 environments/);
+});

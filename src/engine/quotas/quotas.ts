@@ -125,10 +125,13 @@ const advice: Record<QuotaName, string> = {
 
 /**
  * Refuses a launch that would take the team over any of its quotas (409 quota_exceeded), naming
- * the limit, what is in use and what to do. Called by launch before anything is written.
+ * the limit, what is in use and what to do. Called by launch in its transaction, before the environment is written.
  */
 export async function checkQuota(db: Queryable, request: { team: string; path: GoldenPath }, quotas: TeamQuotas): Promise<{ limits: Limits; usage: Usage }> {
   const limits = quotas.limits(request.team);
+  // Inside the launch's transaction, two launches of one team take turns from here to the commit,
+  // so both cannot see the last free place. Outside one, the lock ends with the statement.
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('goldpath.quota'), hashtext($1))`, [request.team]);
   const usage = await quotas.usage(db, request.team);
   const needs = launchNeeds(request.path);
   for (const name of quotaNames) {
