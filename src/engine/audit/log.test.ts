@@ -78,3 +78,11 @@ test('queries filter by user, team, action and time, newest first, and page with
 test('a cursor that is not one is refused with a message saying what it must be', async () => {
   await assert.rejects(queryAudit(pool, { cursor: '1; DROP TABLE audit_log', limit: 5 }), /cursor must be the `next` value/);
 });
+
+test('newest first holds past ten rows (ids compare as numbers, not as text)', async () => {
+  for (let i = 0; i < 12; i++) await recordAudit(pool, entry({ actor: 'order', detail: String(i) }));
+  const { entries } = await queryAudit(pool, { user: 'order', limit: 20 });
+  assert.deepEqual(entries.map((r) => r.detail), Array.from({ length: 12 }, (_, i) => String(11 - i)));
+  const times = entries.map((r) => Date.parse(r.at));
+  assert.deepEqual(times, [...times].sort((a, b) => b - a));
+});

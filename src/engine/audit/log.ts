@@ -69,7 +69,7 @@ export async function queryAudit(db: Queryable, filter: AuditFilter): Promise<Au
   params.push(f.limit + 1);
   const { rows } = await db.query<{ id: string; at: Date; actor: string; action: string; resource: string; team: string | null; decision: 'allow' | 'deny'; policies: string[]; status: number | null; detail: string | null }>(
     `SELECT id::text, at, actor, action, resource, team, decision, policies, status, detail FROM audit_log
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_log.id DESC LIMIT $${params.length}`,
     params,
   );
   const page = rows.slice(0, f.limit);

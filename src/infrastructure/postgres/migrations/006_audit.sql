@@ -2,7 +2,7 @@
 -- which policy, and when. No foreign keys: a row must outlive the user, team or environment it names.
 CREATE TABLE audit_log (
   id        bigserial PRIMARY KEY,
-  at        timestamptz NOT NULL DEFAULT now(),
+  at        timestamptz NOT NULL DEFAULT clock_timestamp(), -- when written, not when its transaction began
   actor     text NOT NULL,                -- a user id, 'system' or 'anonymous'
   action    text NOT NULL,                -- the policy action, or a name for the route (e.g. signIn)
   resource  text NOT NULL DEFAULT '',     -- as the policy engine names it, e.g. Environment::"e1a2"
