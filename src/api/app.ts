@@ -13,6 +13,8 @@ import { registerModelRoutes } from './model-routes.ts';
 import { registerQuotaRoutes } from './quota-routes.ts';
 import { registerEnvironmentRoutes } from './environment-routes.ts';
 import { registerApprovalRoutes } from './approval-routes.ts';
+import { registerLifetimeRoutes } from './lifetime-routes.ts';
+import { registerNoticeRoutes } from './notice-routes.ts';
 import { registerDatasetRoutes, type DatasetView } from './dataset-routes.ts';
 import { catalogBodyLimits, registerCatalogRoutes } from './catalog-routes.ts';
 import { limitRequestBodies, rejectUnstorableText } from './request-guards.ts';
@@ -70,6 +72,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   registerQuotaRoutes(app, deps);
   registerEnvironmentRoutes(app, deps);
   registerApprovalRoutes(app, deps);
+  registerLifetimeRoutes(app, deps);
+  registerNoticeRoutes(app, deps);
   registerDatasetRoutes(app, deps);
   registerCatalogRoutes(app, deps);
   registerAuditRoutes(app, deps);

@@ -21,6 +21,8 @@ import { PolicyEngine } from '../engine/policy/engine.ts';
 import { toolCheckFor } from '../engine/tools/tool-check.ts';
 import { formatPathError } from '../engine/paths/loader.ts';
 import { prepareJobQueue, startOrchestrator, type Orchestrator } from '../engine/orchestrator/worker.ts';
+import { startLifetimeSweeper } from '../engine/lifetimes/sweeper.ts';
+import { lifetimesFrom } from '../engine/lifetimes/lifetimes.ts';
 import { createGitHttpHandler } from '../infrastructure/git-http/index.ts';
 import { startObjectStore } from '../infrastructure/object-store/index.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../infrastructure/postgres/embedded.ts';
@@ -160,6 +162,9 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(() => feed.stop());
     const orchestrator = await startOrchestrator({ pool, drivers });
     stops.push(() => orchestrator.stop());
+    // Lifetimes: expiry warnings, expired environments deleted and idle ones stopped, every minute.
+    const lifetimes = startLifetimeSweeper({ pool, drivers, lifetimeOf: lifetimesFrom(paths) });
+    stops.push(async () => lifetimes.stop());
     // The policy and the dictionary change only when the policy is applied: read them once, and again then.
     let policy = loadPolicy(policyPath).policy;
     let dictionary = await describeWarehouse(warehouseUrl, { policyPath });
