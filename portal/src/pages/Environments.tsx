@@ -9,6 +9,7 @@ import { ago, dateTime } from '../lib/format.ts';
 import { DataClassBadge, StatusBadge, isBusy } from '../components/badges.tsx';
 import { ResourceIcon } from '../components/resource-icon.tsx';
 import { EmptyState, ErrorState, LoadingCards } from '../components/states.tsx';
+import { QuotaUsage } from '../components/quota-usage.tsx';
 
 export function EnvironmentsPage({ scope }: { scope: 'mine' | 'team' }) {
   const user = useUser();
@@ -61,6 +62,8 @@ export function EnvironmentsPage({ scope }: { scope: 'mine' | 'team' }) {
           <Switch label="Show deleted" checked={includeDeleted} onChange={(e) => setIncludeDeleted(e.currentTarget.checked)} mb={8} />
         </Group>
       </Group>
+
+      {scope === 'team' && <QuotaUsage team={team} />}
 
       {envs.loading && !envs.data ? (
         <LoadingCards count={3} height={64} />
