@@ -11,6 +11,18 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+/**
+ * Back from single sign-on, the token is in the URL fragment (#token=…): never sent to a server,
+ * kept from Referer. It is taken into the session at once and wiped from the address bar and history.
+ */
+function takeTokenFromFragment(): void {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (!token) return;
+  session.set(token);
+  window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+}
+takeTokenFromFragment();
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<Me | null>(null);
   const [checking, setChecking] = useState(Boolean(session.token()));

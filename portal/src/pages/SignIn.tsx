@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Box, Button, Code, Divider, Group, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Box, Button, Code, Divider, Group, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { IconAlertTriangle, IconBolt, IconKey, IconShieldLock, IconRoute } from '@tabler/icons-react';
 import { api, ApiError, call, type AuthInfo } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
@@ -15,25 +15,25 @@ const points = [
 export function SignInPage() {
   const { signIn } = useAuth();
   const auth = useLoad(() => call(api.GET('/api/v1/auth')), []);
-  const [user, setUser] = useState<string | null>(null);
+  const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<{ field?: 'user' | 'password'; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const info: AuthInfo | undefined = auth.data;
-  const accounts = info?.localAccounts ?? [];
   const local = !info || info.methods.includes('local');
-  // Other methods (OIDC single sign-on) appear here when the platform offers them.
-  const external = (info?.methods ?? []).filter((m) => m !== 'local');
+  // Single sign-on comes back to the page the person was on, the token in the URL fragment (see auth.tsx).
+  const oidc = info?.oidc;
+  const oidcHref = oidc ? `${oidc.start}?redirect=${encodeURIComponent(window.location.pathname + window.location.search)}` : undefined;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!user) return setError({ field: 'user', message: accounts.length ? 'Choose your account' : 'Give your user name or e-mail' });
+    if (!user.trim()) return setError({ field: 'user', message: 'Give your user name or e-mail' });
     if (!password) return setError({ field: 'password', message: 'Give your password' });
     setBusy(true);
     setError(null);
     try {
-      await signIn(user, password);
+      await signIn(user.trim(), password);
     } catch (err) {
       const msg = err instanceof ApiError ? err.message : String(err);
       setError({ field: err instanceof ApiError && err.status === 401 ? 'password' : undefined, message: msg });
@@ -90,38 +90,23 @@ export function SignInPage() {
                   {auth.error.message} Check that <Code>goldpath up</Code> is running, then reload.
                 </Alert>
               )}
-              {external.map((m) => (
-                <Button key={m} component="a" href={`/api/v1/auth/${encodeURIComponent(m)}`} variant="default" leftSection={<IconKey size={16} />}>
-                  Continue with {m === 'oidc' ? 'single sign-on' : m}
+              {oidc && (
+                <Button component="a" href={oidcHref} size="md" variant="default" leftSection={<IconKey size={16} />}>
+                  Sign in with {oidc.name}
                 </Button>
-              ))}
-              {external.length > 0 && local && <Divider label="or with a local account" labelPosition="center" />}
+              )}
+              {oidc && local && <Divider label="or with a local account" labelPosition="center" />}
               {local && (
                 <>
-                  {accounts.length > 0 ? (
-                    <Select
-                      label="Account"
-                      placeholder="Choose your account"
-                      data={accounts.map((a) => ({ value: a.id, label: `${a.name} · ${a.team}` }))}
-                      value={user}
-                      onChange={setUser}
-                      searchable
-                      allowDeselect={false}
-                      error={error?.field === 'user' ? error.message : undefined}
-                      data-autofocus
-                      comboboxProps={{ withinPortal: true }}
-                      name="user"
-                    />
-                  ) : (
-                    <TextInput
-                      label="User name or e-mail"
-                      value={user ?? ''}
-                      onChange={(e) => setUser(e.currentTarget.value)}
-                      autoComplete="username"
-                      error={error?.field === 'user' ? error.message : undefined}
-                      name="user"
-                    />
-                  )}
+                  <TextInput
+                    label="User name or e-mail"
+                    value={user}
+                    onChange={(e) => setUser(e.currentTarget.value)}
+                    autoComplete="username"
+                    error={error?.field === 'user' ? error.message : undefined}
+                    data-autofocus
+                    name="user"
+                  />
                   <PasswordInput
                     label="Password"
                     value={password}
@@ -138,14 +123,9 @@ export function SignInPage() {
                   <Button type="submit" loading={busy} size="md" fullWidth>
                     Sign in
                   </Button>
-                  {accounts.length > 0 && (
-                    <Text size="xs" c="dimmed">
-                      Demo accounts of this local platform: <Code>goldpath users</Code> prints their password.{' '}
-                      <Anchor size="xs" href="/api/v1/openapi.json" target="_blank">
-                        API
-                      </Anchor>
-                    </Text>
-                  )}
+                  <Text size="xs" c="dimmed">
+                    On a platform started with <Code>goldpath up</Code>, each local account has its own password: the operator finds them in the file that <Code>goldpath up</Code> names.
+                  </Text>
                 </>
               )}
             </Stack>
