@@ -82,6 +82,10 @@ for (const [action, description] of Object.entries(lifecycle) as [keyof typeof l
     .action(run(async (id: string, opts: { wait?: boolean; json?: boolean }) => (await import('./commands/environments.ts')).changeEnvironment(await conn(), action, id, opts)));
 }
 
+program.command('extend <id>').description('keep an environment longer: its expiry moves by --by (default one more of its path\'s ttl), within the path\'s limit')
+  .option('--by <duration>', 'how much longer, e.g. 12h or 2d').option(json, jsonHelp)
+  .action(run(async (id: string, opts: { by?: string; json?: boolean }) => (await import('./commands/extend.ts')).extend(await conn(), id, opts)));
+
 program.command('quotas').description('what your team holds against its quotas (running environments, notebooks, warehouse connections, storage)')
   .option('--team <team>', 'another team (admins)').option(json, jsonHelp)
   .action(run(async (opts: { team?: string; json?: boolean }) => (await import('./commands/quotas.ts')).showQuotas(await conn(), opts)));

@@ -2,14 +2,28 @@ import type { EnvironmentView, EventView } from '../../domain/environment/schema
 import type { ApiClient } from '../client.ts';
 import { bold, dim, green, red, table } from '../format.ts';
 import { print, printJson } from '../output.ts';
+import { describeSpan } from '../../domain/time/duration.ts';
 
 export function printEnvironment(env: EnvironmentView): void {
   print(`${bold(env.name)}  ${dim(env.id)}`);
   print(`  path ${env.path} · team ${env.team} · owner ${env.owner} · data ${env.dataClass ?? '-'} · status ${statusColor(env.status)}${env.reason ? ` (${env.reason})` : ''}`);
+  const lifetime = lifetimeLine(env);
+  if (lifetime) print(`  ${lifetime}`);
   for (const r of env.resources) {
     const url = typeof r.outputs.url === 'string' ? r.outputs.url : '';
     print(`  ${r.id.padEnd(10)} ${r.type.padEnd(10)} ${statusColor(r.status).padEnd(10)} ${url}${r.error ? red(` ${r.error}`) : ''}`);
   }
+}
+
+/** When it expires and when its workspace was last used, e.g. "expires 2026-05-02 10:00 UTC (in 3 days) · last activity 12 minutes ago". */
+function lifetimeLine(env: EnvironmentView, now = Date.now()): string {
+  const parts: string[] = [];
+  if (env.expiresAt && env.status !== 'deleted') {
+    const left = Date.parse(env.expiresAt) - now;
+    parts.push(`expires ${env.expiresAt.slice(0, 16).replace('T', ' ')} UTC (${left > 0 ? `in ${describeSpan(left)}` : 'now'}; \`goldpath extend ${env.id}\` for more)`);
+  }
+  if (env.lastActivityAt) parts.push(`last activity ${describeSpan(now - Date.parse(env.lastActivityAt))} ago`);
+  return parts.join(' · ');
 }
 
 const statusColor = (s: string) => (s === 'ready' ? green(s) : s === 'failed' ? red(s) : s);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, formatDuration } from '../time/duration.ts';
+import { formatDuration, parseDuration } from '../time/duration.ts';
 
 /** The one schema of a golden path file; every type below is derived from it. */
 
@@ -29,6 +29,16 @@ export const ParametersSchema = z
     required: z.array(z.string()).optional(),
   })
   .default({ type: 'object', properties: {} });
+
+/** A duration field: a string such as 30m, 2h or 7d, parsed to milliseconds. */
+export const Duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write a whole number and m, h or d, e.g. 30m, 2h, 7d` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** Lifetimes when a path says nothing: a week, extensible to a month, stopped after two idle hours. */
 export const defaultLifetime = { ttl: 7 * 86_400_000, maxTtl: 30 * 86_400_000, idle: 2 * 3_600_000 };

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** Durations as people write them in path files and on the command line: 30m, 2h, 7d. */
 const units = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const pattern = /^(\d{1,5})([mhd])$/;
@@ -24,16 +22,6 @@ export function describeSpan(ms: number): string {
   const [n, unit] = abs >= units.d ? [Math.round(abs / units.d), 'day'] : abs >= units.h ? [Math.round(abs / units.h), 'hour'] : [Math.max(1, Math.round(abs / units.m)), 'minute'];
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
-
-/** A duration field: a string such as 30m, 2h or 7d, parsed to milliseconds. */
-export const Duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write a whole number and m, h or d, e.g. 30m, 2h, 7d` });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 /** The longest duration in one unit that does not exceed ms, as `--by` takes it: 4d for 4.6 days. */
 export function wholeDurationAtMost(ms: number): string {
