@@ -7,6 +7,8 @@ import { newApiApp } from './errors.ts';
 import { mountPortal } from './portal-assets.ts';
 import type { Env } from './openapi.ts';
 import { registerSessionRoutes } from './session-routes.ts';
+import { registerOidcRoutes } from './oidc-routes.ts';
+import type { OidcSignIn } from '../engine/identity/oidc.ts';
 import { registerTokenRoutes } from './token-routes.ts';
 import { registerPathRoutes } from './path-routes.ts';
 import { registerModelRoutes } from './model-routes.ts';
@@ -19,16 +21,22 @@ import { registerDatasetRoutes, type DatasetView } from './dataset-routes.ts';
 import { catalogBodyLimits, registerCatalogRoutes } from './catalog-routes.ts';
 import { limitRequestBodies, rejectUnstorableText } from './request-guards.ts';
 import { securityHeaders } from './security-headers.ts';
+import type { PolicyEngine } from '../engine/policy/engine.ts';
+import type { TeamQuotas } from '../engine/quotas/quotas.ts';
 import { auditTrail } from './audit-trail.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
   paths: PathLibrary;
+  /** Every authorisation decision comes from it (src/api/authorize.ts). */
+  policy: PolicyEngine;
+  /** The teams' limits, checked at launch and shown per team. */
+  quotas?: TeamQuotas;
   feed: EventFeed;
   version: string;
-  /** On the embedded default the sign-in page may list the local accounts. */
-  listLocalAccounts?: boolean;
+  /** Sign-in through the organisation's OpenID Connect provider, when configured. */
+  oidc?: OidcSignIn;
   /** The built portal; served at the root when given. */
   portalDir?: string;
   dataOwners?: () => Promise<DataOwnership[]>;
@@ -49,6 +57,10 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   // Before every route: headers on every answer, then bodies refused by size before they are read,
   // then text no route could store (NUL, invalid UTF-8) refused with the field named.
   app.use('*', securityHeaders());
+  app.use('*', async (c, next) => {
+    c.set('policy', deps.policy);
+    await next();
+  });
   // Around everything else, authentication and the body guards included, so that refused sign-ins
   // and refused requests leave their audit row too (Hono runs middleware in the order registered).
   app.use('/api/v1/*', auditTrail(deps.pool));
@@ -66,6 +78,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });
 
   registerSessionRoutes(app, deps); // first: it installs the authentication of every later route
+  registerOidcRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerPathRoutes(app, deps);
   registerModelRoutes(app, deps);

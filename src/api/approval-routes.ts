@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { ApprovalView, decideApproval, listApprovals } from '../engine/approvals/approvals.ts';
 import { requireEnvironment } from '../engine/environments/launch.ts';
 import { guard } from './authorize.ts';
+import { ask } from '../engine/policy/guard.ts';
 import { errors, json, secured, type Api } from './openapi.ts';
 
 const reason = z.string().trim().min(1, 'say why: a reason is recorded with the decision');
@@ -20,7 +21,12 @@ export function registerApprovalRoutes(app: Api, deps: { pool: pg.Pool }): void 
     async (c) => {
       const q = c.req.valid('query');
       if (q.environment) await requireEnvironment(deps, { may: guard(c) }, q.environment);
-      return c.json({ approvals: await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true', environment: q.environment }) }, 200);
+      const approvals = await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true', environment: q.environment });
+      // Asked, not recorded: what the reader may do with each, so the portal offers only that.
+      const may = (action: 'decideApproval' | 'breakGlass', a: ApprovalView) => a.status === 'pending' && ask(c.get('policy'), c.get('user'), action, {
+        type: 'Approval', id: a.id, approverTeam: a.approverTeam, requestedBy: a.requestedBy, environmentTeam: a.environmentTeam,
+      }).allowed;
+      return c.json({ approvals: approvals.map((a) => ({ ...a, youMay: { decide: may('decideApproval', a), breakGlass: may('breakGlass', a) } })) }, 200);
     });
   for (const decision of ['approve', 'reject'] as const) {
     app.openapi(createRoute({ method: 'post', path: `/api/v1/approvals/{id}/${decision}`, security: secured,

@@ -19,6 +19,7 @@ import { EventFeed } from '../engine/live/event-feed.ts';
 import { PathLibrary } from '../engine/paths/library.ts';
 import { PolicyEngine } from '../engine/policy/engine.ts';
 import { toolCheckFor } from '../engine/tools/tool-check.ts';
+import { TeamQuotas } from '../engine/quotas/quotas.ts';
 import { formatPathError } from '../engine/paths/loader.ts';
 import { prepareJobQueue, startOrchestrator, type Orchestrator } from '../engine/orchestrator/worker.ts';
 import { startLifetimeSweeper } from '../engine/lifetimes/sweeper.ts';
@@ -68,8 +69,11 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     // Read first: a mistake in it stops the start before anything else is started, with its line.
     const organisation = loadOrganisationFile(config.organisationFile);
     // Policies too: a platform whose rules do not parse or validate does not start (file and line are printed).
-    const policies = PolicyEngine.load([builtInPoliciesDir, process.env.GOLDPATH_POLICIES_DIR || join(config.home, 'policies')], { log: progress });
-    policies.watch();
+    const orgPolicies = process.env.GOLDPATH_POLICIES_DIR || join(config.home, 'policies');
+    mkdirSync(orgPolicies, { recursive: true }); // there from the start, so a file dropped in later is picked up
+    const policies = PolicyEngine.load([builtInPoliciesDir, orgPolicies], { log: progress });
+    let onPolicyChange = () => {};
+    policies.watch(() => onPolicyChange());
     stops.push(async () => policies.close());
     progress(`policies: ${policies.policies.length} in force, from ${policies.dirs.join(' and ')}`);
     // Probed in the background: a real sandboxed `true`, ready long before the first launch needs it.
@@ -145,6 +149,8 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     else console.error(`[platform] WORKSPACES ARE NOT SANDBOXED on this host: ${sandbox.reason}. Notebooks see the whole machine (as a uid of their own when the platform runs as root, else as the platform's user); golden paths with sensitive data are refused here.`);
     const notebooks = notebookDriver({ workDir: join(config.home, 'envs'), reposDir, host: config.host, sandbox });
     stops.push(() => notebooks.stopAll());
+    const quotas = new TeamQuotas({ policyDirs: policies.dirs, storage: { reposDir, bucketsDir: join(config.home, 's3') } });
+    quotas.validate();
     const drivers = new DriverRegistry([
       gitRepoDriver({ reposDir, publicUrl }),
       warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1), statementTimeoutMs: config.warehouseStatementTimeoutMs }),
@@ -156,6 +162,10 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const loaded = await paths.reload();
     progress(`${loaded.loaded} golden paths loaded`);
     for (const e of loaded.errors) console.error(`[paths] ${formatPathError(e)}`);
+    // A policy or registry edit may allow or forbid a tool: the paths are judged again.
+    onPolicyChange = () => {
+      paths.reload().then((r) => r.errors.forEach((e) => console.error(`[paths] ${formatPathError(e)}`)), (e) => console.error(`[paths] ${(e as Error).message}`));
+    };
 
     const feed = new EventFeed(platformUrl);
     await feed.start();
@@ -173,7 +183,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     }));
 
     const api = createApi({
-      pool, paths, feed, version, portalDir: portalDistDir, policy: policies,
+      pool, paths, feed, version, portalDir: portalDistDir, policy: policies, quotas,
       oidc: config.oidc ? new OidcSignIn(pool, config.oidc) : undefined,
       dataOwners: async () => Object.entries(policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
       dataDictionary: async () => dictionary,

@@ -1,5 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import type { ApprovalView } from '../../src/engine/approvals/approvals.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
@@ -98,6 +100,36 @@ test('one rejection ends the launch with nothing provisioned', async () => {
   assert.match(after.reason!, /rejected by mei: Not a purpose our DPIA covers/);
   const again = await platform.cli(['--as', 'ravi', 'approve', ((await as('ravi', ['approvals'])) as ApprovalView[]).find((a) => a.environment === env.id)?.id ?? 'none', '--reason', 'x']);
   assert.notEqual(again.code, 0, 'the other request was cancelled with the launch');
+});
+
+test('break-glass: off until a policy file allows it (picked up live), then an admin decides for the owning team, in red, and the team is told', async () => {
+  const env = (await platform.cliJson<EnvironmentView>(['launch', 'data-science-customer-data', '--name', 'incident-42', '--reason', 'Incident 42: fraud ring'])) as EnvironmentView;
+  const pending = ((await as('priya', ['approvals'])) as ApprovalView[]).filter((a) => a.environment === env.id);
+  assert.equal(pending.length, 2, 'an admin sees the requests');
+  assert.ok(pending.every((a) => a.environmentName === 'incident-42'), 'lists name the environment');
+  assert.ok(pending.every((a) => a.youMay && !a.youMay.decide && !a.youMay.breakGlass), 'and may do nothing with them yet');
+  const glass = ['--as', 'priya', 'break-glass', pending[0].id, '--approve', '--reason', 'Incident 42: fraud ring active now, owners unreachable'];
+  assert.match((await platform.cli(glass)).stderr, /not allowed by the policies in force/);
+
+  writeFileSync(join(platform.home, 'policies', 'break-glass.cedar'), '@id("admins-may-break-glass")\npermit (principal, action == Action::"breakGlass", resource) when { principal.admin };\n');
+  const offered = await until(() => as('priya', ['approvals']) as Promise<ApprovalView[]>, (list) => list.some((a) => a.environment === env.id && a.youMay?.breakGlass));
+  assert.ok(offered.filter((a) => a.environment === env.id).every((a) => !a.youMay!.decide), 'break-glass is not an ordinary approval');
+  assert.equal((await platform.cli(['--as', 'priya', 'break-glass', pending[0].id, '--approve', '--reason', 'too short'])).code, 1, 'a real reason is required');
+  const done = await platform.cli(glass);
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(done.stdout, /BREAK-GLASS: .* approved: dana's access .* "incident-42"/);
+  const decided = ((await as('dana', ['approvals', '--mine', '--all'])) as ApprovalView[]).find((a) => a.id === pending[0].id)!;
+  assert.equal(decided.breakGlass, true);
+  assert.equal(decided.decidedBy, 'priya');
+
+  // The owning team is told, and the history says it in so many words.
+  const owners = pending[0].approverTeam === 'churn-analytics' ? 'ravi' : 'mei';
+  const token = (await platform.cliJson<{ token: string }>(['--as', owners, 'token'])).token;
+  const notices = (await (await fetch(`${platform.url}/api/v1/notices`, { headers: { authorization: `Bearer ${token}` } })).json()) as { notices: { kind: string; message: string }[] };
+  assert.ok(notices.notices.some((n) => n.kind === 'break-glass' && /BREAK-GLASS: priya, a platform admin, approved dana's access .* "incident-42"/.test(n.message)), JSON.stringify(notices));
+  assert.match((await platform.cli(['env', env.id, '--events'])).stdout, /BREAK-GLASS for/);
+  rmSync(join(platform.home, 'policies', 'break-glass.cedar'));
+  await platform.cli(['delete', env.id]);
 });
 
 test('SQL Data Querying gives masked rows and a saved-queries repo, and no notebook', async () => {

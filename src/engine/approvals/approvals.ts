@@ -21,6 +21,7 @@ export const ApprovalView = z.object({
   id: z.string(),
   environment: z.string(),
   environmentName: z.string(),
+  environmentTeam: z.string(),
   path: z.string(),
   approverTeam: z.string(),
   requestedBy: z.string(),
@@ -32,6 +33,8 @@ export const ApprovalView = z.object({
   decidedBy: z.string().nullable(),
   /** Decided by a platform admin overriding the owning team (break-glass), not by a member of it. */
   breakGlass: z.boolean(),
+  /** What the policies in force let the reader do with it: decide it as an owner, or break glass. */
+  youMay: z.object({ decide: z.boolean(), breakGlass: z.boolean() }).optional(),
   decisionReason: z.string().nullable(),
   requestedAt: z.string(),
   decidedAt: z.string().nullable(),
@@ -140,6 +143,7 @@ function toView(r: Record<string, unknown> & { requested_at: Date; decided_at: D
     status: r.status as ApprovalView['status'],
     decidedBy: (r.decided_by as string | null) ?? null,
     breakGlass: (r.break_glass as boolean | undefined) ?? false,
+    environmentTeam: r.environment_team as string,
     decisionReason: (r.decision_reason as string | null) ?? null,
     requestedAt: r.requested_at.toISOString(),
     decidedAt: r.decided_at?.toISOString() ?? null,

@@ -14,6 +14,7 @@ import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts';
 import { getEnvironmentView } from './store.ts';
 import { NameTakenError, PgEnvironmentRepository } from './repository.ts';
+import { checkQuota, type TeamQuotas } from '../quotas/quotas.ts';
 
 /** Who asks, and the policy engine's guard that decides for them. */
 export interface Actor {
@@ -28,6 +29,8 @@ export interface EnvironmentServiceDeps {
   dataOwners?: () => Promise<DataOwnership[]>;
   /** The platform's reason to refuse this path here (e.g. sensitive data on a host that cannot sandbox workspaces). */
   refuseLaunch?: (path: { id: string; dataClass: string | null }) => string | undefined;
+  /** The teams' limits (policies/quotas.yaml), checked in the launch's own transaction. */
+  quotas?: TeamQuotas;
 }
 
 /**
@@ -83,6 +86,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
     if (!req.name && attempt < 5 && (await environments.nameTaken(team, name))) continue;
     try {
       await environments.atomically(async (repo, db) => {
+        if (deps.quotas) await checkQuota(db, { team, path }, deps.quotas);
         await repo.create({
           id, name, pathId: path.metadata.name, pathVersion: path.spec.version, team, owner: user.id, dataClass: path.spec.dataClass ?? null,
           params, status: needsApproval ? 'awaiting-approval' : 'requested', resources,
