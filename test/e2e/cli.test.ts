@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { goldpathBin, startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { localPassword } from '../support/local-accounts.ts';
 
 const execFileAsync = promisify(execFile);
 let platform: PlatformProcess;
-let creds: { defaultUser: string; tokens: Record<string, string>; demoPassword?: string };
+let creds: { defaultUser: string; tokens: Record<string, string> };
 const elsewhere = mkdtempSync(join(tmpdir(), 'goldpath-cli-elsewhere-'));
 
 /** Runs bin/goldpath in a folder of our choosing with only the environment given (no GOLDPATH_HOME). */
@@ -84,9 +85,8 @@ test('GOLDPATH_URL and GOLDPATH_TOKEN work from a folder without any local data'
 });
 
 test('token --list shows your tokens, --revoke ends one: it then gets 401', async () => {
-  assert.ok(creds.demoPassword, 'the demo organisation has a password');
   const signIn = await fetch(`${platform.url}/api/v1/sessions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'dana', password: creds.demoPassword }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'dana', password: localPassword(platform.home, 'dana') }),
   });
   assert.equal(signIn.status, 201);
   const session = ((await signIn.json()) as { token: string }).token;

@@ -11,13 +11,13 @@ import { parseAllDocuments } from 'yaml';
 import type { Page } from 'playwright-core';
 import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { localAccount, type LocalAccount } from '../support/local-accounts.ts';
 
 let platform: PlatformProcess;
 let browser: Browser;
 let page: Page;
 let artifacts: string;
-let password = '';
-let accounts: { id: string; name: string; team: string }[] = [];
+let accounts: LocalAccount[] = [];
 
 const shot = (name: string, opts: { fullPage?: boolean } = {}) => browser.shot(name, opts);
 
@@ -69,9 +69,8 @@ async function signIn(userId: string) {
   }
   await page.goto(platform.url + '/');
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByRole('combobox', { name: 'Account' }).click();
-  await page.getByRole('option').filter({ hasText: new RegExp(`^${me.name}`) }).first().click();
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('textbox', { name: 'User name or e-mail' }).fill(me.id);
+  await page.getByRole('textbox', { name: 'Password' }).fill(me.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('user-menu').filter({ hasText: me.name }).waitFor();
 }
@@ -80,9 +79,7 @@ const token = () => page.evaluate(() => localStorage.getItem('goldpath.token') ?
 
 before(async () => {
   platform = await startPlatformProcess();
-  const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { demoPassword: string };
-  password = creds.demoPassword;
-  accounts = ((await (await fetch(`${platform.url}/api/v1/auth`)).json()) as { localAccounts: typeof accounts }).localAccounts;
+  accounts = await Promise.all(['dana', 'ravi', 'mei', 'olu', 'sam', 'priya'].map((id) => localAccount(platform, id)));
   browser = await openBrowser('portal-catalog');
   ({ page, artifacts } = browser);
 });

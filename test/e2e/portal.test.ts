@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { localAccount } from '../support/local-accounts.ts';
 
 let platform: PlatformProcess;
 let browser: Browser;
@@ -32,28 +33,26 @@ after(async () => {
 const step = storySteps(() => browser);
 
 test('a data scientist signs in, launches Data Science Experimentation, opens the notebook and deletes it', async (t) => {
-  const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { demoPassword: string; defaultUser: string };
-  const auth = (await (await fetch(`${platform.url}/api/v1/auth`)).json()) as { localAccounts: { id: string; name: string; team: string }[] };
-  const me = auth.localAccounts.find((a) => a.id === creds.defaultUser)!;
-  assert.ok(me, `the default user ${creds.defaultUser} is a local account`);
+  const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { defaultUser: string };
+  const me = await localAccount(platform, creds.defaultUser);
+  const other = await localAccount(platform, 'priya');
   let envId = '';
 
-  await step(t, 'sign-in lists the local accounts and says what is wrong', async () => {
+  await step(t, 'sign-in names no account, and says what is wrong', async () => {
     await page.goto(platform.url + '/');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.doesNotMatch(await page.locator('body').innerText(), new RegExp(`${me.name}|${other.name}`), 'no account is listed');
     await shot('01-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Choose your account').first().waitFor();
-    await page.getByRole('combobox', { name: 'Account' }).click();
-    await page.getByRole('option', { name: new RegExp(`· ${me.team}`) }).first().click();
-    await page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
+    await page.getByText('Give your user name or e-mail').first().waitFor();
+    await page.getByRole('textbox', { name: 'User name or e-mail' }).fill(me.id);
+    // The admin's password does not open another account.
+    await page.getByRole('textbox', { name: 'Password' }).fill(other.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText(/wrong password/i).waitFor();
     await shot('01b-sign-in-wrong-password');
-    // Now as the default demo user, for real.
-    await page.getByRole('combobox', { name: 'Account' }).click();
-    await page.getByRole('option').filter({ hasText: new RegExp(`^${me.name}`) }).first().click();
-    await page.getByRole('textbox', { name: 'Password' }).fill(creds.demoPassword);
+    // Now as the default demo user, with their own password.
+    await page.getByRole('textbox', { name: 'Password' }).fill(me.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('user-menu').waitFor();
   });
