@@ -102,6 +102,7 @@ const knownActions: Record<string, string> = {
   'DELETE /api/v1/tokens/:id': 'revokeToken',
   'POST /api/v1/tokens': 'createToken',
   'POST /api/v1/stream-tickets': 'createStreamTicket',
+  'POST /api/v1/notices/:id/read': 'markNoticeRead',
 };
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());

@@ -159,13 +159,13 @@ const fixtures: Record<string, Fixture> = {
     actor: 'priya', action: 'breakGlass', decision: 'deny',
   },
   'POST /api/v1/notices/{id}/read': {
+    // A notice as the platform's sweeps leave one (an environment about to expire).
     prepare: async () => {
-      const { notices } = await apiJson<{ notices: { id: string }[] }>('GET', '/api/v1/notices', { as: 'dana' });
-      assert.ok(notices.length > 0, 'dana has a notice to mark read (the decisions on her request)');
-      ctx.noticeId = notices[0]!.id;
+      const { rows } = await query(auditDb(), `INSERT INTO notices (user_id, kind, message) VALUES ('dana', 'expiry-warning', 'audited expires soon') RETURNING id`);
+      ctx.noticeId = String(rows[0].id);
     },
     call: () => api('POST', `/api/v1/notices/${ctx.noticeId}/read`, { as: 'dana' }),
-    actor: 'dana', action: 'readNotice',
+    actor: 'dana', action: 'markNoticeRead',
   },
   'POST /api/v1/warehouse/apply': {
     call: () => api('POST', '/api/v1/warehouse/apply', { as: 'priya' }),
