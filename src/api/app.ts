@@ -21,6 +21,7 @@ import { registerDatasetRoutes, type DatasetView } from './dataset-routes.ts';
 import { catalogBodyLimits, registerCatalogRoutes } from './catalog-routes.ts';
 import { limitRequestBodies, rejectUnstorableText } from './request-guards.ts';
 import { securityHeaders } from './security-headers.ts';
+import { registerPolicyRoutes } from './policy-routes.ts';
 import type { PolicyEngine } from '../engine/policy/engine.ts';
 import type { TeamQuotas } from '../engine/quotas/quotas.ts';
 import { auditTrail } from './audit-trail.ts';
@@ -89,6 +90,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   registerNoticeRoutes(app, deps);
   registerDatasetRoutes(app, deps);
   registerCatalogRoutes(app, deps);
+  registerPolicyRoutes(app);
   registerAuditRoutes(app, deps);
   if (deps.portalDir) mountPortal(app as never, deps.portalDir);
   return app;
