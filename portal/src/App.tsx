@@ -10,6 +10,7 @@ import { PathsPage } from './pages/Paths.tsx';
 import { EnvironmentsPage } from './pages/Environments.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
 import { usePendingCount } from './lib/pending.ts';
+import { NoticesMenu } from './components/notices.tsx';
 
 // Heavy pages load on demand, so the first page stays small.
 const LaunchPage = lazy(() => import('./pages/Launch.tsx'));
@@ -66,6 +67,7 @@ export function App() {
               <Logo />
             </Link>
           </Group>
+          <NoticesMenu userId={user.id} ml="auto" mr="xs" />
           <Menu position="bottom-end" width={240} withArrow>
             <Menu.Target>
               <UnstyledButton aria-label={`Account: ${user.name}`} data-testid="user-menu" style={{ color: 'white' }}>

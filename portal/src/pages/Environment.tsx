@@ -13,6 +13,7 @@ import { DataClassBadge, StatusBadge } from '../components/badges.tsx';
 import { ResourceIcon, resourceInfo } from '../components/resource-icon.tsx';
 import { CopyIcon, OutputRow } from '../components/copy.tsx';
 import { ErrorState, LoadingCards } from '../components/states.tsx';
+import { ExtendButton, expiryText } from '../components/lifetime.tsx';
 
 // Resource types a browser can open; for the others the URL is for a tool (git, psql, an S3 client).
 const browsable = new Set(['notebook', 'ide', 'service']);
@@ -112,6 +113,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
                 Start environment
               </Button>
             )}
+            <ExtendButton env={env} onChange={onChange} />
             <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>
               Delete environment
             </Button>
@@ -171,7 +173,8 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
                 <Detail label="Golden path" value={env.path} />
                 <Detail label="Created" value={dateTime(env.createdAt)} />
                 <Detail label="Ready" value={env.readyAt ? `${dateTime(env.readyAt)}${took ? ` (${took})` : ''}` : '—'} />
-                <Detail label="Expires" value={expiresAt ? `${dateTime(expiresAt)} (access approved until then)` : approvals.length ? 'When the data access approval expires' : 'Never: delete it when you are done'} />
+                <Detail label="Expires" value={expiryText(env, expiresAt)} />
+                <Detail label="Last activity" value={env.lastActivityAt ? ago(env.lastActivityAt) : '—'} />
                 <Detail label="Id" value={<Text size="sm" ff="monospace">{env.id}</Text>} />
               </Stack>
               {Object.keys(env.params).length > 0 && (
