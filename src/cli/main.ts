@@ -90,6 +90,10 @@ program.command('quotas').description('what your team holds against its quotas (
   .option('--team <team>', 'another team (admins)').option(json, jsonHelp)
   .action(run(async (opts: { team?: string; json?: boolean }) => (await import('./commands/quotas.ts')).showQuotas(await conn(), opts)));
 
+program.command('policies').description('the policies in force: id, permit or forbid, file:line and the reason a person reads')
+  .option(json, jsonHelp)
+  .action(run(async (opts: { json?: boolean }) => (await import('./commands/policies.ts')).showPolicies(await conn(), opts)));
+
 program.command('token').description('print your API token, for curl -H "Authorization: Bearer …"; or list and revoke your tokens')
   .option('--list', 'list your tokens that still work (never their secrets)')
   .option('--revoke <id>', 'revoke one of your tokens by its id (from --list)')
