@@ -6,7 +6,9 @@ ALTER TABLE environments
   ADD COLUMN expires_at       timestamptz,
   ADD COLUMN last_activity_at timestamptz,
   ADD COLUMN expiry_warned_at timestamptz;
-CREATE INDEX environments_expiring ON environments (expires_at) WHERE status NOT IN ('deleted', 'failed');
+-- What the lifetime sweeper reads every minute: the soon-expiring, and those still without an expiry.
+CREATE INDEX environments_expiring ON environments (expires_at) WHERE status <> 'deleted';
+CREATE INDEX environments_expiry_unset ON environments (path_id) WHERE expires_at IS NULL AND status <> 'deleted';
 
 -- Notices: what the platform tells people (an environment stopped for idleness, about to expire,
 -- a break-glass approval). Addressed to a user or to a whole team; read_at is set by the reader.
