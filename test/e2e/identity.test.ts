@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { freePortTriple, goldpathBin, startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { startTestIdentityProvider, TestBrowser, type TestIdentityProvider } from '../support/oidc-provider.ts';
 import { localPassword } from '../support/local-accounts.ts';
+import { openBrowser } from '../support/browser.ts';
 
 let platform: PlatformProcess;
 let idp: TestIdentityProvider;
@@ -68,6 +69,28 @@ test('goldpath up prints where the local accounts are kept, a file only the oper
 test('nothing unauthenticated lists the accounts: /api/v1/auth names the sign-in methods only', async () => {
   const body = await (await fetch(`${platform.url}/api/v1/auth`)).json();
   assert.deepEqual(body, { methods: ['local', 'oidc'], oidc: { name: 'Test IdP', start: '/api/v1/auth/oidc/start' } });
+});
+
+test('the portal signs in with the identity provider: the token comes back in the fragment and leaves the address bar', async () => {
+  const browser = await openBrowser('identity');
+  try {
+    const { page } = browser;
+    await page.goto(platform.url + '/');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.doesNotMatch(await page.locator('body').innerText(), /Dana|Priya/, 'no account is listed');
+    await page.getByRole('link', { name: 'Sign in with Test IdP' }).click();
+    await page.getByRole('textbox', { name: 'Login' }).fill('ada');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('user-menu').filter({ hasText: 'Ada Lovelace' }).waitFor();
+    assert.ok(!page.url().includes('token'), `the token is gone from the address bar: ${page.url()}`);
+    const token = await page.evaluate(() => localStorage.getItem('goldpath.token'));
+    const me = await (await fetch(`${platform.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.equal(me.team, 'churn-analytics');
+    assert.equal(me.isAdmin, true);
+    assert.deepEqual(browser.pageErrors, []);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('local sign-in: each password opens its own account only', async () => {

@@ -5,9 +5,10 @@ import Provider from 'oidc-provider';
 
 /**
  * The test identity provider: a real OpenID Connect provider (the `oidc-provider` package) on
- * 127.0.0.1, with people in groups. Its login step is a tiny HTTP handler instead of a page: a
- * POST to /interaction/<uid> with `login=<account id>` signs that person in and grants the
- * client what it asked for, as a person clicking through the provider's pages would.
+ * 127.0.0.1, with people in groups. Its login step is a tiny HTTP handler: a POST to
+ * /interaction/<uid> with `login=<account id>` signs that person in and grants the client what it
+ * asked for, as a person clicking through the provider's pages would (a browser gets a one-field
+ * form that does that POST).
  */
 export interface TestAccount {
   id: string;
@@ -72,7 +73,13 @@ export async function startTestIdentityProvider(opts: { redirectUris: string[]; 
 async function interaction(provider: Provider, req: IncomingMessage, res: ServerResponse, accounts: Map<string, TestAccount>): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (req.method === 'GET') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ uid: details.uid, prompt: details.prompt.name }));
+    // A real browser gets a one-field form; fetch gets what the step is.
+    if (req.headers.accept?.includes('text/html')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Test IdP</title>
+<form method="post" action="/interaction/${details.uid}"><label>Login <input name="login" autofocus></label><button>Continue</button></form>`);
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ uid: details.uid, prompt: details.prompt.name }));
+    }
     return;
   }
   let body = '';
