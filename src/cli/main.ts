@@ -86,6 +86,10 @@ program.command('extend <id>').description('keep an environment longer: its expi
   .option('--by <duration>', 'how much longer, e.g. 12h or 2d').option(json, jsonHelp)
   .action(run(async (id: string, opts: { by?: string; json?: boolean }) => (await import('./commands/extend.ts')).extend(await conn(), id, opts)));
 
+program.command('notices').description('what the platform told you and your team: expiry warnings, idle stops, break-glass approvals (in red)')
+  .option('--all', 'read ones too').option('--read <id>', 'mark one read').option(json, jsonHelp)
+  .action(run(async (opts: { all?: boolean; read?: string; json?: boolean }) => (await import('./commands/notices.ts')).notices(await conn(), opts)));
+
 program.command('quotas').description('what your team holds against its quotas (running environments, notebooks, warehouse connections, storage)')
   .option('--team <team>', 'another team (admins)').option(json, jsonHelp)
   .action(run(async (opts: { team?: string; json?: boolean }) => (await import('./commands/quotas.ts')).showQuotas(await conn(), opts)));

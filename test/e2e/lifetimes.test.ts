@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 
@@ -52,4 +53,24 @@ test("another team's member may not extend it", async () => {
   const r = await platform.cli(['--as', 'mei', 'extend', env.id, '--by', '1d']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /mei may not extend Environment::"e[a-z0-9]+"/);
+});
+
+test('goldpath notices lists what went to you and your team, and --read marks one read', async () => {
+  // A notice as the platform writes it (the approvals write break-glass ones this way).
+  const db = new pg.Client(platform.adminUrl('goldpath'));
+  await db.connect();
+  let id: number;
+  try {
+    id = Number((await db.query(`INSERT INTO notices (team_id, kind, message, environment_id) VALUES ('churn-analytics', 'break-glass', 'priya approved for your team', $1) RETURNING id`, [env.id])).rows[0].id);
+  } finally {
+    await db.end();
+  }
+  const shown = await platform.cli(['--as', 'dana', 'notices']);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, new RegExp(`#${id} .*break-glass · short-lived \\(team churn-analytics\\)\\n    priya approved for your team`));
+  assert.equal((await platform.cli(['--as', 'dana', 'notices', '--read', String(id)])).code, 0);
+  const unread = await platform.cliJson<{ id: number }[]>(['--as', 'dana', 'notices']);
+  assert.ok(!unread.some((n) => n.id === id), 'read: no longer unread for dana');
+  assert.ok((await platform.cliJson<{ id: number }[]>(['--as', 'ravi', 'notices'])).some((n) => n.id === id), 'still unread for the rest of the team');
+  assert.ok(!(await platform.cliJson<{ id: number }[]>(['--as', 'mei', 'notices'])).some((n) => n.id === id), 'another team does not see it');
 });
