@@ -140,8 +140,8 @@ function DecisionsChart({ entries, bucketMs }: { entries: AuditRow[]; bucketMs: 
             <YAxis allowDecimals={false} tickLine={false} axisLine={false} fontSize={11} width={40} />
             <Tooltip cursor={{ fill: 'var(--mantine-color-gray-0)' }} />
             <Legend iconType="circle" wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="allowed" name="Allowed" stackId="d" fill="var(--mantine-color-green-6)" isAnimationActive={false} />
-            <Bar dataKey="denied" name="Denied" stackId="d" fill="var(--mantine-color-red-6)" radius={[4, 4, 0, 0]} isAnimationActive={false} />
+            <Bar dataKey="allowed" name="Allowed" stackId="d" maxBarSize={48} fill="var(--mantine-color-green-6)" isAnimationActive={false} />
+            <Bar dataKey="denied" name="Denied" stackId="d" maxBarSize={48} fill="var(--mantine-color-red-6)" radius={[4, 4, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
