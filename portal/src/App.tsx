@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { AppShell, Avatar, Burger, Center, Group, Loader, Menu, NavLink, ScrollArea, Text, UnstyledButton, Badge, Stack } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconRoute, IconStack2, IconUsersGroup, IconBooks, IconChecklist, IconLogout, IconChevronDown, IconApi, IconShieldCheck } from '@tabler/icons-react';
+import { IconRoute, IconStack2, IconUsersGroup, IconBooks, IconChecklist, IconLogout, IconChevronDown, IconApi, IconShieldCheck, IconGavel } from '@tabler/icons-react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { useAuth } from './auth.tsx';
 import { Logo } from './components/logo.tsx';
@@ -19,6 +19,7 @@ const CatalogPage = lazy(() => import('./pages/Catalog.tsx'));
 const CatalogEntityPage = lazy(() => import('./pages/CatalogEntity.tsx'));
 const ApprovalsPage = lazy(() => import('./pages/Approvals.tsx'));
 const AuditPage = lazy(() => import('./pages/Audit.tsx'));
+const PoliciesPage = lazy(() => import('./pages/Policies.tsx'));
 
 const nav = [
   { href: '/', label: 'Golden paths', icon: IconRoute, match: (p: string) => p === '/' || p.startsWith('/launch') },
@@ -27,6 +28,7 @@ const nav = [
   { href: '/catalog', label: 'Catalog', icon: IconBooks, match: (p: string) => p.startsWith('/catalog') },
   { href: '/approvals', label: 'Approvals', icon: IconChecklist, match: (p: string) => p.startsWith('/approvals') },
   { href: '/audit', label: 'Audit log', icon: IconShieldCheck, match: (p: string) => p.startsWith('/audit') },
+  { href: '/policies', label: 'Policies', icon: IconGavel, match: (p: string) => p.startsWith('/policies') },
 ];
 
 function PageFallback() {
@@ -153,6 +155,7 @@ export function App() {
             <Route path="/catalog/:kind/:namespace/:name">{(p) => <CatalogEntityPage kind={p.kind} namespace={p.namespace} name={p.name} />}</Route>
             <Route path="/approvals" component={ApprovalsPage} />
             <Route path="/audit" component={AuditPage} />
+            <Route path="/policies" component={PoliciesPage} />
             <Route component={NotFoundPage} />
           </Switch>
         </Suspense>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Avatar, Badge, Blockquote, Button, Card, Group, Modal, SimpleGrid, Stack, Tabs, Text, Textarea, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Avatar, Badge, Blockquote, Button, Card, Group, Modal, SegmentedControl, SimpleGrid, Stack, Tabs, Text, Textarea, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconCheck, IconDatabase, IconHistory, IconInbox, IconSend, IconX } from '@tabler/icons-react';
+import { IconAlertOctagon, IconAlertTriangle, IconCheck, IconDatabase, IconHistory, IconInbox, IconSend, IconX } from '@tabler/icons-react';
 import { Link, useSearch, useLocation } from 'wouter';
 import { api, ApiError, call, type Approval } from '../api/client.ts';
 import { useUser } from '../auth.tsx';
@@ -9,7 +9,7 @@ import { useLoad } from '../lib/use-load.ts';
 import { refreshPending } from '../lib/pending.ts';
 import { ago, dateTime } from '../lib/format.ts';
 import { DataClassBadge } from '../components/badges.tsx';
-import { ApprovalStatusBadge, DecisionLine } from '../components/approval-status.tsx';
+import { ApprovalStatusBadge, DecisionLine, isBreakGlass } from '../components/approval-status.tsx';
 import { EmptyState, ErrorState, LoadingCards } from '../components/states.tsx';
 
 type Tab = 'inbox' | 'decided' | 'mine';
@@ -24,10 +24,11 @@ export default function ApprovalsPage() {
   const team = useLoad(() => call(api.GET('/api/v1/approvals', { params: { query: {} } })), []);
   const mine = useLoad(() => call(api.GET('/api/v1/approvals', { params: { query: { mine: 'true' } } })), []);
   const [deciding, setDeciding] = useState<{ approval: Approval; decision: 'approve' | 'reject' } | null>(null);
+  const [breaking, setBreaking] = useState<Approval | null>(null);
 
   const all = team.data?.approvals ?? [];
   const pending = all.filter((a) => a.status === 'pending');
-  const waitingForMe = pending.filter((a) => a.requestedBy !== user.id);
+  const waitingForMe = pending.filter((a) => a.youMay?.decide ?? a.requestedBy !== user.id);
   const decided = all.filter((a) => a.status !== 'pending');
   const myRequests = mine.data?.approvals ?? [];
 
@@ -70,7 +71,9 @@ export default function ApprovalsPage() {
                 When someone launches a path that reads data {user.team} owns, their request appears here for you to approve or reject.
               </EmptyState>
             }
-            render={(a) => <ApprovalCard key={a.id} approval={a} own={a.requestedBy === user.id} onDecide={(decision) => setDeciding({ approval: a, decision })} />}
+            render={(a) => (
+              <ApprovalCard key={a.id} approval={a} own={a.requestedBy === user.id} myTeam={user.team} onDecide={(decision) => setDeciding({ approval: a, decision })} onBreakGlass={() => setBreaking(a)} />
+            )}
           />
         </Tabs.Panel>
         <Tabs.Panel value="decided">
@@ -107,6 +110,7 @@ export default function ApprovalsPage() {
         </Tabs.Panel>
       </Tabs>
       <DecisionModal deciding={deciding} onClose={() => setDeciding(null)} onDecided={onDecided} />
+      <BreakGlassModal approval={breaking} onClose={() => setBreaking(null)} onDecided={onDecided} />
     </Stack>
   );
 }
@@ -135,9 +139,35 @@ const initials = (name: string) => {
 /** "Dana Whitfield", or the id when the platform has no display name. */
 const requester = (a: Approval) => a.requestedByName || a.requestedBy;
 
-function ApprovalCard({ approval: a, own, onDecide, showRequester = true }: { approval: Approval; own: boolean; onDecide?: (d: 'approve' | 'reject') => void; showRequester?: boolean }) {
+/** Why the reader may not decide a request, in the words of the rule that stops them. */
+function whyNot(a: Approval, own: boolean, myTeam?: string): string {
+  if (own) return `This is your own request: another member of ${a.approverTeam} decides it.`;
+  if (myTeam !== a.approverTeam) return `Only members of ${a.approverTeam}, which owns this data, decide it; you are in ${myTeam ?? 'another team'}.`;
+  return 'The policies in force do not let you decide this request.';
+}
+
+function ApprovalCard({
+  approval: a,
+  own,
+  myTeam,
+  onDecide,
+  onBreakGlass,
+  showRequester = true,
+}: {
+  approval: Approval;
+  own: boolean;
+  myTeam?: string;
+  onDecide?: (d: 'approve' | 'reject') => void;
+  onBreakGlass?: () => void;
+  showRequester?: boolean;
+}) {
+  // The API says what the policies in force let the reader do; without it (an older platform), the old rule.
+  const mayDecide = a.youMay?.decide ?? !own;
+  const mayBreakGlass = a.youMay?.breakGlass ?? false;
+  const why = mayDecide ? null : whyNot(a, own, myTeam);
+  const glass = isBreakGlass(a);
   return (
-    <Card padding="lg" data-approval={a.id} data-environment={a.environment}>
+    <Card padding="lg" data-approval={a.id} data-environment={a.environment} data-break-glass={glass || undefined} style={glass ? { borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 } : undefined}>
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start" wrap="nowrap">
           <Group gap="sm" wrap="nowrap" align="flex-start">
@@ -165,9 +195,11 @@ function ApprovalCard({ approval: a, own, onDecide, showRequester = true }: { ap
                   {a.path}
                 </Anchor>{' '}
                 as environment{' '}
-                <Anchor component={Link} href={`/environments/${a.environment}`} size="sm" ff="monospace">
-                  {a.environment}
-                </Anchor>{' '}
+                <Tooltip label={a.environment} withArrow>
+                  <Anchor component={Link} href={`/environments/${a.environment}`} size="sm" fw={600} data-environment-name={a.environmentName}>
+                    {a.environmentName || a.environment}
+                  </Anchor>
+                </Tooltip>{' '}
                 ·{' '}
                 <Tooltip label={dateTime(a.requestedAt)} withArrow>
                   <span>{ago(a.requestedAt)}</span>
@@ -200,17 +232,33 @@ function ApprovalCard({ approval: a, own, onDecide, showRequester = true }: { ap
 
         {a.status === 'pending' && onDecide && (
           <Group justify="flex-end" gap="sm">
-            {own && (
-              <Text size="sm" c="dimmed" mr="auto">
-                This is your own request: another member of {a.approverTeam} decides it.
+            {why && (
+              <Text size="sm" c="dimmed" mr="auto" data-why-not>
+                {why}
               </Text>
             )}
-            <Button variant="default" color="red" leftSection={<IconX size={16} />} onClick={() => onDecide('reject')} disabled={own}>
-              Reject
-            </Button>
-            <Button color="green" leftSection={<IconCheck size={16} />} onClick={() => onDecide('approve')} disabled={own}>
-              Approve
-            </Button>
+            {mayBreakGlass && onBreakGlass && (
+              <Tooltip label={`Decide for ${a.approverTeam} as a platform admin: ${a.approverTeam} is told and it is recorded as break-glass`} withArrow multiline w={280}>
+                <Button color="red" variant="filled" leftSection={<IconAlertOctagon size={16} />} onClick={onBreakGlass}>
+                  Break glass
+                </Button>
+              </Tooltip>
+            )}
+            {/* A disabled button gets no pointer events: the tooltip sits on a wrapper. */}
+            <Tooltip label={why} disabled={!why} withArrow multiline w={280}>
+              <span>
+                <Button variant="default" color="red" leftSection={<IconX size={16} />} onClick={() => onDecide('reject')} disabled={!mayDecide}>
+                  Reject
+                </Button>
+              </span>
+            </Tooltip>
+            <Tooltip label={why} disabled={!why} withArrow multiline w={280}>
+              <span>
+                <Button color="green" leftSection={<IconCheck size={16} />} onClick={() => onDecide('approve')} disabled={!mayDecide}>
+                  Approve
+                </Button>
+              </span>
+            </Tooltip>
           </Group>
         )}
       </Stack>
@@ -220,7 +268,7 @@ function ApprovalCard({ approval: a, own, onDecide, showRequester = true }: { ap
 
 function History({ approval: a }: { approval: Approval }) {
   return (
-    <Card withBorder={false} shadow="none" bg="var(--mantine-color-gray-0)" padding="sm" radius="md">
+    <Card withBorder={false} shadow="none" bg={isBreakGlass(a) ? 'var(--mantine-color-red-0)' : 'var(--mantine-color-gray-0)'} padding="sm" radius="md">
       <Stack gap={6}>
         <DecisionLine approval={a} />
         {a.decisionReason && (
@@ -283,7 +331,7 @@ function DecisionModal({ deciding, onClose, onDecided }: { deciding: { approval:
       notifications.show({
         color: approve ? 'green' : 'gray',
         title: approve ? 'Approved' : 'Rejected',
-        message: approve ? `${requester(a)}'s environment ${a.environment} provisions once every owner has approved.` : `${requester(a)} is told why; nothing was provisioned.`,
+        message: approve ? `${requester(a)}'s environment ${a.environmentName || a.environment} provisions once every owner has approved.` : `${requester(a)} is told why; nothing was provisioned.`,
       });
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, undefined, String(e)));
@@ -297,8 +345,8 @@ function DecisionModal({ deciding, onClose, onDecided }: { deciding: { approval:
       <Stack gap="md">
         <Text size="sm">
           {approve
-            ? `${requester(a)} gets ${a.dataClass} access to ${a.datasets.join(', ')} through ${a.environment}; it is revoked when the approval expires or the environment is deleted.`
-            : `The launch of ${a.environment} ends and nothing is provisioned. ${requester(a)} sees your reason.`}
+            ? `${requester(a)} gets ${a.dataClass} access to ${a.datasets.join(', ')} through ${a.environmentName || a.environment}; it is revoked when the approval expires or the environment is deleted.`
+            : `The launch of ${a.environmentName || a.environment} ends and nothing is provisioned. ${requester(a)} sees your reason.`}
         </Text>
         <Blockquote color="gray" p="sm" radius="md" iconSize={0}>
           <Text size="xs" c="dimmed" mb={4}>
@@ -330,6 +378,127 @@ function DecisionModal({ deciding, onClose, onDecided }: { deciding: { approval:
           </Button>
           <Button color={approve ? 'green' : 'red'} leftSection={approve ? <IconCheck size={16} /> : <IconX size={16} />} loading={busy} onClick={() => void submit()}>
             {approve ? 'Approve access' : 'Reject request'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** The API's own minimum, said before sending: the owning team reads this reason. */
+const BREAK_GLASS_MIN_REASON = 20;
+
+/**
+ * A platform admin deciding for an owning team they are not in. Deliberately loud: it is the
+ * exception the policies allow, not the way approvals work.
+ */
+function BreakGlassModal({ approval: a, onClose, onDecided }: { approval: Approval | null; onClose: () => void; onDecided: (a: Approval) => void }) {
+  const [decision, setDecision] = useState<'approve' | 'reject'>('approve');
+  const [reason, setReason] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    if (a) {
+      setDecision('approve');
+      setReason('');
+      setTouched(false);
+      setError(null);
+    }
+  }, [a]);
+  if (!a) return <Modal opened={false} onClose={onClose} />;
+  const length = reason.trim().length;
+  const short = length < BREAK_GLASS_MIN_REASON;
+
+  async function submit() {
+    if (!a) return;
+    setTouched(true);
+    if (short) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await call(api.POST('/api/v1/approvals/{id}/break-glass', { params: { path: { id: a.id } }, body: { decision, reason: reason.trim() } }));
+      onDecided(r);
+      onClose();
+      notifications.show({
+        color: 'red',
+        title: `Break-glass: ${decision === 'approve' ? 'approved' : 'rejected'} for ${a.approverTeam}`,
+        message: `${a.approverTeam} is told, and the audit log records it as break-glass.`,
+      });
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, undefined, String(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      centered
+      radius="lg"
+      size="lg"
+      styles={{ content: { borderTop: '6px solid var(--mantine-color-red-7)' } }}
+      title={
+        <Group gap={8} wrap="nowrap">
+          <IconAlertOctagon size={20} color="var(--mantine-color-red-7)" />
+          <Text fw={700} c="red.8">
+            Break glass for {a.approverTeam}?
+          </Text>
+        </Group>
+      }
+    >
+      <Stack gap="md" data-testid="break-glass-modal">
+        <Alert color="red" variant="filled" icon={<IconAlertOctagon />} title="You are overriding the team that owns this data">
+          You decide for <b>{a.approverTeam}</b>, a team you are not in, on {requester(a)}'s access to {a.datasets.join(', ')} ({a.dataClass}) through environment <b>{a.environmentName || a.environment}</b>.{' '}
+          {a.approverTeam} is told at once, with your name and your reason, and the decision is recorded in the audit log as break-glass. Use it only when the owning team cannot decide in time.
+        </Alert>
+        <Blockquote color="gray" p="sm" radius="md" iconSize={0}>
+          <Text size="xs" c="dimmed" mb={4}>
+            {requester(a)} wrote
+          </Text>
+          <Text size="sm">“{a.reason}”</Text>
+        </Blockquote>
+        <div>
+          <Text size="sm" fw={500} mb={6}>
+            Your decision
+          </Text>
+          <SegmentedControl
+            value={decision}
+            onChange={(v) => setDecision(v as 'approve' | 'reject')}
+            color={decision === 'approve' ? 'red' : 'gray'}
+            data={[
+              { value: 'approve', label: 'Approve access' },
+              { value: 'reject', label: 'Reject request' },
+            ]}
+            aria-label="Break-glass decision"
+          />
+        </div>
+        <Textarea
+          label="Why must you decide instead of the owning team?"
+          description={`At least ${BREAK_GLASS_MIN_REASON} characters. ${a.approverTeam} reads it, and it stays in the audit log.`}
+          placeholder="e.g. Incident 42: fraud ring active now; churn-analytics on-call unreachable for 2 hours."
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          onBlur={() => setTouched(true)}
+          error={touched && short ? `A real reason is required: ${length} of ${BREAK_GLASS_MIN_REASON} characters` : undefined}
+          autosize
+          minRows={3}
+          required
+          data-autofocus
+        />
+        {error && (
+          <Alert color={error.status === 403 ? 'orange' : 'red'} icon={<IconAlertTriangle />} title={error.status === 403 ? 'Not allowed' : error.status === 409 ? 'Already decided' : 'The decision was not saved'} role="alert">
+            {error.message}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red" leftSection={<IconAlertOctagon size={16} />} loading={busy} onClick={() => void submit()}>
+            {decision === 'approve' ? 'Break glass and approve' : 'Break glass and reject'}
           </Button>
         </Group>
       </Stack>

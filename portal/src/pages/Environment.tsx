@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Alert, Anchor, Box, Breadcrumbs, Button, Card, Grid, Group, List, Loader, Modal, Progress, Stack, Switch, Tabs, Text, TextInput, Timeline, Title, Tooltip, Badge, Divider } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconCode, IconHourglass, IconShieldCheck, IconPlayerStop, IconPlayerPause } from '@tabler/icons-react';
+import { IconExternalLink, IconTrash, IconAlertTriangle, IconCircleCheck, IconCircleX, IconPlayerPlay, IconFlag, IconTrashX, IconCode, IconHourglass, IconShieldCheck, IconPlayerStop, IconPlayerPause, IconLock, IconAlertOctagon } from '@tabler/icons-react';
 import { Link } from 'wouter';
 import { api, ApiError, call, streamEnvironment, type Approval, type EnvEvent, type Environment, type Resource } from '../api/client.ts';
 import { ApprovalStatusBadge, DecisionLine } from '../components/approval-status.tsx';
@@ -151,13 +151,19 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
         </Alert>
       )}
 
+      {env.credentialsHidden && !deleted && (
+        <Alert color="gray" variant="light" icon={<IconLock />} title="Credentials hidden" data-testid="credentials-hidden">
+          Only the owner (and, for non-sensitive data, their team) can use them. You see what this environment holds and where; {env.owner} has its credentials.
+        </Alert>
+      )}
+
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Stack gap="lg">
             {[...env.resources].sort(byTypeOrder).map((r) => (
               <ResourceCard key={r.id} resource={r} />
             ))}
-            {snippets.length > 0 && !deleted && <Snippets snippets={snippets} />}
+            {snippets.length > 0 && !deleted && !env.credentialsHidden && <Snippets snippets={snippets} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
@@ -250,6 +256,7 @@ function ResourceCard({ resource: r }: { resource: Resource }) {
   const rest = primary ? all.filter(([k]) => !primary.includes(k)) : [];
   const row = ([k, v]: [string, unknown]) => {
     const text = Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v);
+    if (isHiddenValue(text)) return <HiddenOutputRow key={k} label={k} why={text} />;
     return <OutputRow key={k} label={k} value={text} secret={isSecretOutput(k, text)} />;
   };
   return (
@@ -311,6 +318,28 @@ function ResourceCard({ resource: r }: { resource: Resource }) {
         )}
       </Stack>
     </Card>
+  );
+}
+
+// The API's marker for a credential the reader may not use (src/domain/environment/credentials.ts HIDDEN).
+const isHiddenValue = (value: string) => value.startsWith('(hidden: ');
+
+/** A credential the reader may not use: said so, with nothing to show or copy. */
+function HiddenOutputRow({ label, why }: { label: string; why: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap" align="center" data-output={label} data-hidden>
+      <Text size="xs" c="dimmed" w={112} style={{ flexShrink: 0 }}>
+        {label}
+      </Text>
+      <Tooltip label={why.replace(/^\(hidden: |\)$/g, '')} withArrow>
+        <Group gap={4} wrap="nowrap" c="dimmed">
+          <IconLock size={14} />
+          <Text size="sm" c="dimmed" fs="italic">
+            hidden
+          </Text>
+        </Group>
+      </Tooltip>
+    </Group>
   );
 }
 
@@ -445,6 +474,7 @@ function eventLook(e: EnvEvent) {
   if (e.type.endsWith('.stopping')) return { color: 'violet', icon: <IconPlayerStop size={12} /> };
   if (e.type.endsWith('.stopped')) return { color: 'violet', icon: <IconPlayerPause size={12} /> };
   if (e.type === 'approval.requested') return { color: 'orange', icon: <IconHourglass size={12} /> };
+  if (e.type.startsWith('approval.break-glass.')) return { color: 'red', icon: <IconAlertOctagon size={14} /> };
   if (e.type === 'approval.approved') return { color: 'green', icon: <IconShieldCheck size={12} /> };
   if (e.type === 'approval.rejected' || e.type === 'approval.expired') return { color: 'red', icon: <IconCircleX size={14} /> };
   if (e.type.endsWith('.ready')) return { color: 'green', icon: <IconCircleCheck size={14} /> };
@@ -466,7 +496,7 @@ function EventTimeline({ events }: { events: EnvEvent[] }) {
       {events.map((e) => {
         const look = eventLook(e);
         return (
-          <Timeline.Item key={e.id} bullet={look.icon} color={look.color} title={<Text size="sm">{e.message}</Text>} data-event={e.type}>
+          <Timeline.Item key={e.id} bullet={look.icon} color={look.color} title={<Text size="sm" c={e.type.startsWith('approval.break-glass.') ? 'red.8' : undefined} fw={e.type.startsWith('approval.break-glass.') ? 600 : undefined}>{e.message}</Text>} data-event={e.type}>
             <Group gap={6}>
               <Text size="xs" c="dimmed">
                 {time(e.at)}
