@@ -26,6 +26,11 @@ before(async () => {
       if (password !== 'right') throw new PlatformError(401, 'unauthenticated', 'wrong user name or password');
       return c.json({ token: 'gpt_secret', user: { id: user } }, 201);
     });
+  app.get('/api/v1/auth/oidc/callback', (c) => {
+    if (c.req.query('code') !== 'good') return c.html('<p>the sign-in failed</p>', 400);
+    c.set('user', { id: 'ada', name: 'Ada', email: '', team: 'web', isAdmin: false } as never);
+    return c.redirect('/#token=gpt_oidc_secret', 302);
+  });
   app.use('/api/v1/*', async (c, next) => {
     const who = c.req.header('x-user');
     if (!who) throw new PlatformError(401, 'unauthenticated', 'no token');
@@ -98,6 +103,15 @@ test('sign-ins are recorded with the login tried, never the password or the toke
   assert.deepEqual(ok.rows.map((r) => [r.actor, r.action, r.decision, r.detail]), [['mei', 'signIn', 'allow', 'login: mei']]);
   const { rows } = await pool.query(`SELECT count(*) FROM audit_log WHERE audit_log::text ~ '(hunter2|right|gpt_secret)'`);
   assert.equal(Number(rows[0].count), 0);
+});
+
+test('a sign-in through the identity provider is recorded (a GET that changes something), without its code or token', async () => {
+  const ok = await rowsFor(() => req('GET', '/api/v1/auth/oidc/callback?code=good&state=s3cret'));
+  assert.equal(ok.status, 302);
+  assert.deepEqual(ok.rows.map((r) => [r.actor, r.action, r.decision, r.status]), [['ada', 'signIn', 'allow', 302]]);
+  const failed = await rowsFor(() => req('GET', '/api/v1/auth/oidc/callback?code=bad'));
+  assert.deepEqual(failed.rows.map((r) => [r.actor, r.action, r.decision, r.status]), [['anonymous', 'signIn', 'deny', 400]]);
+  assert.doesNotMatch(JSON.stringify([...ok.rows, ...failed.rows]), /s3cret|gpt_oidc|code=/);
 });
 
 test('unnamed routes get an action from the route, never from the URL', () => {

@@ -28,7 +28,7 @@ export function auditTrail(pool: Pick<pg.Pool, 'query'>): MiddlewareHandler<Env>
     } finally {
       const decision = c.get('decision');
       const method = c.req.method;
-      if (decision || !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+      if (decision || !['GET', 'HEAD', 'OPTIONS'].includes(method) || (method === 'GET' && changingGets.has(endpointOf(c)?.path ?? ''))) {
         const status = thrown === undefined ? c.res.status : thrown instanceof PlatformError ? thrown.status : 500;
         const entry = await entryFor(c, decision, status).catch(() => undefined);
         if (entry) {
@@ -41,6 +41,12 @@ export function auditTrail(pool: Pick<pg.Pool, 'query'>): MiddlewareHandler<Env>
     }
   };
 }
+
+/**
+ * GETs that change something all the same: the OpenID Connect callback issues a session (a browser
+ * comes back from the identity provider with a GET; it cannot do otherwise).
+ */
+const changingGets = new Set(['/api/v1/auth/oidc/callback']);
 
 async function entryFor(c: Context<Env>, decision: Decision | undefined, status: number): Promise<AuditEntry> {
   const endpoint = endpointOf(c);
@@ -57,6 +63,9 @@ async function entryFor(c: Context<Env>, decision: Decision | undefined, status:
     status,
   };
   if (route === '/api/v1/sessions' && c.req.method === 'POST') await describeSignIn(c, entry, status);
+  if (route === '/api/v1/auth/oidc/callback') entry.detail = 'through the OpenID Connect provider';
+  // A sign-in that did not sign anybody in was refused, whatever the status says (400, 429).
+  if (entry.action === 'signIn' && status >= 400 && status < 500) entry.decision = 'deny';
   return entry;
 }
 
@@ -91,6 +100,7 @@ function paramsOf(c: Context, index: number): Record<string, string> {
  */
 const knownActions: Record<string, string> = {
   'POST /api/v1/sessions': 'signIn',
+  'GET /api/v1/auth/oidc/callback': 'signIn',
   'DELETE /api/v1/sessions': 'signOut',
   'POST /api/v1/environments': 'launch',
   'DELETE /api/v1/environments/:id': 'delete',
