@@ -121,38 +121,49 @@ test('a provider account with the e-mail of a local account does not take it ove
 });
 
 test('a tampered state is refused, and a callback works once', async () => {
-  const r = await new TestBrowser().signIn(`${base}/api/v1/auth/oidc/start`, 'ada', idp, { stopAt: (u) => u.pathname === '/api/v1/auth/oidc/callback' });
+  const browser = new TestBrowser();
+  const r = await browser.signIn(`${base}/api/v1/auth/oidc/start`, 'ada', idp, { stopAt: (u) => u.pathname === '/api/v1/auth/oidc/callback' });
   const callback = r.url;
   const tampered = new URL(callback);
   tampered.searchParams.set('state', callback.searchParams.get('state')!.slice(0, -2) + 'xx');
-  const refused = await fetch(tampered, { redirect: 'manual' });
+  const refused = await browser.get(tampered.toString());
   assert.equal(refused.status, 400);
   assert.match(await refused.text(), /unknown, expired or already used/);
-  const ok = await fetch(callback, { redirect: 'manual' });
+  const ok = await browser.get(callback.toString());
   assert.equal(ok.status, 302);
   assert.match(ok.headers.get('location')!, /^\/#token=gpt_/);
-  const replay = await fetch(callback, { redirect: 'manual' });
+  const replay = await browser.get(callback.toString());
   assert.equal(replay.status, 400, 'the state was used');
   const none = await fetch(`${base}/api/v1/auth/oidc/callback?code=abc`, { redirect: 'manual' });
   assert.equal(none.status, 400);
   assert.match(await none.text(), /no state/);
 });
 
-test('a code with the wrong PKCE verifier is refused by the provider, and no token is issued', async () => {
+test('a sign-in link started in one browser does not sign another browser in', async () => {
   const r = await new TestBrowser().signIn(`${base}/api/v1/auth/oidc/start`, 'ada', idp, { stopAt: (u) => u.pathname === '/api/v1/auth/oidc/callback' });
+  // The link sent to a victim: their browser has no cookie of this sign-in.
+  const res = await new TestBrowser().get(r.url.toString());
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /started in another browser/);
+});
+
+test('a code with the wrong PKCE verifier is refused by the provider, and no token is issued', async () => {
+  const browser = new TestBrowser();
+  const r = await browser.signIn(`${base}/api/v1/auth/oidc/start`, 'ada', idp, { stopAt: (u) => u.pathname === '/api/v1/auth/oidc/callback' });
   // As if someone else's verifier went with this code (a stolen code replayed in another sign-in).
   await pool.query(`UPDATE oidc_sign_ins SET code_verifier = $1`, ['x'.repeat(43)]);
   const before = Number((await pool.query('SELECT count(*) FROM api_tokens')).rows[0].count);
-  const res = await fetch(r.url, { redirect: 'manual' });
+  const res = await browser.get(r.url.toString());
   assert.equal(res.status, 400);
   assert.match(await res.text(), /could not be checked \(invalid_grant/);
   assert.equal(Number((await pool.query('SELECT count(*) FROM api_tokens')).rows[0].count), before);
 });
 
 test('the provider\'s refusal is shown as such', async () => {
-  const start = await fetch(`${base}/api/v1/auth/oidc/start`, { redirect: 'manual' });
+  const browser = new TestBrowser();
+  const start = await browser.get(`${base}/api/v1/auth/oidc/start`);
   const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-  const res = await fetch(`${base}/api/v1/auth/oidc/callback?error=access_denied&error_description=${encodeURIComponent('the person said no')}&state=${state}`, { redirect: 'manual' });
+  const res = await browser.get(`${base}/api/v1/auth/oidc/callback?error=access_denied&error_description=${encodeURIComponent('the person said no')}&state=${state}`);
   assert.equal(res.status, 400);
   assert.match(await res.text(), /did not sign you in: the person said no/);
 });

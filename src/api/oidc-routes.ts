@@ -1,8 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { PlatformError } from '../engine/errors.ts';
 import { OidcSignInError, type OidcSignIn } from '../engine/identity/oidc.ts';
 import type { Api } from './openapi.ts';
+
+/** Ties a sign-in to the browser that started it; read only by the callback. */
+const browserCookie = 'goldpath_oidc';
+const cookiePath = '/api/v1/auth/oidc';
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -36,13 +41,19 @@ export function registerOidcRoutes(app: Api, deps: { oidc?: OidcSignIn }): void 
     description: `Starts a sign-in through ${oidc.settings.displayName}: redirects to the identity provider (authorization code with PKCE). Afterwards the browser comes back to \`redirect\` (a portal path, or the loopback address of \`goldpath login\`) with \`#token=<session token>\`.`,
     request: { query: z.object({ redirect: z.string().max(2000, 'redirect: at most 2000 characters').optional() }) },
     responses: { 302: { description: 'To the identity provider' }, 400: { description: 'A page saying what was wrong' }, 502: { description: 'The identity provider cannot be reached' } } }),
-    (c) => refusalsAsPages(c, async () => c.redirect((await oidc.start(c.req.valid('query').redirect)).toString(), 302)) as never);
+    (c) => refusalsAsPages(c, async () => {
+      const { url, browser } = await oidc.start(c.req.valid('query').redirect);
+      // Lax: the provider's redirect back is a top-level navigation, which carries it.
+      setCookie(c, browserCookie, browser, { path: cookiePath, httpOnly: true, sameSite: 'Lax', maxAge: 600, secure: oidc.settings.redirectUri.startsWith('https:') });
+      return c.redirect(url.toString(), 302);
+    }) as never);
 
   app.openapi(createRoute({ method: 'get', path: '/api/v1/auth/oidc/callback',
     description: 'Where the identity provider sends the browser back. Exchanges the code (with the PKCE verifier), checks the ID token, state and nonce, maps the groups claim to the team and admin role, and redirects to the portal with `#token=<session token>` (12 hours).',
     responses: { 302: { description: 'Signed in: back to the portal, the token in the URL fragment' }, 400: { description: 'A page saying why the sign-in failed' } } }),
     (c) => refusalsAsPages(c, async () => {
-      const { token, redirect } = await oidc.finish(new URL(c.req.url).searchParams);
+      const { token, redirect } = await oidc.finish(new URL(c.req.url).searchParams, getCookie(c, browserCookie));
+      deleteCookie(c, browserCookie, { path: cookiePath });
       c.header('cache-control', 'no-store');
       return c.redirect(`${redirect}#token=${encodeURIComponent(token)}`, 302);
     }) as never);

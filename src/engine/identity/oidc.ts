@@ -163,18 +163,20 @@ export class OidcSignIn {
     return this.discovered;
   }
 
-  async start(redirect: string | undefined): Promise<URL> {
+  /** `browser`: the URL to send the browser to, and a secret for it to keep (a cookie) and bring back to the callback. */
+  async start(redirect: string | undefined): Promise<{ url: URL; browser: string }> {
     const back = checkRedirect(redirect);
     const config = await this.configuration();
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
+    const browser = client.randomState();
     await this.db.query('DELETE FROM oidc_sign_ins WHERE expires_at < now()');
     await this.db.query(
-      `INSERT INTO oidc_sign_ins (state_hash, code_verifier, nonce, redirect, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))`,
-      [sha256(state), verifier, nonce, back, signInMinutes],
+      `INSERT INTO oidc_sign_ins (state_hash, browser_hash, code_verifier, nonce, redirect, expires_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(mins => $6))`,
+      [sha256(state), sha256(browser), verifier, nonce, back, signInMinutes],
     );
-    return client.buildAuthorizationUrl(config, {
+    const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.settings.redirectUri,
       scope: 'openid email profile',
       code_challenge: await client.calculatePKCECodeChallenge(verifier),
@@ -182,20 +184,28 @@ export class OidcSignIn {
       state,
       nonce,
     });
+    return { url, browser };
   }
 
-  /** `query` is the callback's query string. Returns the session token and where to send the browser. */
-  async finish(query: URLSearchParams): Promise<{ token: string; user: User; redirect: string }> {
+  /**
+   * `query` is the callback's query string, `browser` the secret `start` gave the browser. Returns
+   * the session token and where to send the browser.
+   */
+  async finish(query: URLSearchParams, browser: string | undefined): Promise<{ token: string; user: User; redirect: string }> {
     const state = query.get('state');
     if (!state) throw new OidcSignInError(400, 'oidc_no_state', 'this sign-in answer carries no state: start the sign-in again from the sign-in page');
     // Taken out as it is read: a state works once, whatever happens next.
-    const { rows } = await this.db.query<{ code_verifier: string; nonce: string; redirect: string; live: boolean }>(
-      'DELETE FROM oidc_sign_ins WHERE state_hash = $1 RETURNING code_verifier, nonce, redirect, expires_at > now() AS live',
+    const { rows } = await this.db.query<{ browser_hash: string; code_verifier: string; nonce: string; redirect: string; live: boolean }>(
+      'DELETE FROM oidc_sign_ins WHERE state_hash = $1 RETURNING browser_hash, code_verifier, nonce, redirect, expires_at > now() AS live',
       [sha256(state)],
     );
     const pending = rows[0];
     if (!pending || !pending.live) {
       throw new OidcSignInError(400, 'oidc_unknown_state', 'this sign-in is unknown, expired or already used: start the sign-in again from the sign-in page');
+    }
+    // A sign-in link someone else started would sign this browser in as them.
+    if (!browser || sha256(browser) !== pending.browser_hash) {
+      throw new OidcSignInError(400, 'oidc_other_browser', 'this sign-in was started in another browser (or cookies are off here): start the sign-in again from the sign-in page, in this browser');
     }
     if (query.get('error')) {
       const why = (query.get('error_description') || query.get('error'))!.slice(0, 300);

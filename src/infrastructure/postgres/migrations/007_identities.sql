@@ -7,9 +7,12 @@ ALTER TABLE users ADD CONSTRAINT users_external_both CHECK ((external_issuer IS 
 CREATE UNIQUE INDEX users_external ON users (external_issuer, external_id) WHERE external_id IS NOT NULL;
 
 -- An OIDC sign-in between the redirect to the provider and its callback: PKCE verifier and nonce stay
--- on the server, keyed by the hash of the state; each is used once and lives a few minutes.
+-- on the server, keyed by the hash of the state; each is used once and lives a few minutes. It is
+-- bound to the browser that started it (the hash of a cookie), so a callback link cannot sign
+-- someone else's browser in.
 CREATE TABLE oidc_sign_ins (
   state_hash    text PRIMARY KEY,
+  browser_hash  text NOT NULL,
   code_verifier text NOT NULL,
   nonce         text NOT NULL,
   redirect      text NOT NULL,
