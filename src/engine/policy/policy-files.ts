@@ -80,10 +80,9 @@ export function readPolicyFiles(dirs: string[]): PolicyBundle {
       continue;
     }
     if (parts.policy_templates.length) problems.push({ file: shown(file), line: 1, message: 'templates are not used here: write each policy out' });
-    let cursor = 0;
     for (const part of parts.policies) {
-      const offset = text.indexOf(part, cursor);
-      cursor = offset < 0 ? cursor : offset + part.length;
+      // The parts do not come back in source order: look for each from the start (its @id makes it unique).
+      const offset = text.indexOf(part);
       const line = lineAt(text, Math.max(offset, 0));
       const json = cedar.policyToJson(part);
       const annotations = json.type === 'success' ? (json.json.annotations ?? {}) : {};
