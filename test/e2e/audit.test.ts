@@ -4,12 +4,13 @@
 // route cannot go unaudited unnoticed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import type { ApprovalView } from '../../src/engine/approvals/approvals.ts';
 import type { AuditRow } from '../../src/engine/audit/log.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { localPassword } from '../support/local-accounts.ts';
 import { query, until } from '../support/wait.ts';
 
 let platform: PlatformProcess;
@@ -19,23 +20,11 @@ let passwords: Map<string, string>;
 before(async () => {
   platform = await startPlatformProcess();
   tokens = (JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens;
-  passwords = localPasswords(platform.home);
+  passwords = new Map(Object.keys(tokens).map((user) => [user, localPassword(platform.home, user)]));
 });
 after(async () => {
   await platform?.stop();
 });
-
-/** The local accounts' passwords as the operator reads them (one line per person, tab-separated). */
-function localPasswords(home: string): Map<string, string> {
-  const file = join(home, 'local-accounts.txt');
-  const found = new Map<string, string>();
-  if (!existsSync(file)) return found;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const cols = line.split('\t');
-    if (!line.startsWith('#') && cols.length >= 4 && cols[0] !== 'user') found.set(cols[0]!, cols[3]!);
-  }
-  return found;
-}
 
 /** One API call, as a client would make it: a bearer token (or none) and a JSON body. */
 async function api(method: string, path: string, opts: { token?: string; as?: string; body?: unknown } = {}): Promise<Response> {
