@@ -77,3 +77,9 @@ test('someone taken out of the organisation file can no longer sign in, with a p
   assert.equal(readLocalAccounts(file).has('fay'), false, 'the file no longer lists fay');
   assert.equal((await pool.query(`SELECT is_admin FROM users WHERE id = 'gus'`)).rows[0].is_admin, true, 'the first one listed is now the admin');
 });
+
+test('an e-mail of the organisation file that another user has is refused, naming the person', async () => {
+  await applyOrganisation(pool, org(['hal']));
+  const clash = parseOrganisation('teams: [{ id: web, title: Web }]\nusers:\n  - { id: ida, name: Ida, team: web, email: hal@example.org }\n', 'organisation.yaml');
+  await assert.rejects(applyOrganisation(pool, clash), /user "ida" of the organisation file: the e-mail hal@example.org already belongs to another user/);
+});

@@ -105,7 +105,10 @@ export async function applyOrganisation(db: Queryable, org: Organisation): Promi
       `INSERT INTO users (id, name, email, team_id, is_admin) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, team_id = EXCLUDED.team_id, is_admin = EXCLUDED.is_admin`,
       [u.id, u.name, emailOf(u), u.team, u.roles.includes('admin')],
-    );
+    ).catch((e: { constraint?: string }) => {
+      if (e.constraint !== 'users_email_key') throw e;
+      throw new OrganisationFileError(`user "${u.id}" of the organisation file: the e-mail ${emailOf(u)} already belongs to another user of this platform; give another one`);
+    });
   }
   const { rows } = await db.query<{ id: string }>(
     `UPDATE users SET password_hash = NULL, is_admin = false
