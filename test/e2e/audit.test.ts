@@ -245,6 +245,10 @@ test('goldpath audit --json: an admin reads the whole log, filtered; a member on
   assert.match(member.stderr, /readAudit|may not/, 'a member may not read the whole log');
   const own = await platform.cliJson<AuditRow[]>(['--as', 'dana', 'audit', '--team', 'churn-analytics']);
   assert.ok(own.length > 0 && own.every((r) => r.team === 'churn-analytics'));
+  const theirs = await platform.cli(['--as', 'dana', 'audit', '--team', 'payments', '--json']);
+  assert.equal(theirs.code, 1, 'another team\'s log is theirs');
+  const reads = await platform.cliJson<AuditRow[]>(['--as', 'priya', 'audit', '--action', 'readAudit']);
+  assert.ok(reads.some((r) => r.actor === 'dana' && r.decision === 'deny' && r.resource === 'Team::"payments"'), 'reading the log is recorded too, refusals included');
 
   const table = await platform.cli(['--as', 'priya', 'audit', '--action', 'breakGlass']);
   assert.equal(table.code, 0, table.stderr);
