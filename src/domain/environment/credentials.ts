@@ -1,7 +1,7 @@
 import type { EnvironmentView } from './schema.ts';
 
 /** Output names that are credentials themselves, whatever the driver. */
-const secretName = /(password|secret|token|privatekey)$/i;
+const secretName = /(password|secret|token|privatekey|secretaccesskey|apikey)$/i;
 export const HIDDEN = '(hidden: only those allowed to read this environment\'s credentials see it)';
 
 /** A URL without what opens it: the password of its user part and any token in its query. */
