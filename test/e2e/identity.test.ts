@@ -55,6 +55,8 @@ const signInLocally = async (user: string, password: string) =>
 
 test('goldpath up prints where the local accounts are kept, a file only the operator can read, and never a password', async () => {
   const file = join(platform.home, 'local-accounts.txt');
+  // Printed right after "ready", which is what the start waited for.
+  for (let i = 0; i < 50 && !platform.output().includes('local accounts and their passwords'); i++) await new Promise((r) => setTimeout(r, 100));
   assert.match(platform.output(), new RegExp(`local accounts and their passwords .*${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   assert.equal(statSync(file).mode & 0o777, 0o600);
   const passwords = ['dana', 'ravi', 'mei', 'olu', 'sam', 'priya'].map((u) => localPassword(platform.home, u));
