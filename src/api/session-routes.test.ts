@@ -66,3 +66,9 @@ test('bad sign-in input is a 400 naming the field', async () => {
   assert.equal(res.status, 400);
   assert.match((await res.json()).error.message, /user: .*at most 320/);
 });
+
+test('GET /api/v1/auth names the sign-in methods, never an account', async () => {
+  const res = await app.request('/api/v1/auth');
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { methods: ['local'] });
+});
