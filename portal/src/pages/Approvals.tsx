@@ -233,7 +233,7 @@ function ApprovalCard({
         {a.status === 'pending' && onDecide && (
           <Group justify="flex-end" gap="sm">
             {why && (
-              <Text size="sm" c="dimmed" mr="auto" data-why-not>
+              <Text size="sm" c="dimmed" mr="auto" style={{ flex: '1 1 260px' }} data-why-not>
                 {why}
               </Text>
             )}

@@ -13,7 +13,9 @@ export interface PolicyView {
 
 /** `goldpath policies`: the policies in force, where each comes from and why; forbids in red. */
 export async function showPolicies(client: ApiClient, opts: { json?: boolean }): Promise<number> {
-  const { policies } = await client.request<{ policies: PolicyView[] }>('GET', '/api/v1/policies');
+  const { policies: inForce } = await client.request<{ policies: PolicyView[] }>('GET', '/api/v1/policies');
+  // As they read in their files, so a row leads to its text.
+  const policies = inForce.toSorted((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   if (opts.json) {
     printJson(policies);
     return 0;
