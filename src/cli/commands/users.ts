@@ -25,7 +25,7 @@ export async function listUsers(opts: ConnectionOptions & { json?: boolean }): P
   if (opts.json) printJson({ server, local: false, users: [{ id: me.id, name: me.name, team: me.team, current: true }] });
   else {
     print(`${me.id} (${me.name}, team ${me.team}) on ${server}`);
-    print(dim('--as acts as the local users of the embedded default only; on this server each person uses their own token (GOLDPATH_TOKEN)'));
+    print(dim('--as acts as the local users of the embedded default only; on this server each person signs in (`goldpath login`) or uses their own token (GOLDPATH_TOKEN)'));
   }
   return 0;
 }
