@@ -66,6 +66,8 @@ test('GET /api/v1/auth names the sign-in methods and the provider, and nobody', 
   assert.deepEqual(body, { methods: ['local', 'oidc'], oidc: { name: 'Test IdP', start: '/api/v1/auth/oidc/start' } });
   const text = JSON.stringify(body);
   for (const id of ['dana', 'priya', 'ravi']) assert.ok(!text.includes(id), `${id} is not named`);
+  const doc = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+  assert.ok(doc.paths['/api/v1/auth/oidc/start'] && doc.paths['/api/v1/auth/oidc/callback'], 'the OIDC routes are documented');
 });
 
 test('OIDC sign-in end to end: start → provider → callback → a session token for the portal; the team and admin role come from the groups', async () => {
