@@ -52,7 +52,8 @@ export function registerOidcRoutes(app: Api, deps: { oidc?: OidcSignIn }): void 
     description: 'Where the identity provider sends the browser back. Exchanges the code (with the PKCE verifier), checks the ID token, state and nonce, maps the groups claim to the team and admin role, and redirects to the portal with `#token=<session token>` (12 hours).',
     responses: { 302: { description: 'Signed in: back to the portal, the token in the URL fragment' }, 400: { description: 'A page saying why the sign-in failed' } } }),
     (c) => refusalsAsPages(c, async () => {
-      const { token, redirect } = await oidc.finish(new URL(c.req.url).searchParams, getCookie(c, browserCookie));
+      const { token, redirect, user } = await oidc.finish(new URL(c.req.url).searchParams, getCookie(c, browserCookie));
+      c.set('user', user); // the audit row names who signed in
       deleteCookie(c, browserCookie, { path: cookiePath });
       c.header('cache-control', 'no-store');
       return c.redirect(`${redirect}#token=${encodeURIComponent(token)}`, 302);
