@@ -1,5 +1,5 @@
-// The number of approval requests waiting for the signed-in user's team (not counting their own,
-// which someone else must decide): the nav badge. Refreshed on a timer and after every decision.
+// The number of approval requests the signed-in user may decide (the policy's answer, `youMay`,
+// so neither their own nor, for an admin, other teams' unless break-glass is allowed): the nav badge. Refreshed on a timer and after every decision.
 import { useEffect, useSyncExternalStore } from 'react';
 import { api, call } from '../api/client.ts';
 
@@ -10,7 +10,7 @@ const subscribers = new Set<() => void>();
 export async function refreshPending(): Promise<void> {
   try {
     const r = await call(api.GET('/api/v1/approvals', { params: { query: { status: 'pending' } } }));
-    count = r.approvals.filter((a) => a.requestedBy !== me).length;
+    count = r.approvals.filter((a) => a.requestedBy !== me && (a.youMay?.decide || a.youMay?.breakGlass)).length;
   } catch {
     // The badge is a hint; the inbox itself says what went wrong.
   }
