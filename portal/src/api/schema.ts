@@ -7,6 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description How to sign in: `local` (user and password, POST /api/v1/sessions) and, when configured, `oidc` (the browser goes to `oidc.start`). */
         get: {
             parameters: {
                 query?: never;
@@ -23,12 +24,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            methods: string[];
-                            localAccounts: {
-                                id: string;
+                            methods: ("local" | "oidc")[];
+                            oidc?: {
+                                /** @example Okta */
                                 name: string;
-                                team: string;
-                            }[];
+                                /** @example /api/v1/auth/oidc/start */
+                                start: string;
+                            };
                         };
                     };
                 };
@@ -661,6 +663,271 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every tool a golden path may start, with its licence, support model and category, and the paths that use it. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The registry's tools */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tools: {
+                                id: string;
+                                title: string | null;
+                                /** @enum {string} */
+                                category: "notebook" | "ide" | "database" | "etl" | "vcs" | "storage" | "llm";
+                                licence: string;
+                                /** @enum {string} */
+                                support: "vendor" | "community" | "internal" | "none";
+                                provides: string[];
+                                homepage: string | null;
+                                /** @description the loaded golden paths that start this tool */
+                                usedBy: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every model the LLM gateway knows, with whether it would serve it to you and the policy that decides. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The registry's models */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            models: {
+                                id: string;
+                                title: string | null;
+                                licence: string;
+                                /** @enum {string} */
+                                support: "vendor" | "community" | "internal" | "none";
+                                trainedOnCopyrightedData: boolean;
+                                trainingData: string;
+                                homepage: string | null;
+                                /** @description whether the gateway would serve it to the caller */
+                                allowed: boolean;
+                                /** @description the deciding policies and why */
+                                reason: string;
+                                policies: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{id}/admission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Asks whether the LLM gateway may serve this model to you: 200 when it may, 403 with the policy and its reason when not. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The gateway may serve it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            model: string;
+                            /** @enum {boolean} */
+                            allowed: true;
+                            policies: string[];
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the team holds now against each of its limits; a launch that would go over one is refused. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Usage and limits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            team: string;
+                            quotas: {
+                                /** @enum {string} */
+                                name: "runningEnvironments" | "notebooks" | "warehouseConnections" | "storageMb";
+                                limit: number;
+                                used: number;
+                                /** @example environments */
+                                unit: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/environments": {
         parameters: {
             query?: never;
@@ -708,6 +975,8 @@ export interface paths {
                                 updatedAt: string;
                                 readyAt: string | null;
                                 deletedAt: string | null;
+                                expiresAt: string | null;
+                                lastActivityAt: string | null;
                                 resources: {
                                     id: string;
                                     type: string;
@@ -719,6 +988,7 @@ export interface paths {
                                     error: string | null;
                                     updatedAt: string;
                                 }[];
+                                credentialsHidden?: boolean;
                             }[];
                         };
                     };
@@ -774,6 +1044,8 @@ export interface paths {
                             updatedAt: string;
                             readyAt: string | null;
                             deletedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
                             resources: {
                                 id: string;
                                 type: string;
@@ -785,6 +1057,7 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            credentialsHidden?: boolean;
                         };
                     };
                 };
@@ -930,6 +1203,8 @@ export interface paths {
                             updatedAt: string;
                             readyAt: string | null;
                             deletedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
                             resources: {
                                 id: string;
                                 type: string;
@@ -941,6 +1216,7 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            credentialsHidden?: boolean;
                         };
                     };
                 };
@@ -1021,6 +1297,8 @@ export interface paths {
                             updatedAt: string;
                             readyAt: string | null;
                             deletedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
                             resources: {
                                 id: string;
                                 type: string;
@@ -1032,6 +1310,7 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            credentialsHidden?: boolean;
                         };
                     };
                 };
@@ -1124,6 +1403,8 @@ export interface paths {
                             updatedAt: string;
                             readyAt: string | null;
                             deletedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
                             resources: {
                                 id: string;
                                 type: string;
@@ -1135,6 +1416,7 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            credentialsHidden?: boolean;
                         };
                     };
                 };
@@ -1246,6 +1528,8 @@ export interface paths {
                             updatedAt: string;
                             readyAt: string | null;
                             deletedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
                             resources: {
                                 id: string;
                                 type: string;
@@ -1257,6 +1541,7 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            credentialsHidden?: boolean;
                         };
                     };
                 };
@@ -1477,6 +1762,8 @@ export interface paths {
                             approvals: {
                                 id: string;
                                 environment: string;
+                                environmentName: string;
+                                environmentTeam: string;
                                 path: string;
                                 approverTeam: string;
                                 requestedBy: string;
@@ -1487,6 +1774,11 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "pending" | "approved" | "rejected" | "cancelled";
                                 decidedBy: string | null;
+                                breakGlass: boolean;
+                                youMay?: {
+                                    decide: boolean;
+                                    breakGlass: boolean;
+                                };
                                 decisionReason: string | null;
                                 requestedAt: string;
                                 decidedAt: string | null;
@@ -1578,6 +1870,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             environment: string;
+                            environmentName: string;
+                            environmentTeam: string;
                             path: string;
                             approverTeam: string;
                             requestedBy: string;
@@ -1588,6 +1882,11 @@ export interface paths {
                             /** @enum {string} */
                             status: "pending" | "approved" | "rejected" | "cancelled";
                             decidedBy: string | null;
+                            breakGlass: boolean;
+                            youMay?: {
+                                decide: boolean;
+                                breakGlass: boolean;
+                            };
                             decisionReason: string | null;
                             requestedAt: string;
                             decidedAt: string | null;
@@ -1730,6 +2029,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             environment: string;
+                            environmentName: string;
+                            environmentTeam: string;
                             path: string;
                             approverTeam: string;
                             requestedBy: string;
@@ -1740,6 +2041,11 @@ export interface paths {
                             /** @enum {string} */
                             status: "pending" | "approved" | "rejected" | "cancelled";
                             decidedBy: string | null;
+                            breakGlass: boolean;
+                            youMay?: {
+                                decide: boolean;
+                                breakGlass: boolean;
+                            };
                             decisionReason: string | null;
                             requestedAt: string;
                             decidedAt: string | null;
@@ -1823,6 +2129,453 @@ export interface paths {
                 };
                 /** @description Conflicts with the current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A platform admin approves or rejects for an owning team they are not in. Off unless a policy allows the breakGlass action; always recorded as break-glass, and the owning team is told. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "approve" | "reject";
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The request, decided by break-glass */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            environment: string;
+                            environmentName: string;
+                            environmentTeam: string;
+                            path: string;
+                            approverTeam: string;
+                            requestedBy: string;
+                            requestedByName: string;
+                            reason: string;
+                            dataClass: string;
+                            datasets: string[];
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            decidedBy: string | null;
+                            breakGlass: boolean;
+                            youMay?: {
+                                decide: boolean;
+                                breakGlass: boolean;
+                            };
+                            decisionReason: string | null;
+                            requestedAt: string;
+                            decidedAt: string | null;
+                            expiresAt: string | null;
+                            granted: string | null;
+                            revokedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No valid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description How much longer, e.g. 12h or 2d; default one more ttl, as far as the limit
+                         * @example 2d
+                         */
+                        by?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Extended: expiresAt is the new expiry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            path: string;
+                            team: string;
+                            owner: string;
+                            /** @enum {string|null} */
+                            dataClass: "synthetic" | "masked" | "sensitive" | null;
+                            /** @enum {string} */
+                            status: "requested" | "awaiting-approval" | "provisioning" | "ready" | "stopping" | "stopped" | "deleting" | "deleted" | "failed";
+                            /** @enum {string} */
+                            desired: "ready" | "stopped" | "deleted";
+                            reason: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                            readyAt: string | null;
+                            deletedAt: string | null;
+                            expiresAt: string | null;
+                            lastActivityAt: string | null;
+                            resources: {
+                                id: string;
+                                type: string;
+                                /** @enum {string} */
+                                status: "pending" | "provisioning" | "ready" | "stopped" | "deprovisioning" | "deleted" | "failed";
+                                outputs: {
+                                    [key: string]: unknown;
+                                };
+                                error: string | null;
+                                updatedAt: string;
+                            }[];
+                            credentialsHidden?: boolean;
+                        };
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    unread?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your notices and your team's, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notices: {
+                                id: number;
+                                at: string;
+                                user: string | null;
+                                team: string | null;
+                                kind: string;
+                                message: string;
+                                environment: string | null;
+                                environmentName: string | null;
+                                readAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Marked read (for you alone, when it went to your team) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            at: string;
+                            user: string | null;
+                            team: string | null;
+                            kind: string;
+                            message: string;
+                            environment: string | null;
+                            environmentName: string | null;
+                            readAt: string | null;
+                        };
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2467,6 +3220,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every policy in force (after the last successful reload), with the file and line it comes from. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The policies in force */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policies: {
+                                id: string;
+                                /** @enum {string} */
+                                effect: "permit" | "forbid";
+                                file: string;
+                                line: number;
+                                reason: string | null;
+                                text: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query the audit log
+         * @description With team=, the policy decides on that team's log (readAudit on Team); without it, on the whole log (readAudit on Platform, admins by default).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only what this user did (a user id; `system` for the platform itself) */
+                    user?: string;
+                    /** @description Only what concerned this team's resources */
+                    team?: string;
+                    /** @description Only this action, e.g. launch, breakGlass, signIn */
+                    action?: string;
+                    /** @description Only rows from this time on: a duration back from now like 30m, 1h, 7d, or a date or time like 2026-12-01 or 2026-12-01T09:00:00Z */
+                    since?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of audit rows, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: components["schemas"]["AuditEntry"][];
+                            /** @description Give as cursor= for the next (older) page; null on the last page */
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No valid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2484,6 +3391,19 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        AuditEntry: {
+            actor: string;
+            action: string;
+            resource: string;
+            team: string | null;
+            /** @enum {string} */
+            decision: "allow" | "deny";
+            policies: string[];
+            detail: string | null;
+            status: number | null;
+            id: string;
+            at: string;
         };
     };
     responses: never;
