@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import { getEnvironmentView } from '../engine/environments/store.ts';
-import { listTeams, listUsers } from '../engine/identity/users.ts';
+import { getUser, listTeams, listUsers } from '../engine/identity/users.ts';
+import type { PolicyEngine } from '../engine/policy/engine.ts';
+import { guardFor } from '../engine/policy/guard.ts';
 import type { EventFeed } from '../engine/live/event-feed.ts';
 import type { PathLibrary } from '../engine/paths/library.ts';
 import { syncDatasets, syncGoldenPaths, syncOrganisation, upsertEnvironmentEntity } from '../engine/catalog/platform-sync.ts';
-import { replaceSource } from '../engine/catalog/store.ts';
+import { replaceSource, writeEntities } from '../engine/catalog/store.ts';
 import { importCatalogPath } from '../engine/catalog/import.ts';
 import { existsSync } from 'node:fs';
 import { parseCatalogFile, formatDocumentError } from '../domain/catalog/parse.ts';
@@ -70,7 +72,7 @@ export async function registerInCatalog(deps: {
  * declares replace what that repository registered before (none, when the file is gone). A bad
  * file changes nothing and is reported on the environment's timeline.
  */
-export function catalogOnPush(deps: { pool: pg.Pool; reposDir: string }): (repo: string) => void {
+export function catalogOnPush(deps: { pool: pg.Pool; reposDir: string; policy: PolicyEngine }): (repo: string) => void {
   return (repo) => {
     void (async () => {
       const envId = repo.split('-')[0];
@@ -81,7 +83,17 @@ export function catalogOnPush(deps: { pool: pg.Pool; reposDir: string }): (repo:
         return;
       }
       try {
-        await replaceSource(deps.pool, `repo:${repo}`, parsed.entities);
+        // What a push registers is asked of the policy as the environment's owner: a repository is
+        // no way to register entities for a team its owner is not in.
+        const env = await getEnvironmentView(deps.pool, envId);
+        const owner = env && (await getUser(deps.pool, env.owner));
+        if (!owner) throw new Error(`environment ${envId} has no owner any more`);
+        const source = `repo:${repo}`;
+        const may = guardFor(deps.policy, owner);
+        await writeEntities(deps.pool, source, parsed.entities, {
+          replace: true,
+          authorize: (changes) => changes.forEach((ch) => may(ch.action, { type: 'CatalogEntity', ref: ch.ref, owner: ch.owner, source: ch.source }, { source })),
+        });
       } catch (e) {
         await addEvent(deps.pool, envId, null, 'catalog.rejected', `catalog-info.yaml not registered: ${(e as Error).message}`);
         return;

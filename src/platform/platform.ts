@@ -201,7 +201,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
       },
     });
     const honoListener = getRequestListener(api.fetch);
-    const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool), onPush: catalogOnPush({ pool, reposDir }) });
+    const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool), onPush: catalogOnPush({ pool, reposDir, policy: policies }) });
     const server: Server = createServer((req, res) => {
       git(req, res)
         .then((handled) => (handled ? undefined : honoListener(req, res)))

@@ -36,7 +36,10 @@ test('the platform registers its teams, users, golden paths and warehouse datase
 });
 
 test('Backstage descriptor files import unchanged, and a bad file imports nothing', async () => {
-  const imported = await platform.cli(['catalog', 'import', 'src/engine/catalog/fixtures/backstage/payments']);
+  // dana may import only her team's entities; a platform admin imports an organisation's files.
+  const refused = await platform.cli(['catalog', 'import', 'src/engine/catalog/fixtures/backstage/payments']);
+  assert.match(refused.stderr, /dana may not registerEntity CatalogEntity::"[^"]+": catalog entities are registered, changed and removed by their owner/);
+  const imported = await platform.cli(['--as', 'priya', 'catalog', 'import', 'src/engine/catalog/fixtures/backstage/payments']);
   assert.equal(imported.code, 0, imported.stderr);
   const found = await platform.cliJson<Found>(['catalog', 'search', 'payments']);
   assert.ok(found.totalCount > 0);
@@ -100,6 +103,19 @@ spec:
   await git('git', ['-C', work, 'push', '-q', 'origin', 'HEAD'], { env: gitEnv });
   const gone = await until(() => platform.cli(['catalog', 'get', 'component:default/segment-report', '--json']), (r) => r.code !== 0);
   assert.match(gone.stderr, /no entity component:default\/segment-report/);
+
+  // A repository is no way around the policy: claiming another team's ownership registers nothing.
+  writeFileSync(join(work, 'catalog-info.yaml'), `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: not-ours }
+spec: { type: service, lifecycle: production, owner: group:default/payments }
+`);
+  await git('git', ['-C', work, 'add', '.'], { env: gitEnv });
+  await git('git', ['-C', work, 'commit', '-qm', 'claim payments'], { env: gitEnv });
+  await git('git', ['-C', work, 'push', '-q', 'origin', 'HEAD'], { env: gitEnv });
+  const events = await until(() => platform.cli(['env', env.id, '--events']), (r) => /catalog-info.yaml not registered/.test(r.stdout));
+  assert.match(events.stdout, /catalog-info.yaml not registered: dana may not registerEntity CatalogEntity::"component:default\/not-ours"/);
+  assert.notEqual((await platform.cli(['catalog', 'get', 'component:default/not-ours'])).code, 0);
 
   await platform.cliJson(['delete', env.id, '--wait']);
   const removed = await until(() => platform.cliJson<Found>(['catalog', 'search', env.id, '--kind', 'Environment']), (f) => f.items.length === 0);

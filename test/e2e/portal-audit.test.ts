@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
-import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
+import { openBrowser, storySteps, type Browser, signInToPortal } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { localAccount, type LocalAccount } from '../support/local-accounts.ts';
 
@@ -34,13 +34,7 @@ after(async () => {
 
 const step = storySteps(() => browser);
 
-async function signIn(account: LocalAccount): Promise<void> {
-  await page.goto(platform.url + '/');
-  await page.getByRole('textbox', { name: 'User name or e-mail' }).fill(account.id);
-  await page.getByRole('textbox', { name: 'Password' }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('user-menu').waitFor();
-}
+const signIn = (account: LocalAccount) => signInToPortal(page, platform.url, account);
 
 async function signOut(): Promise<void> {
   await page.getByTestId('user-menu').click();

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'no
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Page } from 'playwright-core';
-import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
+import { openBrowser, storySteps, type Browser, signInToPortal } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { localAccount, type LocalAccount } from '../support/local-accounts.ts';
 
@@ -63,16 +63,7 @@ async function importFixtures(token: string): Promise<number> {
 async function signIn(userId: string) {
   const me = accounts.find((a) => a.id === userId)!;
   assert.ok(me, `${userId} is a local account`);
-  if (await page.getByTestId('user-menu').isVisible().catch(() => false)) {
-    await page.getByTestId('user-menu').click();
-    await page.getByRole('menuitem', { name: 'Sign out' }).click();
-  }
-  await page.goto(platform.url + '/');
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByRole('textbox', { name: 'User name or e-mail' }).fill(me.id);
-  await page.getByRole('textbox', { name: 'Password' }).fill(me.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('user-menu').filter({ hasText: me.name }).waitFor();
+  await signInToPortal(page, platform.url, me);
 }
 
 const token = () => page.evaluate(() => localStorage.getItem('goldpath.token') ?? '');

@@ -13,7 +13,7 @@ import type { Locator, Page } from 'playwright-core';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import type { ApprovalView } from '../../src/engine/approvals/approvals.ts';
 import type { PolicyView } from '../../src/cli/commands/policies.ts';
-import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
+import { openBrowser, storySteps, type Browser, signInToPortal } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { localAccount, type LocalAccount } from '../support/local-accounts.ts';
 import { until } from '../support/wait.ts';
@@ -31,16 +31,7 @@ const breakGlassFile = () => join(platform.home, 'policies', 'break-glass.cedar'
 async function signIn(userId: string) {
   const me = accounts.find((a) => a.id === userId)!;
   assert.ok(me, `${userId} is a local account`);
-  if (await page.getByTestId('user-menu').isVisible().catch(() => false)) {
-    await page.getByTestId('user-menu').click();
-    await page.getByRole('menuitem', { name: 'Sign out' }).click();
-  }
-  await page.goto(platform.url + '/');
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByRole('textbox', { name: 'User name or e-mail' }).fill(me.id);
-  await page.getByRole('textbox', { name: 'Password' }).fill(me.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('user-menu').filter({ hasText: me.name }).waitFor();
+  await signInToPortal(page, platform.url, me);
 }
 
 /** The computed colour of an element as [r, g, b]: "shown in red" is checked on what is painted. */

@@ -121,7 +121,7 @@ test('bad launch requests get clear errors and create nothing', async () => {
   const team = await platform.cli(['launch', 'data-science-experimentation', '--team', 'nope']);
   assert.match(team.stderr, /no team "nope"/);
   const notMember = await platform.cli(['--as', 'sam', 'launch', 'data-science-experimentation', '--team', 'churn-analytics']);
-  assert.match(notMember.stderr, /sam is not a member of team "churn-analytics"/);
+  assert.match(notMember.stderr, /sam may not launch Path::"data-science-experimentation": only members of churn-analytics launch for it/);
   const malformed = await fetch(`${platform.url}/api/v1/environments`, {
     method: 'POST', headers: { authorization: `Bearer ${JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')).tokens.dana}`, 'content-type': 'application/json' }, body: '{not json',
   });

@@ -22,7 +22,7 @@ test('an admin applies an edited policy file and what masked roles see changes a
     assert.match(original, emailRule);
     writeFileSync(policy, original.replace(emailRule, '$1redact'));
     const refused = await platform.cli(['warehouse', 'apply']);
-    assert.match(refused.stderr, /only a platform admin may apply the warehouse policy/);
+    assert.match(refused.stderr, /dana may not applyWarehouse .*only platform admins apply the warehouse policy/);
     const applied = await platform.cli(['--as', 'priya', 'warehouse', 'apply']);
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal((await query(url, 'SELECT email FROM customers LIMIT 1')).rows[0].email, '[redacted]', 'the same role sees the new rule');

@@ -69,3 +69,17 @@ export function storySteps(browser: () => Browser) {
       }
     });
 }
+
+/** Signs the portal in as this local account, signing out whoever was signed in first. */
+export async function signInToPortal(page: Page, portalUrl: string, account: { id: string; name: string; password: string }): Promise<void> {
+  if (await page.getByTestId('user-menu').isVisible().catch(() => false)) {
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  }
+  await page.goto(portalUrl + '/');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByRole('textbox', { name: 'User name or e-mail' }).fill(account.id);
+  await page.getByRole('textbox', { name: 'Password' }).fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('user-menu').filter({ hasText: account.name }).waitFor();
+}

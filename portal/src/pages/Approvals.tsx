@@ -367,11 +367,7 @@ function DecisionModal({ deciding, onClose, onDecided }: { deciding: { approval:
           required
           data-autofocus
         />
-        {error && (
-          <Alert color={error.status === 403 ? 'orange' : 'red'} icon={<IconAlertTriangle />} title={error.status === 403 ? 'Not allowed' : error.status === 409 ? 'Already decided' : 'The decision was not saved'} role="alert">
-            {error.message}
-          </Alert>
-        )}
+        <DecisionError error={error} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel
@@ -488,11 +484,7 @@ function BreakGlassModal({ approval: a, onClose, onDecided }: { approval: Approv
           required
           data-autofocus
         />
-        {error && (
-          <Alert color={error.status === 403 ? 'orange' : 'red'} icon={<IconAlertTriangle />} title={error.status === 403 ? 'Not allowed' : error.status === 409 ? 'Already decided' : 'The decision was not saved'} role="alert">
-            {error.message}
-          </Alert>
-        )}
+        <DecisionError error={error} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel
@@ -503,5 +495,15 @@ function BreakGlassModal({ approval: a, onClose, onDecided }: { approval: Approv
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/** Why a decision was not saved: not allowed, already decided, or something else. */
+function DecisionError({ error }: { error: { status: number; message: string } | null | undefined }) {
+  if (!error) return null;
+  return (
+    <Alert color={error.status === 403 ? 'orange' : 'red'} icon={<IconAlertTriangle />} title={error.status === 403 ? 'Not allowed' : error.status === 409 ? 'Already decided' : 'The decision was not saved'} role="alert">
+      {error.message}
+    </Alert>
   );
 }

@@ -79,6 +79,17 @@ test('provision again adopts the running server; stop ends it and keeps the work
   assert.equal((await driver.status({ environmentId: 'env1', resourceId: 'notebook', state: back.state })).healthy, true);
 });
 
+test('a hand-over cut short by a crash (clone made, home still the platform\'s) is done again before Jupyter starts', { skip: !root && 'only the platform running as root hands homes to uids' }, async () => {
+  const first = await driver.provision(input());
+  await driver.stop!({ environmentId: 'env1', resourceId: 'notebook', state: first.state });
+  const home = join(work, 'envs', 'env1', 'notebook', 'home');
+  execFileSync('chown', ['-R', '0:0', home]); // as the crash left it: cloned, not yet handed over
+  const back = await driver.provision(input({ state: first.state }));
+  assert.equal(statSync(home).uid, Number(back.state.uid));
+  assert.equal(statSync(join(home, 'work', 'README.md')).uid, Number(back.state.uid));
+  assert.equal((await driver.status({ environmentId: 'env1', resourceId: 'notebook', state: back.state })).healthy, true);
+});
+
 test('deprovision ends every process, removes the home and gives the uid back; twice is harmless', async () => {
   const { state } = await driver.provision(input());
   await driver.deprovision({ environmentId: 'env1', resourceId: 'notebook', state });

@@ -85,9 +85,9 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       else await rm(clone, { recursive: true, force: true }); // a clone cut short
       // Cloned by the platform from disk (fast), or kept; either way the origin becomes the HTTP URL.
       await cloneRepo(opts.reposDir, repo, clone, repoUrl);
-      // Handed over before any workspace process exists.
-      if (uid !== undefined) await handOver(home, uid, uid);
     }
+    // Handed over before any workspace process exists; again if a crash cut the last hand-over short.
+    if (uid !== undefined && (await stat(home)).uid !== uid) await handOver(home, uid, uid);
     await chmod(home, 0o700);
     if (!sandbox && uid !== undefined) await letThrough(dir);
     return clone;

@@ -15,7 +15,6 @@ import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts'
 import { getEnvironmentView } from './store.ts';
 import { NameTakenError, PgEnvironmentRepository } from './repository.ts';
 import { checkQuota, type TeamQuotas } from '../quotas/quotas.ts';
-import { expiryFor } from '../lifetimes/rules.ts';
 
 /** Who asks, and the policy engine's guard that decides for them. */
 export interface Actor {
@@ -90,7 +89,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
         if (deps.quotas) await checkQuota(db, { team, path }, deps.quotas);
         await repo.create({
           id, name, pathId: path.metadata.name, pathVersion: path.spec.version, team, owner: user.id, dataClass: path.spec.dataClass ?? null,
-          params, status: needsApproval ? 'awaiting-approval' : 'requested', resources, expiresAt: expiryFor(new Date(), path.spec.lifetime),
+          params, status: needsApproval ? 'awaiting-approval' : 'requested', resources, ttlMs: path.spec.lifetime.ttl,
           event: { type: 'environment.requested', message: `${user.id} launched ${path.metadata.name} for team ${team}` },
         });
         if (needsApproval) {

@@ -24,8 +24,8 @@ export interface NewEnvironment {
   status: EnvironmentStatus;
   resources: { id: string; type: string; params: unknown; dependsOn: string[]; wave: number }[];
   event: PlannedEvent;
-  /** Launch + the path's ttl (src/engine/lifetimes/rules.ts expiryFor); when absent the lifetime sweeper sets it. */
-  expiresAt?: Date;
+  /** The path's time-to-live: it expires that long after its creation (when absent the lifetime sweeper sets it). */
+  ttlMs?: number;
 }
 
 export interface ResourcePatch {
@@ -105,8 +105,8 @@ export class PgEnvironmentRepository implements EnvironmentRepository {
       try {
         await db.query(
           `INSERT INTO environments (id, name, path_id, path_version, team_id, owner_id, data_class, params, status, desired, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ready', $10)`,
-          [env.id, env.name, env.pathId, env.pathVersion, env.team, env.owner, env.dataClass, JSON.stringify(env.params), env.status, env.expiresAt ?? null],
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ready', date_trunc('milliseconds', now() + make_interval(secs => $10::double precision / 1000)))`,
+          [env.id, env.name, env.pathId, env.pathVersion, env.team, env.owner, env.dataClass, JSON.stringify(env.params), env.status, env.ttlMs ?? null],
         );
       } catch (e) {
         if ((e as { code?: string; constraint?: string }).constraint === 'environments_team_name') throw new NameTakenError(env.team, env.name);

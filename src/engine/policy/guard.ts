@@ -16,7 +16,7 @@ export function guardFor(engine: PolicyEngine, user: User, report: (d: Decision)
     const decision = ask(engine, user, action, resource, context);
     report(decision);
     if (!decision.allowed) {
-      const hint = decision.policies.includes(DEFAULT_DENY) ? whoMay(action, resource) : undefined;
+      const hint = decision.policies.includes(DEFAULT_DENY) ? whoMay(action, resource, decision.team) : undefined;
       throw new PlatformError(403, 'denied', `${user.id} may not ${action} ${decision.resource}: ${hint ? `${hint} (no policy allows it)` : decision.message}`);
     }
     return decision;
@@ -24,10 +24,9 @@ export function guardFor(engine: PolicyEngine, user: User, report: (d: Decision)
 }
 
 /** When nothing permitted an action, who usually may: said in the platform's words, for the message. */
-function whoMay(action: PolicyAction, r: PolicyResource): string | undefined {
-  const team = teamOf(r);
+function whoMay(action: PolicyAction, r: PolicyResource, team = teamOf(r)): string | undefined {
   switch (action) {
-    case 'launch': return 'only members of a team launch for it';
+    case 'launch': return `only members of ${team} launch for it`;
     case 'decideApproval': return `only members of ${team}, which owns this data, decide this request`;
     case 'breakGlass': return 'break-glass is not allowed by the policies in force';
     case 'listEnvironments': case 'readSpend': return `only members of ${team} and platform admins see this`;

@@ -8,11 +8,14 @@ import { join } from 'node:path';
  */
 export async function handOver(root: string, uid: number, gid: number): Promise<void> {
   const st = await lstat(root);
-  await lchown(root, uid, gid);
-  if (!st.isDirectory()) return;
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    const p = join(root, entry.name);
-    if (entry.isDirectory()) await handOver(p, uid, gid);
-    else await lchown(p, uid, gid);
+  if (st.isDirectory()) {
+    for (const entry of await readdir(root, { withFileTypes: true })) {
+      const p = join(root, entry.name);
+      if (entry.isDirectory()) await handOver(p, uid, gid);
+      else await lchown(p, uid, gid);
+    }
   }
+  // The root last: once it belongs to the uid, everything in it does (a hand-over cut short by a
+  // crash is recognised by its root and done again).
+  await lchown(root, uid, gid);
 }
