@@ -40,6 +40,9 @@ export class TeamQuotas {
   readonly policyDirs: readonly string[];
   readonly storage?: StorageDirs;
   #cache?: { file: string; mtimeMs: number; size: number; quotas: QuotaFile };
+  /** Storage measured recently, per team: a burst of launches pays for one `du`, not one each under the team's lock. */
+  #storage = new Map<string, { at: number; bytes: number }>();
+  static readonly storageFreshMs = 10_000;
 
   /** Without `storage` (no local target), storage counts as 0 MB in use. */
   constructor(opts: { policyDirs: readonly string[]; storage?: StorageDirs }) {
@@ -67,6 +70,14 @@ export class TeamQuotas {
     return parsed.quotas;
   }
 
+  async #storageOf(team: string, repos: string[], buckets: string[]): Promise<number> {
+    const seen = this.#storage.get(team);
+    if (seen && Date.now() - seen.at < TeamQuotas.storageFreshMs) return seen.bytes;
+    const bytes = await storageBytes(this.storage!, { repos, buckets });
+    this.#storage.set(team, { at: Date.now(), bytes });
+    return bytes;
+  }
+
   /** Throws QuotaFileError with lines: the platform checks the file at start. */
   validate(): void {
     this.#read();
@@ -91,7 +102,7 @@ export class TeamQuotas {
       [team],
     );
     const row = rows[0];
-    const bytes = this.storage ? await storageBytes(this.storage, { repos: row.repos, buckets: row.buckets }) : 0;
+    const bytes = this.storage ? await this.#storageOf(team, row.repos, row.buckets) : 0;
     return {
       runningEnvironments: Number(row.running),
       notebooks: Number(row.notebooks),
