@@ -3,7 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import { EnvironmentView, EventView, LaunchRequest } from '../domain/environment/schema.ts';
 import { launchEnvironment, requireEnvironment, type EnvironmentServiceDeps } from '../engine/environments/launch.ts';
 import { deleteEnvironment, startEnvironment, stopEnvironment } from '../engine/environments/desired-state.ts';
-import { getEnvironmentView, listEnvironmentViews, listEvents } from '../engine/environments/store.ts';
+import { PgEnvironmentRepository } from '../engine/environments/repository.ts';
 import type { EventFeed } from '../engine/live/event-feed.ts';
 import { followEnvironment } from '../engine/live/follow.ts';
 import { authorize, guard } from './authorize.ts';
@@ -21,6 +21,7 @@ const shown = (c: Context<Env>, env: EnvironmentView): EnvironmentView =>
 
 /** Launch, list, show and delete environments; their history and live progress. */
 export function registerEnvironmentRoutes(app: Api, deps: EnvironmentServiceDeps & { feed: EventFeed }): void {
+  const environments = new PgEnvironmentRepository(deps.pool);
   app.openapi(createRoute({ method: 'post', path: '/api/v1/environments', security: secured,
     request: { body: { required: true, content: { 'application/json': { schema: LaunchRequest } } } },
     responses: { 202: json(EnvironmentView, 'Launch accepted; follow /environments/{id}/stream for progress'), ...errors } }),
@@ -34,10 +35,10 @@ export function registerEnvironmentRoutes(app: Api, deps: EnvironmentServiceDeps
       const q = c.req.valid('query');
       const team = q.team ?? user.team;
       if (q.mine !== 'true') authorize(c, 'listEnvironments', { type: 'Team', id: team });
-      const environments = await listEnvironmentViews(deps.pool, {
+      const list = await environments.list({
         team: q.mine === 'true' ? undefined : team, owner: q.mine === 'true' ? user.id : undefined, includeDeleted: q.includeDeleted === 'true',
       });
-      return c.json({ environments: environments.map((e) => shown(c, e)) }, 200);
+      return c.json({ environments: list.map((e) => shown(c, e)) }, 200);
     });
 
   app.openapi(createRoute({ method: 'get', path: '/api/v1/environments/{id}', security: secured, request: { params: IdParam },
@@ -60,7 +61,7 @@ export function registerEnvironmentRoutes(app: Api, deps: EnvironmentServiceDeps
     async (c) => {
       const { id } = c.req.valid('param');
       await requireEnvironment(deps, actor(c), id);
-      return c.json({ events: await listEvents(deps.pool, id, c.req.valid('query').after ?? 0) }, 200);
+      return c.json({ events: await environments.events(id, c.req.valid('query').after ?? 0) }, 200);
     });
 
   // Server-sent events: `event` for each new event, `environment` for the new snapshot after it.
@@ -77,9 +78,9 @@ export function registerEnvironmentRoutes(app: Api, deps: EnvironmentServiceDeps
       envId: id,
       after: Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0) || 0,
       feed: deps.feed,
-      readEvents: (after) => listEvents(deps.pool, id, after),
+      readEvents: (after) => environments.events(id, after),
       readEnvironment: async () => {
-        const env = await getEnvironmentView(deps.pool, id);
+        const env = await environments.view(id);
         return env && shown(c, env);
       },
       send: (m) => stream.writeSSE({ event: m.event, data: JSON.stringify(m.data), ...(m.id === undefined ? {} : { id: String(m.id) }) }),

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { EnvironmentView } from '../domain/environment/schema.ts';
 import { isEnvironmentId } from '../domain/environment/id.ts';
 import type { Clock } from '../domain/time/clock.ts';
-import { getEnvironmentView } from '../engine/environments/store.ts';
+import { PgEnvironmentRepository } from '../engine/environments/repository.ts';
 import { PlatformError } from '../engine/errors.ts';
 import { extendEnvironment } from '../engine/lifetimes/extend.ts';
 import { lifetimesFrom } from '../engine/lifetimes/lifetimes.ts';
@@ -23,7 +23,7 @@ export function registerLifetimeRoutes(app: Api, deps: { pool: pg.Pool; paths: P
     responses: { 200: json(EnvironmentView, 'Extended: expiresAt is the new expiry'), 400: errors[400], 403: errors[403], 404: errors[404], 409: errors[409] } }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const env = isEnvironmentId(id) ? await getEnvironmentView(deps.pool, id) : null;
+      const env = isEnvironmentId(id) ? await new PgEnvironmentRepository(deps.pool).view(id) : null;
       if (!env) throw new PlatformError(404, 'unknown_environment', `no environment "${id}"; \`goldpath envs\` lists yours`);
       authorize(c, 'extend', { type: 'Environment', ...env });
       const body = (c.req.valid('json') ?? {}) as z.infer<typeof ExtendRequest>;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { getEnvironmentView } from '../engine/environments/store.ts';
+import { PgEnvironmentRepository } from '../engine/environments/repository.ts';
 import { getUser, listTeams, listUsers } from '../engine/identity/users.ts';
 import type { PolicyEngine } from '../engine/policy/engine.ts';
 import { guardFor } from '../engine/policy/guard.ts';
@@ -10,7 +10,6 @@ import { replaceSource, writeEntities } from '../engine/catalog/store.ts';
 import { importCatalogPath } from '../engine/catalog/import.ts';
 import { existsSync } from 'node:fs';
 import { parseCatalogFile, formatDocumentError } from '../domain/catalog/parse.ts';
-import { addEvent } from '../engine/environments/store.ts';
 import type { WarehouseDescription } from '../infrastructure/warehouse/index.ts';
 import { readRepoFile } from '../infrastructure/git-http/index.ts';
 
@@ -43,6 +42,7 @@ export async function registerInCatalog(deps: {
   }
   deps.log(`catalog registered in ${Math.round(performance.now() - t0)} ms`);
 
+  const environments = new PgEnvironmentRepository(deps.pool);
   // Several events arrive together during a launch: register each environment once per burst.
   const pending = new Map<string, NodeJS.Timeout>();
   const unsubscribe = deps.feed.subscribeAll((envId) => {
@@ -50,7 +50,7 @@ export async function registerInCatalog(deps: {
     pending.set(envId, setTimeout(() => {
       pending.delete(envId);
       void attempt(`environment ${envId}`, async () => {
-        const env = await getEnvironmentView(deps.pool, envId);
+        const env = await environments.view(envId);
         if (!env) return;
         const grant = env.resources.some((r) => r.type === 'warehouse' && r.status !== 'deleted');
         await upsertEnvironmentEntity(deps.pool, env, { datasets: grant ? deps.datasetNames() : [] });
@@ -73,19 +73,20 @@ export async function registerInCatalog(deps: {
  * file changes nothing and is reported on the environment's timeline.
  */
 export function catalogOnPush(deps: { pool: pg.Pool; reposDir: string; policy: PolicyEngine }): (repo: string) => void {
+  const environments = new PgEnvironmentRepository(deps.pool);
   return (repo) => {
     void (async () => {
       const envId = repo.split('-')[0];
       const text = await readRepoFile(deps.reposDir, repo, 'catalog-info.yaml');
       const parsed = text === null ? { entities: [], errors: [] } : parseCatalogFile('catalog-info.yaml', text);
       if (parsed.errors.length) {
-        await addEvent(deps.pool, envId, null, 'catalog.rejected', `catalog-info.yaml not registered: ${parsed.errors.map(formatDocumentError).join('; ')}`);
+        await environments.addEvent(envId, null, { type: 'catalog.rejected', message: `catalog-info.yaml not registered: ${parsed.errors.map(formatDocumentError).join('; ')}` });
         return;
       }
       try {
         // What a push registers is asked of the policy as the environment's owner: a repository is
         // no way to register entities for a team its owner is not in.
-        const env = await getEnvironmentView(deps.pool, envId);
+        const env = await environments.view(envId);
         const owner = env && (await getUser(deps.pool, env.owner));
         if (!owner) throw new Error(`environment ${envId} has no owner any more`);
         const source = `repo:${repo}`;
@@ -95,10 +96,10 @@ export function catalogOnPush(deps: { pool: pg.Pool; reposDir: string; policy: P
           authorize: (changes) => changes.forEach((ch) => may(ch.action, { type: 'CatalogEntity', ref: ch.ref, owner: ch.owner, source: ch.source }, { source })),
         });
       } catch (e) {
-        await addEvent(deps.pool, envId, null, 'catalog.rejected', `catalog-info.yaml not registered: ${(e as Error).message}`);
+        await environments.addEvent(envId, null, { type: 'catalog.rejected', message: `catalog-info.yaml not registered: ${(e as Error).message}` });
         return;
       }
-      if (text !== null) await addEvent(deps.pool, envId, null, 'catalog.registered', `catalog-info.yaml registered ${parsed.entities.length} entit${parsed.entities.length === 1 ? 'y' : 'ies'}`);
+      if (text !== null) await environments.addEvent(envId, null, { type: 'catalog.registered', message: `catalog-info.yaml registered ${parsed.entities.length} entit${parsed.entities.length === 1 ? 'y' : 'ies'}` });
     })().catch((e: Error) => console.error(`[catalog] push to ${repo}: ${e.message}`));
   };
 }

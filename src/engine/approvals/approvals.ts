@@ -5,10 +5,10 @@ import { PlatformError } from '../errors.ts';
 import type { User } from '../identity/users.ts';
 import type { Actor } from '../environments/launch.ts';
 import { notify } from '../notices/notices.ts';
-import { addEvent, type Queryable } from '../environments/store.ts';
+import type { Queryable } from '../environments/store.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
-import { PgEnvironmentRepository } from '../environments/repository.ts';
+import { PgEnvironmentRepository, type EnvironmentRepository } from '../environments/repository.ts';
 import { applyBookkeeping } from '../orchestrator/reconcile.ts';
 
 /** Who owns which dataset: the teams asked before anyone sees that data unmasked. */
@@ -49,6 +49,7 @@ const newApprovalId = () => 'a' + randomBytes(6).toString('hex');
 /** Records one request per owning team, inside the launch's transaction. */
 export async function requestApprovals(
   db: Queryable,
+  environments: Pick<EnvironmentRepository, 'addEvent'>,
   req: { environmentId: string; user: User; reason: string; dataClass: string; validDays: number; owners: DataOwnership[] },
 ): Promise<string[]> {
   const byTeam = Map.groupBy(req.owners, (o) => o.owner);
@@ -61,7 +62,7 @@ export async function requestApprovals(
     );
   }
   const teams = [...byTeam.keys()].sort();
-  await addEvent(db, req.environmentId, null, 'approval.requested', `${req.user.id} asked ${teams.join(' and ')} for ${req.dataClass} data: ${req.reason}`);
+  await environments.addEvent(req.environmentId, null, { type: 'approval.requested', message: `${req.user.id} asked ${teams.join(' and ')} for ${req.dataClass} data: ${req.reason}` });
   return teams;
 }
 
@@ -112,8 +113,11 @@ export async function decideApproval(
        WHERE id = $1`,
       [id, status, user.id, reason.trim(), breakGlass],
     );
+    const environments = new PgEnvironmentRepository(pool, client);
     const who = breakGlass ? `${user.id} (platform admin, BREAK-GLASS for ${a.approver_team})` : `${user.id} (${a.approver_team})`;
-    await addEvent(client, a.environment_id, null, breakGlass ? `approval.break-glass.${status}` : `approval.${status}`, `${who} ${status} access to ${a.datasets.join(', ')}: ${reason.trim()}`);
+    await environments.addEvent(a.environment_id, null, {
+      type: breakGlass ? `approval.break-glass.${status}` : `approval.${status}`, message: `${who} ${status} access to ${a.datasets.join(', ')}: ${reason.trim()}`,
+    });
     if (breakGlass) {
       await notify(client, {
         team: a.approver_team, kind: 'break-glass', environmentId: a.environment_id,
@@ -121,7 +125,7 @@ export async function decideApproval(
       });
     }
     // What follows for the environment (all approved: provisioning; one rejection: failed) is the planner's rule.
-    const { moreWork } = await applyBookkeeping(new PgEnvironmentRepository(pool, client), a.environment_id, new Date());
+    const { moreWork } = await applyBookkeeping(environments, a.environment_id, new Date());
     if (moreWork) await enqueueReconcile(client, a.environment_id);
   });
   const { rows: out } = await pool.query(`${select} WHERE a.id = $1`, [id]);

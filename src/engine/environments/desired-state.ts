@@ -5,7 +5,6 @@ import { PlatformError } from '../errors.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { requireEnvironment, type Actor, type EnvironmentServiceDeps } from './launch.ts';
 import { PgEnvironmentRepository } from './repository.ts';
-import { getEnvironmentView } from './store.ts';
 
 /**
  * Delete, stop and start only record what the owner wants (the desired state) and enqueue a
@@ -28,7 +27,7 @@ async function changeDesiredState(deps: EnvironmentServiceDeps, actor: Actor, id
       await enqueueReconcile(db, id);
     }
   });
-  return (await getEnvironmentView(deps.pool, id))!;
+  return (await environments.view(id))!;
 }
 
 /** Asks for the environment to be removed; the orchestrator deletes its resources in reverse order. */

@@ -12,7 +12,6 @@ import type { Guard } from '../policy/guard.ts';
 import { teamRef } from '../policy/entities.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts';
-import { getEnvironmentView } from './store.ts';
 import { NameTakenError, PgEnvironmentRepository } from './repository.ts';
 import { checkQuota, type TeamQuotas } from '../quotas/quotas.ts';
 
@@ -93,7 +92,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
           event: { type: 'environment.requested', message: `${user.id} launched ${path.metadata.name} for team ${team}` },
         });
         if (needsApproval) {
-          await requestApprovals(db, { environmentId: id, user, reason: req.reason!, dataClass: path.spec.dataClass ?? 'sensitive', validDays: path.spec.approvalValidDays, owners });
+          await requestApprovals(db, repo, { environmentId: id, user, reason: req.reason!, dataClass: path.spec.dataClass ?? 'sensitive', validDays: path.spec.approvalValidDays, owners });
         } else {
           await enqueueReconcile(db, id);
         }
@@ -103,7 +102,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
       if (req.name || attempt >= 5) throw taken(name);
       continue;
     }
-    return (await getEnvironmentView(deps.pool, id))!;
+    return (await environments.view(id))!;
   }
 }
 
@@ -112,7 +111,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
  * credentials are hidden unless the policy also lets them read those.
  */
 export async function requireEnvironment(deps: Pick<EnvironmentServiceDeps, 'pool'>, actor: Pick<Actor, 'may'>, id: string, action: PolicyAction = 'read'): Promise<EnvironmentView> {
-  const env = isEnvironmentId(id) ? await getEnvironmentView(deps.pool, id) : null;
+  const env = isEnvironmentId(id) ? await new PgEnvironmentRepository(deps.pool).view(id) : null;
   if (!env) throw new PlatformError(404, 'unknown_environment', `no environment "${id}"; \`goldpath envs\` lists yours`);
   actor.may(action, { type: 'Environment', ...env });
   return env;

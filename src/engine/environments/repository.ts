@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import type { DesiredState, EnvironmentStatus, ResourceStatus } from '../../domain/environment/lifecycle.ts';
 import type { PlanApproval, PlannedEvent } from '../../domain/environment/plan.ts';
+import type { EnvironmentView, EventView } from '../../domain/environment/schema.ts';
 import type { Json } from '../../drivers/driver.ts';
 import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
-import { getEnvironmentRow, getResourceRows, type EnvironmentRow, type Queryable, type ResourceRow } from './store.ts';
+import { toEnvironmentView, toEventView, type EnvironmentRow, type EventRow, type Queryable, type ResourceRow } from './store.ts';
 
 /** An environment with everything the planner looks at. */
 export interface EnvironmentSnapshot {
@@ -35,6 +36,17 @@ export interface ResourcePatch {
   error?: string | null;
 }
 
+/** Which environments a list shows: a team's, an owner's, or both; deleted ones only when asked. */
+export interface EnvironmentFilter {
+  team?: string;
+  owner?: string;
+  includeDeleted?: boolean;
+}
+
+/** What the lifetime sweeper looks at of an environment whose expiry is set. */
+export type LifetimeCandidate = Pick<EnvironmentRow,
+  'id' | 'name' | 'path_id' | 'team_id' | 'owner_id' | 'status' | 'desired' | 'created_at' | 'expiry_warned_at' | 'last_activity_at'> & { expires_at: Date };
+
 /** Another environment of the team already has this name (the unique index says so, even in a race). */
 export class NameTakenError extends Error {
   readonly team: string;
@@ -52,6 +64,14 @@ export class NameTakenError extends Error {
  */
 export interface EnvironmentRepository {
   load(id: string): Promise<EnvironmentSnapshot | null>;
+  /** The environment as the API shows it, with its resources; null when there is none. */
+  view(id: string): Promise<EnvironmentView | null>;
+  /** The newest 500 environments that match, each with its resources. */
+  list(filter: EnvironmentFilter): Promise<EnvironmentView[]>;
+  /** The environment's history after event `after`, oldest first, at most 1000. */
+  events(id: string, after?: number): Promise<EventView[]>;
+  /** The environment's resources in provisioning order. */
+  resources(id: string): Promise<ResourceRow[]>;
   create(env: NewEnvironment): Promise<void>;
   nameTaken(team: string, name: string): Promise<boolean>;
   /** Moves the environment from `from` to `to`; false (and nothing written) when it is no longer in `from`. */
@@ -66,6 +86,27 @@ export interface EnvironmentRepository {
   endApprovals(envId: string, event: PlannedEvent | null): Promise<void>;
   /** Environments in one of `states`, or holding a grant (whose approval may lapse), or with `includeReady` every ready one. */
   sweepCandidates(states: { status: EnvironmentStatus; desired: DesiredState }[], includeReady: boolean): Promise<string[]>;
+  /**
+   * Environments the lifetime sweeper looks at: not (being) deleted, with an expiry, and either
+   * expiring within `leadMs` of `now` or running (whose activity is measured). Soonest expiry first.
+   */
+  lifetimeCandidates(now: Date, leadMs: number): Promise<LifetimeCandidate[]>;
+  /**
+   * Gives environments launched before their path's ttl was known to them an expiry: launch + ttl.
+   * Kept to milliseconds, as JavaScript holds times, so an expiry read and written back compares equal.
+   */
+  setMissingExpiries(ttlOf: (pathId: string) => number): Promise<void>;
+  /** Keeps the workspace's last measured activity. */
+  recordActivity(id: string, at: Date): Promise<void>;
+  /**
+   * Marks the owner warned of the expiry `seen` (moving it to `expiresAt`) with its event; false (and
+   * nothing written) when another sweep warned first or an extension moved the expiry.
+   */
+  markExpiryWarned(id: string, change: { seen: Date; expiresAt: Date; warnedAt: Date; event: PlannedEvent }): Promise<boolean>;
+  /** Moves the expiry (a new expiry earns a new warning), with its event. */
+  setExpiry(id: string, expiresAt: Date, event: PlannedEvent): Promise<void>;
+  /** Holds the environment's row until the transaction ends (inside `atomically`): concurrent changes to it take turns. */
+  lock(id: string): Promise<void>;
   /** Runs fn while holding the environment's lock: runs for one environment take turns, on any replica. */
   exclusively<T>(id: string, fn: () => Promise<T>): Promise<T>;
   /** Whether a live run holds the environment's lock (a crashed run's lock went with its connection). */
@@ -87,9 +128,9 @@ export class PgEnvironmentRepository implements EnvironmentRepository {
   }
 
   async load(id: string): Promise<EnvironmentSnapshot | null> {
-    const environment = await getEnvironmentRow(this.#db, id);
+    const environment = await this.#row(id);
     if (!environment) return null;
-    const resources = await getResourceRows(this.#db, id);
+    const resources = await this.resources(id);
     const { rows } = await this.#db.query<{ approver_team: string; status: PlanApproval['status']; decided_by: string | null; decision_reason: string | null; expires_at: Date | null; revoked_at: Date | null; granted: string | null }>(
       'SELECT approver_team, status, decided_by, decision_reason, expires_at, revoked_at, granted FROM approvals WHERE environment_id = $1 ORDER BY approver_team',
       [id],
@@ -98,6 +139,40 @@ export class PgEnvironmentRepository implements EnvironmentRepository {
       approverTeam: a.approver_team, status: a.status, decidedBy: a.decided_by, decisionReason: a.decision_reason, expiresAt: a.expires_at, revokedAt: a.revoked_at, granted: a.granted,
     }));
     return { environment, resources, approvals };
+  }
+
+  async #row(id: string): Promise<EnvironmentRow | null> {
+    const { rows } = await this.#db.query<EnvironmentRow>('SELECT * FROM environments WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  async view(id: string): Promise<EnvironmentView | null> {
+    const env = await this.#row(id);
+    if (!env) return null;
+    return toEnvironmentView(env, await this.resources(id));
+  }
+
+  async list(filter: EnvironmentFilter): Promise<EnvironmentView[]> {
+    const { rows } = await this.#db.query<EnvironmentRow>(
+      `SELECT * FROM environments
+       WHERE ($1::text IS NULL OR team_id = $1) AND ($2::text IS NULL OR owner_id = $2) AND ($3 OR status <> 'deleted')
+       ORDER BY created_at DESC LIMIT 500`,
+      [filter.team ?? null, filter.owner ?? null, filter.includeDeleted ?? false],
+    );
+    if (rows.length === 0) return [];
+    const res = await this.#db.query<ResourceRow>('SELECT * FROM resources WHERE environment_id = ANY($1) ORDER BY wave, id', [rows.map((r) => r.id)]);
+    const byEnv = Map.groupBy(res.rows, (r) => r.environment_id);
+    return rows.map((e) => toEnvironmentView(e, byEnv.get(e.id) ?? []));
+  }
+
+  async events(id: string, after = 0): Promise<EventView[]> {
+    const { rows } = await this.#db.query<EventRow>('SELECT * FROM events WHERE environment_id = $1 AND id > $2 ORDER BY id LIMIT 1000', [id, after]);
+    return rows.map(toEventView);
+  }
+
+  async resources(id: string): Promise<ResourceRow[]> {
+    const { rows } = await this.#db.query<ResourceRow>('SELECT * FROM resources WHERE environment_id = $1 ORDER BY wave, id', [id]);
+    return rows;
   }
 
   async create(env: NewEnvironment): Promise<void> {
@@ -188,6 +263,56 @@ export class PgEnvironmentRepository implements EnvironmentRepository {
       [states.map((s) => s.status), states.map((s) => s.desired), includeReady],
     );
     return rows.map((r) => r.id);
+  }
+
+  async lifetimeCandidates(now: Date, leadMs: number): Promise<LifetimeCandidate[]> {
+    const { rows } = await this.#db.query<LifetimeCandidate>(
+      `SELECT id, name, path_id, team_id, owner_id, status, desired, created_at, expires_at, expiry_warned_at, last_activity_at
+       FROM environments
+       WHERE status <> 'deleted' AND desired <> 'deleted' AND expires_at IS NOT NULL
+         AND (expires_at <= $1::timestamptz + make_interval(secs => $2) OR (status = 'ready' AND desired = 'ready'))
+       ORDER BY expires_at`,
+      [now, leadMs / 1000],
+    );
+    return rows;
+  }
+
+  async setMissingExpiries(ttlOf: (pathId: string) => number): Promise<void> {
+    const { rows } = await this.#db.query<{ path_id: string }>(`SELECT DISTINCT path_id FROM environments WHERE expires_at IS NULL AND status <> 'deleted'`);
+    for (const { path_id } of rows) {
+      await this.#db.query(
+        `UPDATE environments SET expires_at = date_trunc('milliseconds', created_at + make_interval(secs => $2)) WHERE path_id = $1 AND expires_at IS NULL AND status <> 'deleted'`,
+        [path_id, ttlOf(path_id) / 1000],
+      );
+    }
+  }
+
+  async recordActivity(id: string, at: Date): Promise<void> {
+    await this.#db.query('UPDATE environments SET last_activity_at = $2 WHERE id = $1', [id, at]);
+  }
+
+  async markExpiryWarned(id: string, change: { seen: Date; expiresAt: Date; warnedAt: Date; event: PlannedEvent }): Promise<boolean> {
+    const { rowCount } = await this.#db.query(
+      `WITH changed AS (
+         UPDATE environments SET expiry_warned_at = $3, expires_at = $4
+         WHERE id = $1 AND expires_at = $2 AND expiry_warned_at IS NULL RETURNING id)
+       INSERT INTO events (environment_id, resource_id, type, message) SELECT id, NULL, $5, $6 FROM changed`,
+      [id, change.seen, change.warnedAt, change.expiresAt, change.event.type, change.event.message],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async setExpiry(id: string, expiresAt: Date, event: PlannedEvent): Promise<void> {
+    await this.#db.query(
+      `WITH changed AS (
+         UPDATE environments SET expires_at = $2, expiry_warned_at = NULL, updated_at = now() WHERE id = $1 RETURNING id)
+       INSERT INTO events (environment_id, resource_id, type, message) SELECT id, NULL, $3, $4 FROM changed`,
+      [id, expiresAt, event.type, event.message],
+    );
+  }
+
+  async lock(id: string): Promise<void> {
+    await this.#db.query('SELECT 1 FROM environments WHERE id = $1 FOR UPDATE', [id]);
   }
 
   async exclusively<T>(id: string, fn: () => Promise<T>): Promise<T> {

@@ -3,7 +3,10 @@ import type { EnvironmentView, EventView, ResourceView } from '../../domain/envi
 import type { EnvironmentStatus, ResourceStatus, DesiredState } from '../../domain/environment/lifecycle.ts';
 import type { Json } from '../../drivers/driver.ts';
 
-/** Rows of the environment tables and the views read from them; changes go through ./repository.ts. */
+/**
+ * Rows of the environment tables and the views made of them, without I/O: reads and changes go
+ * through ./repository.ts.
+ */
 
 export interface ResourceRow {
   environment_id: string;
@@ -43,21 +46,17 @@ export interface EnvironmentRow {
   expiry_warned_at: Date | null;
 }
 
+export interface EventRow {
+  /** bigserial: pg returns it as a string. */
+  id: string;
+  environment_id: string;
+  resource_id: string | null;
+  type: string;
+  message: string;
+  at: Date;
+}
+
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
-
-export async function getEnvironmentRow(db: Queryable, id: string): Promise<EnvironmentRow | null> {
-  const { rows } = await db.query<EnvironmentRow>('SELECT * FROM environments WHERE id = $1', [id]);
-  return rows[0] ?? null;
-}
-
-export async function getResourceRows(db: Queryable, envId: string): Promise<ResourceRow[]> {
-  const { rows } = await db.query<ResourceRow>('SELECT * FROM resources WHERE environment_id = $1 ORDER BY wave, id', [envId]);
-  return rows;
-}
-
-export async function addEvent(db: Queryable, envId: string, resourceId: string | null, type: string, message: string): Promise<void> {
-  await db.query('INSERT INTO events (environment_id, resource_id, type, message) VALUES ($1, $2, $3, $4)', [envId, resourceId, type, message]);
-}
 
 export function toResourceView(r: ResourceRow): ResourceView {
   return { id: r.id, type: r.type, status: r.status, outputs: r.outputs, error: r.error, updatedAt: r.updated_at.toISOString() };
@@ -85,32 +84,6 @@ export function toEnvironmentView(e: EnvironmentRow, resources: ResourceRow[]): 
   };
 }
 
-export async function getEnvironmentView(db: Queryable, id: string): Promise<EnvironmentView | null> {
-  const env = await getEnvironmentRow(db, id);
-  if (!env) return null;
-  return toEnvironmentView(env, await getResourceRows(db, id));
-}
-
-export async function listEnvironmentViews(
-  db: Queryable,
-  filter: { team?: string; owner?: string; includeDeleted?: boolean },
-): Promise<EnvironmentView[]> {
-  const { rows } = await db.query<EnvironmentRow>(
-    `SELECT * FROM environments
-     WHERE ($1::text IS NULL OR team_id = $1) AND ($2::text IS NULL OR owner_id = $2) AND ($3 OR status <> 'deleted')
-     ORDER BY created_at DESC LIMIT 500`,
-    [filter.team ?? null, filter.owner ?? null, filter.includeDeleted ?? false],
-  );
-  if (rows.length === 0) return [];
-  const res = await db.query<ResourceRow>('SELECT * FROM resources WHERE environment_id = ANY($1) ORDER BY wave, id', [rows.map((r) => r.id)]);
-  const byEnv = Map.groupBy(res.rows, (r) => r.environment_id);
-  return rows.map((e) => toEnvironmentView(e, byEnv.get(e.id) ?? []));
-}
-
-export async function listEvents(db: Queryable, envId: string, afterId = 0): Promise<EventView[]> {
-  const { rows } = await db.query<{ id: string; environment_id: string; resource_id: string | null; type: string; message: string; at: Date }>(
-    'SELECT * FROM events WHERE environment_id = $1 AND id > $2 ORDER BY id LIMIT 1000',
-    [envId, afterId],
-  );
-  return rows.map((r) => ({ id: Number(r.id), environment: r.environment_id, resource: r.resource_id, type: r.type, message: r.message, at: r.at.toISOString() }));
+export function toEventView(r: EventRow): EventView {
+  return { id: Number(r.id), environment: r.environment_id, resource: r.resource_id, type: r.type, message: r.message, at: r.at.toISOString() };
 }

@@ -3,7 +3,6 @@ import type { EnvironmentView } from '../../domain/environment/schema.ts';
 import { systemClock, type Clock } from '../../domain/time/clock.ts';
 import { parseDuration } from '../../domain/time/duration.ts';
 import { PgEnvironmentRepository } from '../environments/repository.ts';
-import { getEnvironmentView } from '../environments/store.ts';
 import { PlatformError } from '../errors.ts';
 import type { User } from '../identity/users.ts';
 import type { LifetimeOf } from './lifetimes.ts';
@@ -30,8 +29,9 @@ export async function extendEnvironment(deps: ExtendDeps, user: Pick<User, 'id'>
     byMs = parsed;
   }
   const now = (deps.clock ?? systemClock).now();
-  await new PgEnvironmentRepository(deps.pool).atomically(async (repo, db) => {
-    await db.query('SELECT 1 FROM environments WHERE id = $1 FOR UPDATE', [id]);
+  const environments = new PgEnvironmentRepository(deps.pool);
+  await environments.atomically(async (repo) => {
+    await repo.lock(id);
     const snapshot = await repo.load(id);
     if (!snapshot) throw new PlatformError(404, 'unknown_environment', `no environment "${id}"; \`goldpath envs\` lists yours`);
     const e = snapshot.environment;
@@ -40,8 +40,7 @@ export async function extendEnvironment(deps: ExtendDeps, user: Pick<User, 'id'>
     }
     const result = extension({ id, createdAt: e.created_at, expiresAt: e.expires_at }, deps.lifetimeOf(e.path_id), byMs, now);
     if (result.kind === 'refused') throw new PlatformError(409, 'beyond_lifetime_limit', result.message);
-    await db.query('UPDATE environments SET expires_at = $2, expiry_warned_at = NULL, updated_at = now() WHERE id = $1', [id, result.expiresAt]);
-    await repo.addEvent(id, null, { type: 'environment.extended', message: `${user.id} extended it: it now expires at ${result.expiresAt.toISOString()}` });
+    await repo.setExpiry(id, result.expiresAt, { type: 'environment.extended', message: `${user.id} extended it: it now expires at ${result.expiresAt.toISOString()}` });
   });
-  return (await getEnvironmentView(deps.pool, id))!;
+  return (await environments.view(id))!;
 }

@@ -11,7 +11,6 @@ import type { Driver, ResourceRef } from '../../drivers/driver.ts';
 import { seedDemoOrganisation } from '../identity/demo-organisation.ts';
 import { listUsers, type User } from '../identity/users.ts';
 import { PgEnvironmentRepository } from '../environments/repository.ts';
-import { getEnvironmentRow, listEvents } from '../environments/store.ts';
 import { listNotices } from '../notices/notices.ts';
 import { extendEnvironment } from './extend.ts';
 import { sweepLifetimes, type LifetimeDeps } from './sweeper.ts';
@@ -56,12 +55,11 @@ async function readyEnvironment(): Promise<{ id: string; createdAt: Date }> {
     resources: [{ id: 'repo', type: 'git-repo', params: {}, dependsOn: [], wave: 0 }, { id: 'notebook', type: 'notebook', params: {}, dependsOn: ['repo'], wave: 1 }],
   });
   await pool.query(`UPDATE resources SET status = 'ready' WHERE environment_id = $1`, [id]);
-  const row = (await getEnvironmentRow(pool, id))!;
-  return { id, createdAt: row.created_at };
+  return { id, createdAt: (await repo.load(id))!.environment.created_at };
 }
 
-const row = async (id: string) => (await getEnvironmentRow(pool, id))!;
-const eventsOf = async (id: string, type: string) => (await listEvents(pool, id)).filter((e) => e.type === type);
+const row = async (id: string) => (await new PgEnvironmentRepository(pool).load(id))!.environment;
+const eventsOf = async (id: string, type: string) => (await new PgEnvironmentRepository(pool).events(id)).filter((e) => e.type === type);
 const noticesOf = async (id: string, kind: string) => (await listNotices(pool, owner, { limit: 1000 })).filter((n) => n.environment === id && n.kind === kind);
 const systemAudits = async (id: string, action: string) =>
   (await pool.query(`SELECT * FROM audit_log WHERE actor = 'system' AND action = $1 AND resource = $2`, [action, `Environment::"${id}"`])).rows;

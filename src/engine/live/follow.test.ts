@@ -7,7 +7,6 @@ import { newEnvironmentId } from '../../domain/environment/id.ts';
 import type { EventView } from '../../domain/environment/schema.ts';
 import { seedDemoOrganisation } from '../identity/demo-organisation.ts';
 import { PgEnvironmentRepository } from '../environments/repository.ts';
-import { getEnvironmentView, listEvents } from '../environments/store.ts';
 import { EventFeed } from './event-feed.ts';
 import { followEnvironment, Wakeup } from './follow.ts';
 
@@ -53,7 +52,7 @@ test('a notification that arrives during the stream\'s query is seen within 200 
   const following = followEnvironment({
     envId: id, after: 0, feed, heartbeatMs: 15_000,
     readEvents: async (afterId) => {
-      const result = await listEvents(pool, id, afterId);
+      const result = await new PgEnvironmentRepository(pool).events(id, afterId);
       if (++reads === 1) {
         // While this query's answer is on its way, a new event is written and its notification delivered.
         const delivered = new Promise<void>((resolve) => {
@@ -68,7 +67,7 @@ test('a notification that arrives during the stream\'s query is seen within 200 
       }
       return result;
     },
-    readEnvironment: () => getEnvironmentView(pool, id),
+    readEnvironment: () => new PgEnvironmentRepository(pool).view(id),
     send: async (m) => {
       if (m.event !== 'event') return;
       received.push(m.data as EventView);

@@ -8,7 +8,6 @@ import { DriverRegistry, PermanentDriverError, type Driver, type ResourceRef } f
 import { newEnvironmentId } from '../../domain/environment/id.ts';
 import { seedDemoOrganisation } from '../identity/demo-organisation.ts';
 import { PgEnvironmentRepository, type EnvironmentRepository } from '../environments/repository.ts';
-import { listEvents } from '../environments/store.ts';
 import { reconcileEnvironment, type ReconcileDeps } from './reconcile.ts';
 import { environmentsNeedingWork } from './worker.ts';
 
@@ -100,7 +99,7 @@ const state = async (id: string) => {
   const s = (await environments.load(id))!;
   return { status: s.environment.status, reason: s.environment.reason, resources: Object.fromEntries(s.resources.map((r) => [r.id, r.status])) };
 };
-const eventTypes = async (id: string) => (await listEvents(pool, id)).map((e) => e.type);
+const eventTypes = async (id: string) => (await environments.events(id)).map((e) => e.type);
 
 test('a launch is provisioned wave by wave, placeholders filled from the earlier wave, each change with its event', async () => {
   const world = new World();
@@ -120,12 +119,12 @@ test('running reconcile again on a ready environment provisions nothing and writ
   const world = new World();
   const id = await launch();
   await reconcileEnvironment(deps(world), id);
-  const events = (await listEvents(pool, id)).length;
+  const events = (await environments.events(id)).length;
   await reconcileEnvironment(deps(world), id);
   await reconcileEnvironment(deps(world), id);
   assert.equal(world.count('provision:app'), 1);
   assert.equal(world.count('provision:repo'), 1);
-  assert.equal((await listEvents(pool, id)).length, events);
+  assert.equal((await environments.events(id)).length, events);
   assert.equal((await state(id)).status, 'ready');
 });
 
