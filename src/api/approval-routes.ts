@@ -21,11 +21,14 @@ export function registerApprovalRoutes(app: Api, deps: { pool: pg.Pool }): void 
     async (c) => {
       const q = c.req.valid('query');
       if (q.environment) await requireEnvironment(deps, { may: guard(c) }, q.environment);
-      const approvals = await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true', environment: q.environment });
+      const asked = (action: 'readApproval' | 'decideApproval' | 'breakGlass', a: Pick<ApprovalView, 'id' | 'approverTeam' | 'requestedBy' | 'environmentTeam'>) =>
+        ask(c.get('policy'), c.get('user'), action, { type: 'Approval', id: a.id, approverTeam: a.approverTeam, requestedBy: a.requestedBy, environmentTeam: a.environmentTeam }).allowed;
+      // May this reader see requests of teams they are not in at all? Only then is the query widened; every row is asked about anyway.
+      const otherTeams = asked('readApproval', { id: '(any)', approverTeam: '(another team)', requestedBy: '(someone else)', environmentTeam: '(another team)' });
+      const approvals = (await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true', environment: q.environment, otherTeams }))
+        .filter((a) => asked('readApproval', a));
       // Asked, not recorded: what the reader may do with each, so the portal offers only that.
-      const may = (action: 'decideApproval' | 'breakGlass', a: ApprovalView) => a.status === 'pending' && ask(c.get('policy'), c.get('user'), action, {
-        type: 'Approval', id: a.id, approverTeam: a.approverTeam, requestedBy: a.requestedBy, environmentTeam: a.environmentTeam,
-      }).allowed;
+      const may = (action: 'decideApproval' | 'breakGlass', a: ApprovalView) => a.status === 'pending' && asked(action, a);
       return c.json({ approvals: approvals.map((a) => ({ ...a, youMay: { decide: may('decideApproval', a), breakGlass: may('breakGlass', a) } })) }, 200);
     });
   for (const decision of ['approve', 'reject'] as const) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Everything the platform asks the policy engine about. The Cedar schema declares the same names. */
 export const PolicyAction = z.enum([
   'launch', 'read', 'readCredentials', 'stop', 'start', 'delete', 'extend', 'listEnvironments',
-  'decideApproval', 'breakGlass', 'registerEntity', 'replaceEntity', 'deleteEntity',
+  'readApproval', 'decideApproval', 'breakGlass', 'registerEntity', 'replaceEntity', 'deleteEntity',
   'applyWarehouse', 'readSpend', 'readAudit', 'useTool', 'serveModel',
 ]);
 export type PolicyAction = z.infer<typeof PolicyAction>;

@@ -70,16 +70,18 @@ const select = `SELECT a.*, e.path_id, e.name AS environment_name, e.team_id AS 
 
 /**
  * What waits for (or was decided by) the user's team; with `mine`, what the user asked for; with
- * `environment`, every request of that environment (the caller checks the user may see it).
+ * `environment`, every request of that environment. The caller filters what comes back through
+ * the policy (readApproval); `otherTeams` (asked of the policy too) widens the query beyond the
+ * user's own team, for those who may see every team's requests.
  */
-export async function listApprovals(db: Queryable, user: User, filter: { status?: string; mine?: boolean; environment?: string }): Promise<ApprovalView[]> {
+export async function listApprovals(db: Queryable, user: User, filter: { status?: string; mine?: boolean; environment?: string; otherTeams?: boolean }): Promise<ApprovalView[]> {
   const { rows } = await db.query(
     `${select}
      WHERE ($1::text IS NULL OR a.status = $1)
        AND (CASE WHEN $6::text IS NOT NULL THEN a.environment_id = $6
                  WHEN $2 THEN a.requested_by = $3 ELSE ($4 OR a.approver_team = $5) END)
      ORDER BY a.requested_at DESC LIMIT 500`,
-    [filter.status ?? null, filter.mine ?? false, user.id, user.isAdmin, user.team, filter.environment ?? null],
+    [filter.status ?? null, filter.mine ?? false, user.id, filter.otherTeams ?? false, user.team, filter.environment ?? null],
   );
   return rows.map(toView);
 }

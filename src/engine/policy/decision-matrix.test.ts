@@ -102,6 +102,13 @@ test('approvals: only a member of the owning team decides, never the requester, 
   for (const who of Object.keys(principals) as Who[]) {
     assert.equal(allowed(engine, who, 'breakGlass', forPayments).allowed, false, `${who}: break-glass is off by default`);
   }
+  // Who sees a request: the owning team, the requester's team, and admins; nobody else.
+  assert.equal(allowed(engine, 'otherTeam', 'readApproval', forPayments).allowed, true, 'the owning team');
+  assert.equal(allowed(engine, 'member', 'readApproval', forPayments).allowed, true, "the requester's team");
+  assert.equal(allowed(engine, 'owner', 'readApproval', forPayments).allowed, true, 'the requester');
+  assert.equal(allowed(engine, 'admin', 'readApproval', forPayments).allowed, true, 'admins');
+  const strangers: PolicyResource = { type: 'Approval', id: 'a3', approverTeam: 'payments', requestedBy: 'mei', environmentTeam: 'payments' };
+  assert.equal(allowed(engine, 'member', 'readApproval', strangers).allowed, false, 'churn-analytics has nothing to do with it');
 });
 
 test('break-glass, once an organisation allows it, is for admins, and never for their own request', () => {
