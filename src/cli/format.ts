@@ -1,10 +1,13 @@
-/** Plain aligned tables for terminals; --json prints data instead. */
-export function table(rows: Record<string, unknown>[], columns: string[]): string {
+/**
+ * Plain aligned tables for terminals; --json prints data instead. `paint` colours a whole row,
+ * after aligning: escape codes would count as width.
+ */
+export function table(rows: Record<string, unknown>[], columns: string[], paint?: (row: number) => ((s: string) => string) | undefined): string {
   if (rows.length === 0) return '';
   const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
+  return [line(columns.map((c) => c.toUpperCase())), ...cells.map((vals, i) => (paint?.(i) ?? String)(line(vals)))].join('\n');
 }
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;

@@ -26,9 +26,7 @@ export async function showAudit(client: ApiClient, opts: AuditOptions): Promise<
     status: e.status ?? '',
     detail: e.detail ?? '',
   }));
-  // Colour after aligning: escape codes would count as width.
-  const [header, ...lines] = table(rows, ['at', 'actor', 'action', 'resource', 'team', 'decision', 'policies', 'status', 'detail']).split('\n');
-  print([header, ...lines.map((l, i) => (page.entries[i]!.decision === 'deny' ? red(l) : l))].join('\n'));
+  print(table(rows, ['at', 'actor', 'action', 'resource', 'team', 'decision', 'policies', 'status', 'detail'], (i) => (page.entries[i]!.decision === 'deny' ? red : undefined)));
   if (page.next) print(dim(`older rows: add --cursor ${page.next}`));
   return 0;
 }

@@ -25,8 +25,6 @@ export async function showPolicies(client: ApiClient, opts: { json?: boolean }):
     return 0;
   }
   const rows = policies.map((p) => ({ id: p.id, effect: p.effect, where: `${p.file}:${p.line}`, reason: p.reason ?? '' }));
-  // Colour after aligning: escape codes would count as width.
-  const [header, ...lines] = table(rows, ['id', 'effect', 'where', 'reason']).split('\n');
-  print([header, ...lines.map((l, i) => (policies[i]!.effect === 'forbid' ? red(l) : l))].join('\n'));
+  print(table(rows, ['id', 'effect', 'where', 'reason'], (i) => (policies[i]!.effect === 'forbid' ? red : undefined)));
   return 0;
 }
