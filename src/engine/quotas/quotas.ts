@@ -1,10 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import type { GoldenPath } from '../../domain/golden-path/schema.ts';
 import { DEFAULT_CONNECTION_LIMIT } from '../../infrastructure/warehouse/access.ts';
 import type { Queryable } from '../audit/log.ts';
 import { PlatformError } from '../errors.ts';
-import { formatFileError, parseYamlWithSchema, type FileError } from '../tools/yaml-schema.ts';
+import { formatFileError, governanceFileIn, parseYamlWithSchema, type FileError } from '../tools/yaml-schema.ts';
 import { QuotaFile, quotaNames, type Limits, type QuotaName, type Usage } from './schema.ts';
 import { storageBytes, type StorageDirs } from './storage.ts';
 
@@ -51,7 +50,7 @@ export class TeamQuotas {
   }
 
   get file(): string {
-    return this.policyDirs.map((d) => join(d, 'quotas.yaml')).findLast((f) => existsSync(f)) ?? join(this.policyDirs.at(-1) ?? 'policies', 'quotas.yaml');
+    return governanceFileIn(this.policyDirs, 'quotas.yaml');
   }
 
   #read(): QuotaFile {

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { formatFileError, parseYamlWithSchema, type FileError } from './yaml-schema.ts';
+import { readFileSync, statSync } from 'node:fs';
+import { formatFileError, governanceFileIn, parseYamlWithSchema, type FileError } from './yaml-schema.ts';
 import { Registry, type ModelEntry, type ToolEntry } from './schema.ts';
 
 export type { Registry, ToolEntry, ModelEntry };
@@ -48,10 +47,7 @@ export function loadRegistry(file: string): Registry {
 }
 
 /** The registry of the policy folders: the last folder holding a registry.yaml wins (an organisation's replaces the shipped one). */
-export function registryFileIn(dirs: readonly string[]): string {
-  const found = dirs.map((d) => join(d, 'registry.yaml')).findLast((f) => existsSync(f));
-  return found ?? join(dirs.at(-1) ?? 'policies', 'registry.yaml');
-}
+export const registryFileIn = (dirs: readonly string[]): string => governanceFileIn(dirs, 'registry.yaml');
 
 const cache = new Map<string, { mtimeMs: number; size: number; registry: Registry }>();
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { lineOf } from '../paths/yaml-lines.ts';
@@ -12,6 +14,11 @@ export interface FileError {
 
 export const formatFileError = (e: FileError): string =>
   `${e.file}${e.line ? `:${e.line}` : ''}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
+
+/** A governance file of the policy folders: the last folder holding it wins (an organisation's replaces the shipped one). */
+export function governanceFileIn(dirs: readonly string[], name: string): string {
+  return dirs.map((d) => join(d, name)).findLast((f) => existsSync(f)) ?? join(dirs.at(-1) ?? 'policies', name);
+}
 
 /** A YAML file checked against a zod schema; every problem comes back with the line of its field. */
 export function parseYamlWithSchema<S extends z.ZodType>(
