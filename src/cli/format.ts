@@ -10,6 +10,9 @@ export function table(rows: Record<string, unknown>[], columns: string[], paint?
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map((vals, i) => (paint?.(i) ?? String)(line(vals)))].join('\n');
 }
 
+/** An ISO time as terminals show it: `2026-05-01 09:30`, or with `seconds`, `2026-05-01 09:30:12` (UTC). */
+export const clock = (iso: string, opts: { seconds?: boolean } = {}): string => iso.slice(0, opts.seconds ? 19 : 16).replace('T', ' ');
+
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 export const green = (s: string) => (color ? `\x1b[32m${s}\x1b[0m` : s);
 export const red = (s: string) => (color ? `\x1b[31m${s}\x1b[0m` : s);

@@ -1,6 +1,6 @@
 import type { ApprovalView } from '../../engine/approvals/approvals.ts';
 import type { ApiClient } from '../client.ts';
-import { red, table } from '../format.ts';
+import { clock, red, table } from '../format.ts';
 import { print, printJson } from '../output.ts';
 
 export async function listApprovals(client: ApiClient, opts: { all?: boolean; mine?: boolean; json?: boolean }): Promise<number> {
@@ -13,7 +13,7 @@ export async function listApprovals(client: ApiClient, opts: { all?: boolean; mi
   else {
     print(table(approvals.map((a) => ({
       ...a, environment: a.environmentName, team: a.approverTeam, by: a.requestedBy, data: `${a.dataClass}: ${a.datasets.join(', ')}`,
-      status: a.breakGlass ? red(`${a.status} by BREAK-GLASS (${a.decidedBy})`) : a.status, asked: a.requestedAt.slice(0, 16).replace('T', ' '),
+      status: a.breakGlass ? red(`${a.status} by BREAK-GLASS (${a.decidedBy})`) : a.status, asked: clock(a.requestedAt),
     })), ['id', 'environment', 'path', 'by', 'team', 'status', 'data', 'asked']));
     for (const a of approvals.filter((x) => x.status === 'pending')) print(`\n${a.id}: ${a.requestedBy} says "${a.reason}"\n  goldpath approve ${a.id} --reason "…"   or   goldpath reject ${a.id} --reason "…"`);
   }

@@ -1,6 +1,6 @@
 import type { AuditPage } from '../../engine/audit/log.ts';
 import type { ApiClient } from '../client.ts';
-import { dim, red, table } from '../format.ts';
+import { clock, dim, red, table } from '../format.ts';
 import { print, printJson } from '../output.ts';
 
 export interface AuditOptions { user?: string; team?: string; action?: string; since?: string; limit?: string; cursor?: string; json?: boolean }
@@ -20,7 +20,7 @@ export async function showAudit(client: ApiClient, opts: AuditOptions): Promise<
   }
   const rows = page.entries.map((e) => ({
     ...e,
-    at: e.at.slice(0, 19).replace('T', ' '),
+    at: clock(e.at, { seconds: true }),
     team: e.team ?? '',
     policies: e.policies.join(', '),
     status: e.status ?? '',

@@ -1,6 +1,6 @@
 import type { EnvironmentView, EventView } from '../../domain/environment/schema.ts';
 import type { ApiClient } from '../client.ts';
-import { bold, dim, green, red, table } from '../format.ts';
+import { bold, clock, dim, green, red, table } from '../format.ts';
 import { print, printJson } from '../output.ts';
 import { describeSpan } from '../../domain/time/duration.ts';
 
@@ -20,7 +20,7 @@ function lifetimeLine(env: EnvironmentView, now = Date.now()): string {
   const parts: string[] = [];
   if (env.expiresAt && env.status !== 'deleted') {
     const left = Date.parse(env.expiresAt) - now;
-    parts.push(`expires ${env.expiresAt.slice(0, 16).replace('T', ' ')} UTC (${left > 0 ? `in ${describeSpan(left)}` : 'now'}; \`goldpath extend ${env.id}\` for more)`);
+    parts.push(`expires ${clock(env.expiresAt)} UTC (${left > 0 ? `in ${describeSpan(left)}` : 'now'}; \`goldpath extend ${env.id}\` for more)`);
   }
   if (env.lastActivityAt) parts.push(`last activity ${describeSpan(now - Date.parse(env.lastActivityAt))} ago`);
   return parts.join(' · ');
@@ -50,7 +50,7 @@ export async function listEnvironments(client: ApiClient, opts: { team?: string;
   const { environments } = await client.request<{ environments: EnvironmentView[] }>('GET', `/api/v1/environments?${q}`);
   if (opts.json) printJson(environments);
   else if (environments.length === 0) print('no environments yet: `goldpath launch data-science-experimentation --wait` makes one');
-  else print(table(environments.map((e) => ({ ...e, created: e.createdAt.slice(0, 19).replace('T', ' ') })), ['id', 'name', 'path', 'team', 'owner', 'status', 'created']));
+  else print(table(environments.map((e) => ({ ...e, created: clock(e.createdAt, { seconds: true }) })), ['id', 'name', 'path', 'team', 'owner', 'status', 'created']));
   return 0;
 }
 

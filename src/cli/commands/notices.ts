@@ -1,6 +1,6 @@
 import type { NoticeView } from '../../domain/notice/schema.ts';
 import type { ApiClient } from '../client.ts';
-import { bold, dim, red } from '../format.ts';
+import { bold, clock, dim, red } from '../format.ts';
 import { print, printJson } from '../output.ts';
 
 /** `goldpath notices [--all] [--read <id>]`: what the platform told you and your team; break-glass in red. */
@@ -16,7 +16,7 @@ export async function notices(client: ApiClient, opts: { all?: boolean; read?: s
   else if (list.length === 0) print(opts.all ? 'no notices' : 'no unread notices (--all shows the read ones too)');
   else {
     for (const n of list) {
-      const head = `${n.at.slice(0, 16).replace('T', ' ')} ${n.kind}${n.environmentName ? ` · ${n.environmentName}` : ''}${n.team && !n.user ? ` (team ${n.team})` : ''}`;
+      const head = `${clock(n.at)} ${n.kind}${n.environmentName ? ` · ${n.environmentName}` : ''}${n.team && !n.user ? ` (team ${n.team})` : ''}`;
       print(`${dim(`#${n.id}`)} ${n.kind === 'break-glass' ? red(bold(head)) : bold(head)}`);
       print(`    ${n.kind === 'break-glass' ? red(n.message) : n.message}`);
     }

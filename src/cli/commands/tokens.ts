@@ -1,12 +1,12 @@
 import { ApiError, CliError, type ApiClient } from '../client.ts';
-import { dim, table } from '../format.ts';
+import { clock, dim, table } from '../format.ts';
 import { print, printJson } from '../output.ts';
 import type { TokenView } from '../../domain/identity/token.ts';
 
 export type TokenInfo = TokenView;
 
 const unsupported = 'this server does not support token management yet (it has no /api/v1/tokens): upgrade the platform, or sign out in its portal';
-const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '-');
+const when = (iso: string | null) => (iso ? clock(iso) : '-');
 
 /** Is the 404 about the endpoint (an older server) rather than the thing asked for? */
 const noSuchEndpoint = (e: unknown) => e instanceof ApiError && e.status === 404 && /no such endpoint/.test(e.message);
