@@ -3,7 +3,7 @@ import type { DecisionRequest } from '../policy/engine.ts';
 import { pathEntity as policyPathEntity } from '../policy/entities.ts';
 import type { CheckTools } from '../paths/library.ts';
 import type { LoadedPath, PathFileError } from '../paths/loader.ts';
-import { loadRegistry, registryFileIn, toolProviding, type Registry, type ToolEntry } from './registry.ts';
+import { currentRegistry, toolProviding, type Registry, type ToolEntry } from './registry.ts';
 
 /** Asks the policy engine whether a golden path may use a tool (action `useTool`). */
 export type AskUseTool = (principal: PolicyEntity, resource: PolicyEntity, context: { distinctToolsInCategory: number }) => Decision;
@@ -90,12 +90,12 @@ export function withPolicyIds(d: Decision): string {
 
 /**
  * The path library's tool check on a running platform: the registry (registry.yaml of the policy
- * engine's folders) is read at every path reload, so an edit applies with the next one, and each use
+ * engine's folders) is read again when it changed, so an edit applies with the next reload, and each use
  * is asked of the policy engine. A registry that cannot be read throws with its lines: the platform
  * does not run paths ungoverned.
  */
 export function toolCheckFor(engine: { dirs: readonly string[]; decide(req: DecisionRequest): Decision }): CheckTools {
   return (paths, loadedBefore) =>
-    checkPathTools(paths, loadRegistry(registryFileIn(engine.dirs)), (principal, resource, context) =>
+    checkPathTools(paths, currentRegistry(engine.dirs), (principal, resource, context) =>
       engine.decide({ principal, action: 'useTool', resource, context }), loadedBefore);
 }
