@@ -7,7 +7,7 @@ import { facetsFor, getEntity, listEntities, MAX_LIMIT, type EntityFilter } from
 import { deleteEntity, upsertEntities, type CatalogChange } from '../engine/catalog/store.ts';
 import type { Context } from 'hono';
 import { guard } from './authorize.ts';
-import type { Env } from './openapi.ts';
+import { ErrorSchema, json, type Env } from './openapi.ts';
 import { MB, type BodyLimit } from './request-guards.ts';
 
 /**
@@ -25,9 +25,8 @@ const catalogWriteGuard = (c: Context<Env>, source: string) => (changes: Catalog
   if (last && changes.length > 1) c.set('decision', { ...last, resource: `CatalogSource::${JSON.stringify(source)}`, message: `${changes.length} changes allowed`, policies: [...policies] });
 };
 
-const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ field: z.string(), message: z.string() })).optional() }) });
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+// The shared error body, with a description saying what went wrong on each route.
+const err = (description: string) => json(ErrorSchema, description);
 
 // Repeatable query parameters arrive as one string or several; commas also separate values.
 const list = (description: string, example?: string) =>
