@@ -100,6 +100,13 @@ const state = async (id: string) => {
   return { status: s.environment.status, reason: s.environment.reason, resources: Object.fromEntries(s.resources.map((r) => [r.id, r.status])) };
 };
 const eventTypes = async (id: string) => (await environments.events(id)).map((e) => e.type);
+/** The environment's sensitive-data grant, approved by the payments team for 30 days from now. */
+const approve = (id: string) =>
+  pool.query(
+    `INSERT INTO approvals (id, environment_id, approver_team, requested_by, reason, data_class, datasets, valid_days, status, decided_by, expires_at)
+     VALUES ($1, $2, 'payments', 'dana', 'test', 'sensitive', '{cards}', 30, 'approved', 'mei', now() + interval '30 days')`,
+    [`a${id}`, id],
+  );
 
 test('a launch is provisioned wave by wave, placeholders filled from the earlier wave, each change with its event', async () => {
   const world = new World();
@@ -259,11 +266,7 @@ test('a ready resource that stopped answering is provisioned again', async () =>
 test('approval: the last approval starts provisioning, the grant is recorded; when it lapses the grant goes and the rest stays', async () => {
   const world = new World();
   const id = await launch({ status: 'awaiting-approval' });
-  await pool.query(
-    `INSERT INTO approvals (id, environment_id, approver_team, requested_by, reason, data_class, datasets, valid_days, status, decided_by, expires_at)
-     VALUES ($1, $2, 'payments', 'dana', 'test', 'sensitive', '{cards}', 30, 'approved', 'mei', now() + interval '30 days')`,
-    [`a${id}`, id],
-  );
+  await approve(id);
   await reconcileEnvironment(deps(world), id);
   assert.equal((await state(id)).status, 'ready');
   const granted = await pool.query('SELECT granted FROM approvals WHERE environment_id = $1', [id]);
@@ -287,11 +290,7 @@ test('the sweeper finds exactly the environments whose plan has work, and none a
   await reconcileEnvironment(deps(world), settled);
   const unfinished = await launch();
   const lapsing = await launch({ status: 'awaiting-approval' });
-  await pool.query(
-    `INSERT INTO approvals (id, environment_id, approver_team, requested_by, reason, data_class, datasets, valid_days, status, decided_by, expires_at)
-     VALUES ($1, $2, 'payments', 'dana', 'test', 'sensitive', '{cards}', 30, 'approved', 'mei', now() + interval '30 days')`,
-    [`a${lapsing}`, lapsing],
-  );
+  await approve(lapsing);
   await reconcileEnvironment(deps(world), lapsing);
   const mine = (ids: string[]) => ids.filter((id) => [settled, unfinished, lapsing].includes(id)).sort();
 
