@@ -17,7 +17,7 @@ export function registerPolicyRoutes(app: Api): void {
     responses: { 200: json(z.object({ policies: z.array(PolicyView) }), 'The policies in force') } }),
     (c) => c.json({
       policies: c.get('policy').policies.map((p) => ({
-        id: p.id, effect: /^\s*(?:@[^\n]*\n\s*)*forbid\b/.test(p.text) ? 'forbid' as const : 'permit' as const,
+        id: p.id, effect: p.effect,
         file: p.file.split('/').pop()!, line: p.line, reason: p.reason ?? null, text: p.text,
       })),
     }, 200));

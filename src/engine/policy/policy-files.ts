@@ -8,6 +8,7 @@ export interface PolicySource {
   text: string;
   file: string;
   line: number;
+  effect: 'permit' | 'forbid';
   /** `@reason("…")`: the sentence a person reads when this policy decides against them. */
   reason?: string;
 }
@@ -87,7 +88,7 @@ export function readPolicyFiles(dirs: string[]): PolicyBundle {
       const json = cedar.policyToJson(part);
       const annotations = json.type === 'success' ? (json.json.annotations ?? {}) : {};
       const id = annotations.id;
-      if (!id) {
+      if (!id || json.type === 'failure') {
         problems.push({ file: shown(file), line, message: 'every policy needs an @id("…") annotation: decisions and the audit log name policies by it' });
         continue;
       }
@@ -96,7 +97,7 @@ export function readPolicyFiles(dirs: string[]): PolicyBundle {
         problems.push({ file: shown(file), line, message: `the id "${id}" is already used at ${twin.file}:${twin.line}` });
         continue;
       }
-      policies.push({ id, text: part, file: shown(file), line, reason: annotations.reason ?? undefined });
+      policies.push({ id, text: part, file: shown(file), line, effect: json.json.effect, reason: annotations.reason ?? undefined });
     }
   }
   if (problems.length === 0) {
