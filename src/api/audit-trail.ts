@@ -28,7 +28,7 @@ export function auditTrail(pool: Pick<pg.Pool, 'query'>): MiddlewareHandler<Env>
     } finally {
       const decision = c.get('decision');
       const method = c.req.method;
-      if (decision || !['GET', 'HEAD', 'OPTIONS'].includes(method) || (method === 'GET' && changingGets.has(endpointOf(c)?.path ?? ''))) {
+      if (decision || !readOnlyMethods.has(method) || (method === 'GET' && changingGets.has(endpointOf(c)?.path ?? ''))) {
         const status = thrown === undefined ? c.res.status : thrown instanceof PlatformError ? thrown.status : 500;
         const entry = await entryFor(c, decision, status).catch(() => undefined);
         if (entry) {
@@ -42,6 +42,8 @@ export function auditTrail(pool: Pick<pg.Pool, 'query'>): MiddlewareHandler<Env>
   };
 }
 
+const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * GETs that change something all the same: the OpenID Connect callback issues a session (a browser
  * comes back from the identity provider with a GET; it cannot do otherwise).
@@ -51,12 +53,12 @@ const changingGets = new Set(['/api/v1/auth/oidc/callback']);
 async function entryFor(c: Context<Env>, decision: Decision | undefined, status: number): Promise<AuditEntry> {
   const endpoint = endpointOf(c);
   const route = endpoint?.path;
-  const params = endpoint ? paramsOf(c, endpoint.index) : {};
   const user = c.get('user') as Env['Variables']['user'] | undefined;
   const entry: AuditEntry = {
     actor: user?.id ?? 'anonymous',
     action: decision?.action ?? (route ? actionOf(c.req.method, route) : 'unknownEndpoint'),
-    resource: decision?.resource ?? (route ? resourceOf(route, params) : ''),
+    // The route's parameters only when no decision named the resource (most requests have one).
+    resource: decision?.resource ?? (endpoint ? resourceOf(endpoint.path, paramsOf(c, endpoint.index)) : ''),
     team: decision?.team ?? null,
     decision: decision?.allowed === false || status === 401 || status === 403 ? 'deny' : 'allow',
     policies: decision?.policies ?? [],
@@ -125,8 +127,17 @@ const verbs: Record<string, string> = { POST: 'create', PUT: 'replace', PATCH: '
  * otherwise the method and the thing (`POST /api/v1/widgets` → `createWidget`).
  */
 export function actionOf(method: string, route: string): string {
-  const known = knownActions[`${method} ${route}`];
+  const key = `${method} ${route}`;
+  const known = knownActions[key] ?? derivedActions.get(key);
   if (known) return known;
+  const derived = actionFromRoute(method, route);
+  derivedActions.set(key, derived); // the route table is finite: each name is worked out once
+  return derived;
+}
+
+const derivedActions = new Map<string, string>();
+
+function actionFromRoute(method: string, route: string): string {
   const parts = route.replace(/^\/api\/v1\/?/, '').split('/').filter(Boolean);
   const last = parts.at(-1) ?? '';
   if (parts.length > 1 && parts.at(-2)!.startsWith(':') && !last.startsWith(':')) return camel(last);
