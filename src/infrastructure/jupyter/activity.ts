@@ -1,3 +1,5 @@
+import { clientHost } from './notebook.ts';
+
 /**
  * When a notebook server was last used: Jupyter's own `last_activity` from `/api/status`, the
  * latest of its API requests, kernel messages and terminal input. Asking for the status is not
@@ -5,9 +7,8 @@
  * Null when the server does not answer (stopped, starting, or not ours): the caller then knows nothing.
  */
 export async function notebookLastActivity(port: number, token: string, host = '127.0.0.1', timeoutMs = 2000): Promise<Date | null> {
-  const h = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   try {
-    const res = await fetch(`http://${h}:${port}/api/status`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`http://${clientHost(host)}:${port}/api/status`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
     if (res.status !== 200) {
       await res.body?.cancel();
       return null;

@@ -103,9 +103,9 @@ function normaliseBaseUrl(baseUrl: string | undefined): string {
 }
 
 /** The address clients use: a wildcard listen address is reached through loopback. */
-function clientHost(host: string | undefined): string {
+export function clientHost(host: string | undefined): string {
   if (!host || host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 function tail(file: string, from: number, token: string, lines = 20): string {
