@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type pg from 'pg';
-import { ApprovalView, decideApproval, listApprovals } from '../engine/approvals/approvals.ts';
+import { approvalResource, ApprovalView, decideApproval, listApprovals } from '../engine/approvals/approvals.ts';
 import { requireEnvironment } from '../engine/environments/launch.ts';
 import { guard } from './authorize.ts';
 import { ask } from '../engine/policy/guard.ts';
@@ -22,7 +22,7 @@ export function registerApprovalRoutes(app: Api, deps: { pool: pg.Pool }): void 
       const q = c.req.valid('query');
       if (q.environment) await requireEnvironment(deps, { may: guard(c) }, q.environment);
       const asked = (action: 'readApproval' | 'decideApproval' | 'breakGlass', a: Pick<ApprovalView, 'id' | 'approverTeam' | 'requestedBy' | 'environmentTeam'>) =>
-        ask(c.get('policy'), c.get('user'), action, { type: 'Approval', id: a.id, approverTeam: a.approverTeam, requestedBy: a.requestedBy, environmentTeam: a.environmentTeam }).allowed;
+        ask(c.get('policy'), c.get('user'), action, approvalResource(a)).allowed;
       // May this reader see requests of teams they are not in at all? Only then is the query widened; every row is asked about anyway.
       const otherTeams = asked('readApproval', { id: '(any)', approverTeam: '(another team)', requestedBy: '(someone else)', environmentTeam: '(another team)' });
       const approvals = (await listApprovals(deps.pool, c.get('user'), { status: q.status, mine: q.mine === 'true', environment: q.environment, otherTeams }))

@@ -10,6 +10,7 @@ import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
 import { PgEnvironmentRepository, type EnvironmentRepository } from '../environments/repository.ts';
 import { applyBookkeeping } from '../orchestrator/reconcile.ts';
+import type { PolicyResource } from '../policy/entities.ts';
 
 /** Who owns which dataset: the teams asked before anyone sees that data unmasked. */
 export interface DataOwnership {
@@ -43,6 +44,10 @@ export const ApprovalView = z.object({
   revokedAt: z.string().nullable(),
 });
 export type ApprovalView = z.infer<typeof ApprovalView>;
+
+/** A request as the policy engine is asked about it: who decides it, who asked, whose environment. */
+export const approvalResource = (a: Pick<ApprovalView, 'id' | 'approverTeam' | 'requestedBy' | 'environmentTeam'>): PolicyResource =>
+  ({ type: 'Approval', id: a.id, approverTeam: a.approverTeam, requestedBy: a.requestedBy, environmentTeam: a.environmentTeam });
 
 const newApprovalId = () => 'a' + randomBytes(6).toString('hex');
 
@@ -104,9 +109,7 @@ export async function decideApproval(
     const { rows } = await client.query(`${select} WHERE a.id = $1 FOR UPDATE OF a`, [id]);
     const a = rows[0];
     if (!a) throw new PlatformError(404, 'unknown_approval', `no approval request "${id}"; \`goldpath approvals\` lists those waiting for you`);
-    actor.may(breakGlass ? 'breakGlass' : 'decideApproval', {
-      type: 'Approval', id, approverTeam: a.approver_team, requestedBy: a.requested_by, environmentTeam: a.environment_team,
-    });
+    actor.may(breakGlass ? 'breakGlass' : 'decideApproval', approvalResource(toView(a)));
     if (a.status !== 'pending') throw new PlatformError(409, 'already_decided', `this request is already ${a.status}${a.decided_by ? ` by ${a.decided_by}` : ''}`);
     const status = decision === 'approve' ? 'approved' : 'rejected';
     await client.query(
