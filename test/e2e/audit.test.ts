@@ -4,13 +4,11 @@
 // route cannot go unaudited unnoticed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import type { ApprovalView } from '../../src/engine/approvals/approvals.ts';
 import type { AuditRow } from '../../src/engine/audit/log.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
-import { localPassword } from '../support/local-accounts.ts';
+import { localPassword, localTokens } from '../support/local-accounts.ts';
 import { query, until } from '../support/wait.ts';
 
 let platform: PlatformProcess;
@@ -19,7 +17,7 @@ let passwords: Map<string, string>;
 
 before(async () => {
   platform = await startPlatformProcess();
-  tokens = (JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens;
+  tokens = localTokens(platform.home);
   passwords = new Map(Object.keys(tokens).map((user) => [user, localPassword(platform.home, user)]));
 });
 after(async () => {

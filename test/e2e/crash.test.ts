@@ -1,11 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import pg from 'pg';
 import { ApiClient } from '../../src/cli/client.ts';
+import { localTokens } from '../support/local-accounts.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query, until } from '../support/wait.ts';
 
@@ -14,7 +15,7 @@ after(async () => {
   await platform?.stop();
 });
 
-const token = (home: string) => (JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens.dana;
+const token = (home: string) => localTokens(home).dana;
 
 /** The API as the CLI calls it: an error answer throws with the platform's message. */
 const api = <T>(p: PlatformProcess, method: string, path: string, body?: unknown) => new ApiClient(p.url, token(p.home)).request<T>(method, path, body);

@@ -3,13 +3,11 @@
 // member sees their own team's log only. Screenshots go to test-artifacts/portal-audit/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { openBrowser, storySteps, type Browser, signInToPortal } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
-import { localAccount, type LocalAccount } from '../support/local-accounts.ts';
+import { localAccount, localTokens, type LocalAccount } from '../support/local-accounts.ts';
 
 let platform: PlatformProcess;
 let browser: Browser;
@@ -22,7 +20,7 @@ before(async () => {
   ({ page } = browser);
   // Something to see: dana launches; sam, of another team, tries to stop it and is refused.
   env = await platform.cliJson<EnvironmentView>(['--as', 'dana', 'launch', 'sql-data-querying', '--name', 'watched', '--wait']);
-  const tokens = (JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens;
+  const tokens = localTokens(platform.home);
   const refused = await fetch(`${platform.url}/api/v1/environments/${env.id}/stop`, { method: 'POST', headers: { authorization: `Bearer ${tokens.sam}` } });
   assert.equal(refused.status, 403);
 });

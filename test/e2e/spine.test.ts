@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import { localTokens } from '../support/local-accounts.ts';
 import { outputsOf } from '../support/outputs.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query, until } from '../support/wait.ts';
@@ -123,7 +124,7 @@ test('bad launch requests get clear errors and create nothing', async () => {
   const notMember = await platform.cli(['--as', 'sam', 'launch', 'data-science-experimentation', '--team', 'churn-analytics']);
   assert.match(notMember.stderr, /sam may not launch Path::"data-science-experimentation": only members of churn-analytics launch for it/);
   const malformed = await fetch(`${platform.url}/api/v1/environments`, {
-    method: 'POST', headers: { authorization: `Bearer ${JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')).tokens.dana}`, 'content-type': 'application/json' }, body: '{not json',
+    method: 'POST', headers: { authorization: `Bearer ${localTokens(platform.home).dana}`, 'content-type': 'application/json' }, body: '{not json',
   });
   assert.equal(malformed.status, 400);
   const noToken = await fetch(`${platform.url}/api/v1/environments`);

@@ -20,9 +20,13 @@ export function localPassword(home: string, user: string): string {
   throw new Error(`no local account "${user}" in ${join(home, 'local-accounts.txt')}`);
 }
 
+/** The CLI tokens of the local accounts, by user id, as `goldpath up` wrote them to credentials.json. */
+export function localTokens(home: string): Record<string, string> {
+  return (JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens;
+}
+
 export async function localAccount(platform: { url: string; home: string }, user: string): Promise<LocalAccount> {
-  const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> };
-  const res = await fetch(`${platform.url}/api/v1/me`, { headers: { authorization: `Bearer ${creds.tokens[user]}` } });
+  const res = await fetch(`${platform.url}/api/v1/me`, { headers: { authorization: `Bearer ${localTokens(platform.home)[user]}` } });
   if (!res.ok) throw new Error(`${user}: /api/v1/me answered ${res.status}`);
   const me = (await res.json()) as { name: string; team: string };
   return { id: user, name: me.name, team: me.team, password: localPassword(platform.home, user) };
