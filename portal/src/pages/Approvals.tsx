@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Alert, Anchor, Avatar, Badge, Blockquote, Button, Card, Group, Modal, SegmentedControl, SimpleGrid, Stack, Tabs, Text, Textarea, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertOctagon, IconAlertTriangle, IconCheck, IconDatabase, IconHistory, IconInbox, IconSend, IconX } from '@tabler/icons-react';
@@ -348,12 +348,7 @@ function DecisionModal({ deciding, onClose, onDecided }: { deciding: { approval:
             ? `${requester(a)} gets ${a.dataClass} access to ${a.datasets.join(', ')} through ${a.environmentName || a.environment}; it is revoked when the approval expires or the environment is deleted.`
             : `The launch of ${a.environmentName || a.environment} ends and nothing is provisioned. ${requester(a)} sees your reason.`}
         </Text>
-        <Blockquote color="gray" p="sm" radius="md" iconSize={0}>
-          <Text size="xs" c="dimmed" mb={4}>
-            {requester(a)} wrote
-          </Text>
-          <Text size="sm">“{a.reason}”</Text>
-        </Blockquote>
+        <RequesterReason approval={a} />
         <Textarea
           label={approve ? 'Why do you approve it?' : 'Why do you reject it?'}
           description="Kept with the decision, for the requester and for audits."
@@ -367,15 +362,9 @@ function DecisionModal({ deciding, onClose, onDecided }: { deciding: { approval:
           required
           data-autofocus
         />
-        <DecisionError error={error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color={approve ? 'green' : 'red'} leftSection={approve ? <IconCheck size={16} /> : <IconX size={16} />} loading={busy} onClick={() => void submit()}>
-            {approve ? 'Approve access' : 'Reject request'}
-          </Button>
-        </Group>
+        <DecisionActions error={error} busy={busy} onCancel={onClose} onSubmit={() => void submit()} color={approve ? 'green' : 'red'} icon={approve ? <IconCheck size={16} /> : <IconX size={16} />}>
+          {approve ? 'Approve access' : 'Reject request'}
+        </DecisionActions>
       </Stack>
     </Modal>
   );
@@ -450,12 +439,7 @@ function BreakGlassModal({ approval: a, onClose, onDecided }: { approval: Approv
           You decide for <b>{a.approverTeam}</b>, a team you are not in, on {requester(a)}'s access to {a.datasets.join(', ')} ({a.dataClass}) through environment <b>{a.environmentName || a.environment}</b>.{' '}
           {a.approverTeam} is told at once, with your name and your reason, and the decision is recorded in the audit log as break-glass. Use it only when the owning team cannot decide in time.
         </Alert>
-        <Blockquote color="gray" p="sm" radius="md" iconSize={0}>
-          <Text size="xs" c="dimmed" mb={4}>
-            {requester(a)} wrote
-          </Text>
-          <Text size="sm">“{a.reason}”</Text>
-        </Blockquote>
+        <RequesterReason approval={a} />
         <div>
           <Text size="sm" fw={500} mb={6}>
             Your decision
@@ -484,21 +468,44 @@ function BreakGlassModal({ approval: a, onClose, onDecided }: { approval: Approv
           required
           data-autofocus
         />
-        <DecisionError error={error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" leftSection={<IconAlertOctagon size={16} />} loading={busy} onClick={() => void submit()}>
-            {decision === 'approve' ? 'Break glass and approve' : 'Break glass and reject'}
-          </Button>
-        </Group>
+        <DecisionActions error={error} busy={busy} onCancel={onClose} onSubmit={() => void submit()} color="red" icon={<IconAlertOctagon size={16} />}>
+          {decision === 'approve' ? 'Break glass and approve' : 'Break glass and reject'}
+        </DecisionActions>
       </Stack>
     </Modal>
   );
 }
 
 /** Why a decision was not saved: not allowed, already decided, or something else. */
+/** The requester's own words, quoted above a decision. */
+function RequesterReason({ approval: a }: { approval: Approval }) {
+  return (
+    <Blockquote color="gray" p="sm" radius="md" iconSize={0}>
+      <Text size="xs" c="dimmed" mb={4}>
+        {requester(a)} wrote
+      </Text>
+      <Text size="sm">“{a.reason}”</Text>
+    </Blockquote>
+  );
+}
+
+/** Under a decision's reason: why the last try was not saved, then Cancel and the decision's own button. */
+function DecisionActions({ error, busy, onCancel, onSubmit, color, icon, children }: { error: ApiError | null; busy: boolean; onCancel: () => void; onSubmit: () => void; color: string; icon: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      <DecisionError error={error} />
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button color={color} leftSection={icon} loading={busy} onClick={onSubmit}>
+          {children}
+        </Button>
+      </Group>
+    </>
+  );
+}
+
 function DecisionError({ error }: { error: { status: number; message: string } | null | undefined }) {
   if (!error) return null;
   return (
