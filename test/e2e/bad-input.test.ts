@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { postHuge } from '../support/huge-body.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
-import { localPassword } from '../support/local-accounts.ts';
+import { localCredentials, localSession } from '../support/local-accounts.ts';
 import { openBrowser } from '../support/browser.ts';
 
 let platform: PlatformProcess;
@@ -140,10 +140,7 @@ test('the portal renders and launches under its Content-Security-Policy, without
     });
     try {
       // A token of its own: the tests above sign out with theirs (DELETE /api/v1/sessions is one of the odd requests).
-      const creds = JSON.parse(readFileSync(`${platform.home}/credentials.json`, 'utf8')) as { defaultUser: string };
-      const signIn = await fetch(`${platform.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: creds.defaultUser, password: localPassword(platform.home, creds.defaultUser) }) });
-      assert.equal(signIn.status, 201);
-      const own = ((await signIn.json()) as { token: string }).token;
+      const own = await localSession(platform, localCredentials(platform.home).defaultUser);
       await page.goto(platform.url + '/');
       await page.evaluate((t) => localStorage.setItem('goldpath.token', t), own);
       await page.goto(platform.url + '/');

@@ -1,13 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { goldpathBin, startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
-import { localPassword } from '../support/local-accounts.ts';
+import { localCredentials, localSession } from '../support/local-accounts.ts';
 
 const execFileAsync = promisify(execFile);
 let platform: PlatformProcess;
@@ -28,7 +28,7 @@ async function run(args: string[], env: Record<string, string>, cwd = elsewhere)
 
 before(async () => {
   platform = await startPlatformProcess();
-  creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8'));
+  creds = localCredentials(platform.home);
 });
 after(async () => {
   await platform?.stop();
@@ -85,11 +85,7 @@ test('GOLDPATH_URL and GOLDPATH_TOKEN work from a folder without any local data'
 });
 
 test('token --list shows your tokens, --revoke ends one: it then gets 401', async () => {
-  const signIn = await fetch(`${platform.url}/api/v1/sessions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'dana', password: localPassword(platform.home, 'dana') }),
-  });
-  assert.equal(signIn.status, 201);
-  const session = ((await signIn.json()) as { token: string }).token;
+  const session = await localSession(platform, 'dana');
 
   const { tokens } = await platform.cliJson<{ tokens: { id: string; kind: string; current: boolean }[] }>(['token', '--list']);
   const current = tokens.filter((t) => t.current);

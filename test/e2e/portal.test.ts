@@ -4,12 +4,12 @@
 // UPDATE_SCREENSHOTS=1 the README's screenshots in docs/screenshots/ are refreshed too.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
-import { localAccount } from '../support/local-accounts.ts';
+import { localAccount, localCredentials } from '../support/local-accounts.ts';
 
 let platform: PlatformProcess;
 let browser: Browser;
@@ -33,8 +33,7 @@ after(async () => {
 const step = storySteps(() => browser);
 
 test('a data scientist signs in, launches Data Science Experimentation, opens the notebook and deletes it', async (t) => {
-  const creds = JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { defaultUser: string };
-  const me = await localAccount(platform, creds.defaultUser);
+  const me = await localAccount(platform, localCredentials(platform.home).defaultUser);
   const other = await localAccount(platform, 'priya');
   let envId = '';
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,9 +21,21 @@ export function localPassword(home: string, user: string): string {
   throw new Error(`no local account "${user}" in ${join(home, 'local-accounts.txt')}`);
 }
 
-/** The CLI tokens of the local accounts, by user id, as `goldpath up` wrote them to credentials.json. */
-export function localTokens(home: string): Record<string, string> {
-  return (JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens;
+/** What `goldpath up` wrote to credentials.json: the CLI's default user and each local account's CLI token. */
+export function localCredentials(home: string): { defaultUser: string; tokens: Record<string, string> } {
+  return JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8')) as { defaultUser: string; tokens: Record<string, string> };
+}
+
+/** The CLI tokens of the local accounts, by user id. */
+export const localTokens = (home: string): Record<string, string> => localCredentials(home).tokens;
+
+/** A session of a local account, signed in with its password as a person would: its token. */
+export async function localSession(platform: { url: string; home: string }, user: string): Promise<string> {
+  const res = await fetch(`${platform.url}/api/v1/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password: localPassword(platform.home, user) }),
+  });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { token: string }).token;
 }
 
 export async function localAccount(platform: { url: string; home: string }, user: string): Promise<LocalAccount> {
