@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { AppShell, Avatar, Burger, Center, Group, Loader, Menu, NavLink, ScrollArea, Text, UnstyledButton, Badge, Stack } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconRoute, IconStack2, IconUsersGroup, IconBooks, IconChecklist, IconLogout, IconChevronDown, IconApi, IconShieldCheck, IconGavel } from '@tabler/icons-react';
+import { IconRoute, IconStack2, IconUsersGroup, IconBooks, IconChecklist, IconLogout, IconChevronDown, IconApi, IconShieldCheck, IconGavel, IconReportMoney } from '@tabler/icons-react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { useAuth } from './auth.tsx';
 import { Logo } from './components/logo.tsx';
@@ -20,11 +20,13 @@ const CatalogEntityPage = lazy(() => import('./pages/CatalogEntity.tsx'));
 const ApprovalsPage = lazy(() => import('./pages/Approvals.tsx'));
 const AuditPage = lazy(() => import('./pages/Audit.tsx'));
 const PoliciesPage = lazy(() => import('./pages/Policies.tsx'));
+const SpendPage = lazy(() => import('./pages/Spend.tsx'));
 
 const nav = [
   { href: '/', label: 'Golden paths', icon: IconRoute, match: (p: string) => p === '/' || p.startsWith('/launch') },
   { href: '/environments', label: 'My environments', icon: IconStack2, match: (p: string) => p === '/environments' || (p.startsWith('/environments/') && true) },
   { href: '/team', label: 'Team environments', icon: IconUsersGroup, match: (p: string) => p.startsWith('/team') },
+  { href: '/spend', label: 'Team spend', icon: IconReportMoney, match: (p: string) => p.startsWith('/spend') },
   { href: '/catalog', label: 'Catalog', icon: IconBooks, match: (p: string) => p.startsWith('/catalog') },
   { href: '/approvals', label: 'Approvals', icon: IconChecklist, match: (p: string) => p.startsWith('/approvals') },
   { href: '/audit', label: 'Audit log', icon: IconShieldCheck, match: (p: string) => p.startsWith('/audit') },
@@ -156,6 +158,7 @@ export function App() {
             <Route path="/approvals" component={ApprovalsPage} />
             <Route path="/audit" component={AuditPage} />
             <Route path="/policies" component={PoliciesPage} />
+            <Route path="/spend" component={SpendPage} />
             <Route component={NotFoundPage} />
           </Switch>
         </Suspense>

@@ -14,6 +14,8 @@ import { ResourceIcon, resourceInfo } from '../components/resource-icon.tsx';
 import { ErrorState, LoadingCards } from '../components/states.tsx';
 import { Markdown } from '../components/markdown.tsx';
 import { ResourceProgress } from '../components/progress.tsx';
+import { CostBreakdown, CostPerDayLine } from '../components/path-cost.tsx';
+import { pathCost } from './spend-types.ts';
 
 interface LaunchForm {
   team?: string;
@@ -217,6 +219,7 @@ export default function LaunchPage({ name }: { name: string }) {
                   idPrefix="launch"
                 >
                   <Group justify="flex-end" mt="lg">
+                    <CostPerDayLine cost={pathCost(path)} team={teams.find((t) => t.id === formData.team)?.title ?? formData.team} />
                     <Button component={Link} href="/" variant="default">
                       Cancel
                     </Button>
@@ -251,6 +254,7 @@ export default function LaunchPage({ name }: { name: string }) {
                 ))}
               </Stack>
             </Card>
+            <CostBreakdown cost={pathCost(path)} />
             {path.docs && (
               <Card padding="lg">
                 <Markdown source={path.docs} />

@@ -1,0 +1,106 @@
+// The itemised spend: one row per item of the chosen grouping, the idle share of shared services
+// marked as such, and the total, which the API computed as the exact sum of the rows.
+import { Anchor, Badge, Card, Group, Table, Text, Tooltip } from '@mantine/core';
+import { Link } from 'wouter';
+import type { SpendGrouping, SpendRow } from '../pages/spend-types.ts';
+import { Money } from './money.tsx';
+import { ResourceIcon, resourceInfo } from './resource-icon.tsx';
+
+/** "1.5000" → "1.5": a quantity reads better without the ledger's padding (the digits are kept). */
+const trimZeros = (q: string) => (q.includes('.') ? q.replace(/0+$/, '').replace(/\.$/, '') : q);
+
+type Detail = 'resourceType' | 'environment' | 'path' | 'user';
+const detailTitle: Record<Detail, string> = { resourceType: 'Resource type', environment: 'Environment', path: 'Path', user: 'User' };
+const itemTitle: Record<SpendGrouping, string> = { resource: 'Resource', resourceType: 'Resource type', user: 'User', path: 'Path', environment: 'Environment', day: 'Day' };
+
+function DetailCell({ field, row }: { field: Detail; row: SpendRow }) {
+  const value = row[field];
+  if (!value) return <Text c="dimmed">—</Text>;
+  if (field === 'resourceType')
+    return (
+      <Group gap={6} wrap="nowrap">
+        <ResourceIcon type={value} size={20} />
+        <Text size="sm">{resourceInfo(value).label}</Text>
+      </Group>
+    );
+  if (field === 'environment')
+    return (
+      <Anchor component={Link} href={`/environments/${encodeURIComponent(value)}`} size="sm" ff="monospace">
+        {value}
+      </Anchor>
+    );
+  return <Text size="sm">{value}</Text>;
+}
+
+export function SpendTable({ rows, by, total, currency }: { rows: SpendRow[]; by: SpendGrouping; total: string; currency: string }) {
+  // Columns that say more than the grouping itself: by resource, its type, environment and user.
+  const details = (['resourceType', 'environment', 'path', 'user'] as const).filter((f) => f !== by && rows.some((r) => r[f]));
+  const withQuantity = rows.some((r) => r.quantity && r.unit);
+  return (
+    <Card withBorder padding={0} aria-label="Itemised spend">
+      <Table.ScrollContainer minWidth={640}>
+        <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover data-testid="spend-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{itemTitle[by]}</Table.Th>
+              {details.map((f) => (
+                <Table.Th key={f}>{detailTitle[f]}</Table.Th>
+              ))}
+              {withQuantity && <Table.Th ta="right">Used</Table.Th>}
+              <Table.Th ta="right">Amount</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr
+                key={r.key}
+                data-key={r.key}
+                data-idle={r.idle || undefined}
+                data-environment={r.environment ?? undefined}
+                style={r.idle ? { background: 'repeating-linear-gradient(135deg, var(--mantine-color-gray-0) 0 8px, var(--mantine-color-gray-1) 8px 16px)' } : undefined}
+              >
+                <Table.Td>
+                  <Group gap={8} wrap="nowrap">
+                    <Text size="sm" fw={500} c={r.idle ? 'dimmed' : undefined} fs={r.idle ? 'italic' : undefined}>
+                      {r.label}
+                    </Text>
+                    {r.idle && (
+                      <Tooltip label="Shared-service capacity that no environment used in this window: the platform shows it rather than hiding it in everyone's share." multiline maw={300} withArrow>
+                        <Badge size="xs" variant="outline" color="gray" data-testid="idle-badge">
+                          Idle
+                        </Badge>
+                      </Tooltip>
+                    )}
+                  </Group>
+                </Table.Td>
+                {details.map((f) => (
+                  <Table.Td key={f}>
+                    <DetailCell field={f} row={r} />
+                  </Table.Td>
+                ))}
+                {withQuantity && (
+                  <Table.Td ta="right">
+                    <Text size="sm" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
+                      {r.quantity && r.unit ? `${trimZeros(r.quantity)} ${r.unit}` : '—'}
+                    </Text>
+                  </Table.Td>
+                )}
+                <Table.Td ta="right">
+                  <Money amount={r.amount} currency={currency} size="sm" fw={500} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+          <Table.Tfoot>
+            <Table.Tr data-testid="spend-total-row" style={{ borderTop: '2px solid var(--mantine-color-gray-3)' }}>
+              <Table.Th colSpan={1 + details.length + (withQuantity ? 1 : 0)}>Total</Table.Th>
+              <Table.Th ta="right">
+                <Money amount={total} currency={currency} fw={700} />
+              </Table.Th>
+            </Table.Tr>
+          </Table.Tfoot>
+        </Table>
+      </Table.ScrollContainer>
+    </Card>
+  );
+}

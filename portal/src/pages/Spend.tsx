@@ -1,0 +1,159 @@
+// A team's usage and spend: a chart over time, the itemised table (the idle share of shared
+// services on its own row), the total, the month's budget, and the same report as CSV. The API
+// does all the arithmetic, in decimals; this page only formats its amounts.
+import '@mantine/dates/styles.css';
+import { useMemo, useState } from 'react';
+import { Button, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { DatePickerInput } from '@mantine/dates';
+import { notifications } from '@mantine/notifications';
+import { IconCoin, IconDownload } from '@tabler/icons-react';
+import { api, call } from '../api/client.ts';
+import { useUser } from '../auth.tsx';
+import { useLoad } from '../lib/use-load.ts';
+import { EmptyState, ErrorState, LoadingCards } from '../components/states.tsx';
+import { Money } from '../components/money.tsx';
+import { SpendChart } from '../components/spend-chart.tsx';
+import { SpendTable } from '../components/spend-table.tsx';
+import { BudgetGauge } from '../components/budget-gauge.tsx';
+import { downloadSpendCsv, loadSpend, type SpendQuery } from './spend-api.ts';
+import { spendWindow, windowLabel, type WindowChoice } from './spend-window.ts';
+import type { SpendGrouping } from './spend-types.ts';
+
+const windows: { value: WindowChoice; label: string }[] = [
+  { value: 'this-month', label: 'This month' },
+  { value: 'last-month', label: 'Last month' },
+  { value: 'last-7-days', label: 'Last 7 days' },
+  { value: 'custom', label: 'Custom' },
+];
+
+const groupings: { value: SpendGrouping; label: string }[] = [
+  { value: 'resource', label: 'Resource' },
+  { value: 'resourceType', label: 'Resource type' },
+  { value: 'user', label: 'User' },
+  { value: 'path', label: 'Path' },
+  { value: 'environment', label: 'Environment' },
+  { value: 'day', label: 'Day' },
+];
+
+export default function SpendPage() {
+  const user = useUser();
+  const [team, setTeam] = useState(user.team);
+  const [choice, setChoice] = useState<WindowChoice>('this-month');
+  const [days, setDays] = useState<[string | null, string | null]>([null, null]);
+  const [by, setBy] = useState<SpendGrouping>('resource');
+  const [downloading, setDownloading] = useState(false);
+
+  const teams = useLoad(() => call(api.GET('/api/v1/teams')), []);
+  // The teams whose spend you may read: your own ones; an admin, every team.
+  const teamOptions = useMemo(() => {
+    const visible = (teams.data?.teams ?? []).filter((t) => user.isAdmin || t.id === user.team || t.members.includes(user.id));
+    const list = visible.length ? visible : [{ id: user.team, title: user.team }];
+    return list.map((t) => ({ value: t.id, label: t.title }));
+  }, [teams.data, user]);
+
+  // A custom window waits for both days; until then the last full window stays on screen.
+  const picked = spendWindow(choice, new Date(), days);
+  const [lastSpan, setLastSpan] = useState(picked ?? spendWindow('this-month', new Date())!);
+  const span = picked ?? lastSpan;
+  if (picked && (picked.from !== lastSpan.from || picked.to !== lastSpan.to)) setLastSpan(picked);
+
+  const query: SpendQuery = { team, by, ...span };
+  const report = useLoad(() => loadSpend(query), [team, by, span.from, span.to]);
+  const r = report.data;
+
+  async function download() {
+    setDownloading(true);
+    try {
+      const name = await downloadSpendCsv(query);
+      notifications.show({ color: 'teal', title: 'CSV downloaded', message: name });
+    } catch (e) {
+      notifications.show({ color: 'red', title: 'The CSV could not be downloaded', message: (e as Error).message });
+    } finally {
+      setDownloading(false);
+    }
+  }
+
+  return (
+    <Stack gap="lg" maw={1240} mx="auto">
+      <Group justify="space-between" align="flex-end" gap="md">
+        <div>
+          <Title order={1} fz={28}>
+            Team spend
+          </Title>
+          <Text c="dimmed" maw={720}>
+            What the team's environments cost, item by item, priced from the platform's rate card. Shared services are split by use; what nobody used shows as its own idle row.
+          </Text>
+        </div>
+        <Button leftSection={<IconDownload size={16} />} onClick={() => void download()} loading={downloading} disabled={!r}>
+          Download CSV
+        </Button>
+      </Group>
+
+      <Card withBorder padding="md">
+        <Group gap="md" align="flex-end" wrap="wrap">
+          <Select label="Team" data={teamOptions} value={team} onChange={(v) => v && setTeam(v)} allowDeselect={false} w={220} searchable={teamOptions.length > 8} />
+          <Stack gap={4}>
+            <Text size="sm" fw={500} component="span" id="spend-window-label">
+              Window
+            </Text>
+            <SegmentedControl value={choice} onChange={(v) => setChoice(v as WindowChoice)} data={windows} aria-labelledby="spend-window-label" />
+          </Stack>
+          {choice === 'custom' && (
+            <DatePickerInput
+              type="range"
+              label="Days"
+              placeholder="First and last day"
+              value={days}
+              onChange={(v) => setDays([v[0] ? String(v[0]) : null, v[1] ? String(v[1]) : null])}
+              maxDate={new Date()}
+              allowSingleDateInRange
+              w={260}
+              clearable
+            />
+          )}
+        </Group>
+      </Card>
+
+      {report.error ? (
+        <ErrorState error={report.error} onRetry={report.reload} title="The spend report could not be read" />
+      ) : !r ? (
+        <LoadingCards count={2} height={200} />
+      ) : (
+        <>
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+            <Card withBorder padding="md" aria-label="Total spend" data-testid="spend-total">
+              <Text size="sm" fw={600}>
+                Total, {windowLabel(r.from, r.to)}
+              </Text>
+              <Text fz={32} fw={700} mt={4} lh={1.2}>
+                <Money amount={r.total} currency={r.currency} />
+              </Text>
+              <Text size="xs" c="dimmed" mt={6}>
+                {r.rows.length} {r.rows.length === 1 ? 'item' : 'items'} · amounts in {r.currency}; the CSV has them to the last decimal
+              </Text>
+            </Card>
+            <BudgetGauge budget={r.budget} currency={r.currency} />
+          </SimpleGrid>
+
+          <SpendChart daily={r.daily} currency={r.currency} />
+
+          <Group justify="space-between" align="center" gap="sm">
+            <Title order={2} fz="lg">
+              Itemised
+            </Title>
+            <SegmentedControl value={by} onChange={(v) => setBy(v as SpendGrouping)} data={groupings} size="xs" aria-label="Group by" />
+          </Group>
+          {r.rows.length === 0 ? (
+            <EmptyState icon={<IconCoin size={30} />} title="Nothing spent in this window">
+              The team ran nothing that the rate card prices between these days. Pick a longer window or another team.
+            </EmptyState>
+          ) : (
+            <div aria-busy={report.loading || undefined} style={{ opacity: report.loading ? 0.6 : 1, transition: 'opacity 120ms' }}>
+              <SpendTable rows={r.rows} by={r.by} total={r.total} currency={r.currency} />
+            </div>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
