@@ -8,11 +8,21 @@ import { endQuietlyOnClosedPipe } from './output.ts';
 
 endQuietlyOnClosedPipe();
 
+declare global {
+  /** Set by the bundle's entry (src/cli/bundle-entry.ts); absent when run from the sources. */
+  var goldpathCli: { version: string; build: string } | undefined;
+}
+const about = globalThis.goldpathCli ?? {
+  version: (JSON.parse(process.getBuiltinModule('node:fs').readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+  build: 'from sources',
+};
+
 const program = new Command('goldpath')
   .description('Golden paths to working environments: repo, notebook, bucket and governed data in seconds')
   .option('--server <url>', 'the platform to talk to (default $GOLDPATH_URL, else the local one)')
   .option('--as <user>', 'act as this local user (embedded default only)')
   .option('--data-dir <dir>', 'the local platform\'s data folder (default $GOLDPATH_HOME or ./.goldpath)')
+  .version(`${about.version} (${about.build})`, '-V, --version', 'the version, and whether the bundle or the sources run')
   .showHelpAfterError();
 
 const global = () => program.opts<{ server?: string; as?: string; dataDir?: string }>();
