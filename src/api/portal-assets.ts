@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 
 /**
- * Serves the built portal (a single-page app) at the root: files as they are, with long caching
+ * Serves the built portal (a single-page app) at the root: files compressed at build, with long caching
  * for hashed assets, and index.html for every other path so that deep links work.
  */
 export function mountPortal(app: Hono<never>, distDir: string): void {
@@ -13,7 +13,8 @@ export function mountPortal(app: Hono<never>, distDir: string): void {
     await next();
     if (c.res.status === 200) c.res.headers.set('cache-control', 'public, max-age=31536000, immutable');
   });
-  app.use('/*', serveStatic({ root: distDir, rewriteRequestPath: (p) => p }));
+  // Brotli or gzip copies made at build (portal/vite.config.ts), when the browser accepts them.
+  app.use('/*', serveStatic({ root: distDir, rewriteRequestPath: (p) => p, precompressed: true }));
   app.get('*', (c) => {
     if (c.req.path.startsWith('/api/')) return c.notFound();
     if (!existsSync(index)) {
