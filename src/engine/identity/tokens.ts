@@ -47,10 +47,42 @@ export async function issueToken(db: Queryable, userId: string, kind: TokenKind,
 }
 
 /**
- * Who a token belongs to, or why it does not work. Marks it used, at most once a minute per token
- * so that a busy client does not turn every read into a write; one round trip either way.
+ * How long a valid token's check is reused without asking the database: a token revoked or expired
+ * elsewhere (another process, SQL) stops working within this time; one revoked here stops at once.
+ */
+export const TOKEN_CHECK_TTL_MS = 1000;
+
+type CachedCheck = { check: Extract<TokenCheck, { status: 'valid' }>; checkedAt: number; expiresAt: number };
+// Per database (tests run several in one process), keyed by the token's hash: never the token itself.
+const recentChecks = new WeakMap<object, Map<string, CachedCheck>>();
+const MAX_CACHED = 10_000;
+
+function checksOf(db: Queryable): Map<string, CachedCheck> {
+  let m = recentChecks.get(db);
+  if (!m) recentChecks.set(db, (m = new Map()));
+  return m;
+}
+
+/** Forgets the cached checks of tokens just revoked here (by hash, or every token with this public id). */
+function forgetChecks(db: Queryable, match: { hash?: string; id?: string }): void {
+  const m = recentChecks.get(db);
+  if (!m) return;
+  if (match.hash) m.delete(match.hash);
+  if (match.id) for (const [hash, c] of m) if (c.check.tokenId === match.id) m.delete(hash);
+}
+
+/**
+ * Who a token belongs to, or why it does not work. A valid answer is reused for up to a second
+ * (TOKEN_CHECK_TTL_MS, never past the token's expiry), so that a busy client costs one lookup a
+ * second rather than one per request. The lookup marks the token used, at most once a minute per
+ * token, so that a busy client does not turn every read into a write; one round trip either way.
  */
 export async function checkToken(db: Queryable, token: string): Promise<TokenCheck> {
+  const hash = hashToken(token);
+  const now = Date.now();
+  const checks = checksOf(db);
+  const hit = checks.get(hash);
+  if (hit && now - hit.checkedAt < TOKEN_CHECK_TTL_MS && now < hit.expiresAt) return hit.check;
   const { rows } = await db.query(
     `WITH t AS (SELECT token_hash, id, user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1),
      touched AS (
@@ -59,12 +91,24 @@ export async function checkToken(db: Queryable, token: string): Promise<TokenChe
          AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))
      SELECT t.id AS token_id, t.expires_at, t.expires_at <= now() AS expired, ${userColumns}
      FROM t JOIN users u ON u.id = t.user_id`,
-    [hashToken(token)],
+    [hash],
   );
   const r = rows[0];
-  if (!r) return { status: 'unknown' };
-  if (r.expired) return { status: 'expired', expiredAt: (r.expires_at as Date).toISOString() };
-  return { status: 'valid', user: toUser(r), tokenId: r.token_id };
+  if (!r) {
+    checks.delete(hash);
+    return { status: 'unknown' };
+  }
+  if (r.expired) {
+    checks.delete(hash);
+    return { status: 'expired', expiredAt: (r.expires_at as Date).toISOString() };
+  }
+  const check = { status: 'valid' as const, user: toUser(r), tokenId: r.token_id as string };
+  if (checks.size >= MAX_CACHED) {
+    for (const [h, c] of checks) if (now - c.checkedAt >= TOKEN_CHECK_TTL_MS) checks.delete(h);
+    if (checks.size >= MAX_CACHED) checks.clear();
+  }
+  checks.set(hash, { check, checkedAt: now, expiresAt: (r.expires_at as Date).getTime() });
+  return check;
 }
 
 export async function userByToken(db: Queryable, token: string): Promise<User | null> {
@@ -80,6 +124,7 @@ export async function tokenIsValid(db: Queryable, token: string): Promise<boolea
 
 export async function revokeToken(db: Queryable, token: string): Promise<void> {
   await db.query('DELETE FROM api_tokens WHERE token_hash = $1', [hashToken(token)]);
+  forgetChecks(db, { hash: hashToken(token) });
 }
 
 /** A user's tokens that still work, newest first; `currentToken` is the one asking, if any. */
@@ -106,5 +151,6 @@ export async function listTokens(db: Queryable, userId: string, currentToken?: s
  */
 export async function revokeTokenById(db: Queryable, userId: string, id: string): Promise<void> {
   const { rowCount } = isTokenId(id) ? await db.query('DELETE FROM api_tokens WHERE id = $1 AND user_id = $2', [id, userId]) : { rowCount: 0 };
+  if (rowCount) forgetChecks(db, { id });
   if (!rowCount) throw new PlatformError(404, 'unknown_token', `you have no token "${id}"; \`goldpath token --list\` lists yours`);
 }
