@@ -9,9 +9,9 @@ import { ResourceIcon, resourceInfo } from './resource-icon.tsx';
 /** "1.5000" → "1.5": a quantity reads better without the ledger's padding (the digits are kept). */
 const trimZeros = (q: string) => (q.includes('.') ? q.replace(/0+$/, '').replace(/\.$/, '') : q);
 
-type Detail = 'resourceType' | 'environment' | 'path' | 'user';
-const detailTitle: Record<Detail, string> = { resourceType: 'Resource type', environment: 'Environment', path: 'Path', user: 'User' };
-const itemTitle: Record<SpendGrouping, string> = { resource: 'Resource', resourceType: 'Resource type', user: 'User', path: 'Path', environment: 'Environment', day: 'Day' };
+type Detail = 'team' | 'resourceType' | 'environment' | 'path' | 'user';
+const detailTitle: Record<Detail, string> = { team: 'Team', resourceType: 'Resource type', environment: 'Environment', path: 'Path', user: 'User' };
+const itemTitle: Record<SpendGrouping, string> = { resource: 'Resource', resourceType: 'Resource type', user: 'User', path: 'Path', environment: 'Environment', team: 'Team', day: 'Day' };
 
 function DetailCell({ field, row }: { field: Detail; row: SpendRow }) {
   const value = row[field];
@@ -32,9 +32,11 @@ function DetailCell({ field, row }: { field: Detail; row: SpendRow }) {
   return <Text size="sm">{value}</Text>;
 }
 
-export function SpendTable({ rows, by, total, currency }: { rows: SpendRow[]; by: SpendGrouping; total: string; currency: string }) {
-  // Columns that say more than the grouping itself: by resource, its type, environment and user.
-  const details = (['resourceType', 'environment', 'path', 'user'] as const).filter((f) => f !== by && rows.some((r) => r[f]));
+export function SpendTable({ rows, by, total, currency, allTeams = false }: { rows: SpendRow[]; by: SpendGrouping; total: string; currency: string; allTeams?: boolean }) {
+  // Columns that say more than the grouping itself: by resource, its type, environment and user
+  // (and its team, in a report of every team).
+  const candidates: Detail[] = allTeams ? ['team', 'resourceType', 'environment', 'path', 'user'] : ['resourceType', 'environment', 'path', 'user'];
+  const details = candidates.filter((f) => f !== by && rows.some((r) => r[f]));
   const withQuantity = rows.some((r) => r.quantity && r.unit);
   return (
     <Card withBorder padding={0} aria-label="Itemised spend">
@@ -61,12 +63,18 @@ export function SpendTable({ rows, by, total, currency }: { rows: SpendRow[]; by
               >
                 <Table.Td>
                   <Group gap={8} wrap="nowrap">
-                    <Text size="sm" fw={500} c={r.idle ? 'dimmed' : undefined} fs={r.idle ? 'italic' : undefined}>
-                      {r.label}
-                    </Text>
+                    {by === 'environment' && r.environment ? (
+                      <Anchor component={Link} href={`/environments/${encodeURIComponent(r.environment)}`} size="sm" fw={500}>
+                        {r.label}
+                      </Anchor>
+                    ) : (
+                      <Text size="sm" fw={500} c={r.idle ? 'dimmed' : undefined} fs={r.idle ? 'italic' : undefined}>
+                        {r.label}
+                      </Text>
+                    )}
                     {r.idle && (
                       <Tooltip label="Shared-service capacity that no environment used in this window: the platform shows it rather than hiding it in everyone's share." multiline maw={300} withArrow>
-                        <Badge size="xs" variant="outline" color="gray" data-testid="idle-badge">
+                        <Badge size="xs" variant="outline" color="gray" data-testid="idle-badge" style={{ flexShrink: 0 }}>
                           Idle
                         </Badge>
                       </Tooltip>

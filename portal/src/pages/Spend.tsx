@@ -17,7 +17,7 @@ import { SpendTable } from '../components/spend-table.tsx';
 import { BudgetGauge } from '../components/budget-gauge.tsx';
 import { downloadSpendCsv, loadSpend, type SpendQuery } from './spend-api.ts';
 import { spendWindow, windowLabel, type WindowChoice } from './spend-window.ts';
-import type { SpendGrouping } from './spend-types.ts';
+import { ALL_TEAMS, type SpendGrouping } from './spend-types.ts';
 
 const windows: { value: WindowChoice; label: string }[] = [
   { value: 'this-month', label: 'This month' },
@@ -32,6 +32,7 @@ const groupings: { value: SpendGrouping; label: string }[] = [
   { value: 'user', label: 'User' },
   { value: 'path', label: 'Path' },
   { value: 'environment', label: 'Environment' },
+  { value: 'team', label: 'Team' },
   { value: 'day', label: 'Day' },
 ];
 
@@ -48,8 +49,15 @@ export default function SpendPage() {
   const teamOptions = useMemo(() => {
     const visible = (teams.data?.teams ?? []).filter((t) => user.isAdmin || t.id === user.team || t.members.includes(user.id));
     const list = visible.length ? visible : [{ id: user.team, title: user.team }];
-    return list.map((t) => ({ value: t.id, label: t.title }));
+    return [...(user.isAdmin ? [{ value: ALL_TEAMS, label: 'All teams' }] : []), ...list.map((t) => ({ value: t.id, label: t.title }))];
   }, [teams.data, user]);
+  const allTeams = team === ALL_TEAMS;
+  // Grouping by team only says something across teams.
+  const shownGroupings = allTeams ? groupings : groupings.filter((g) => g.value !== 'team');
+  const chooseTeam = (t: string) => {
+    setTeam(t);
+    if (t !== ALL_TEAMS && by === 'team') setBy('resource');
+  };
 
   // A custom window waits for both days; until then the last full window stays on screen.
   const picked = spendWindow(choice, new Date(), days);
@@ -81,7 +89,7 @@ export default function SpendPage() {
             Team spend
           </Title>
           <Text c="dimmed" maw={720}>
-            What the team's environments cost, item by item, priced from the platform's rate card. Shared services are split by use; what nobody used shows as its own idle row.
+            What the team's environments cost, item by item, priced from the platform's rate card. A shared service's cost is split among the environments that used it, in proportion to their use; what nobody used is an idle row of its own, in the report of all teams.
           </Text>
         </div>
         <Button leftSection={<IconDownload size={16} />} onClick={() => void download()} loading={downloading} disabled={!r}>
@@ -91,7 +99,7 @@ export default function SpendPage() {
 
       <Card withBorder padding="md">
         <Group gap="md" align="flex-end" wrap="wrap">
-          <Select label="Team" data={teamOptions} value={team} onChange={(v) => v && setTeam(v)} allowDeselect={false} w={220} searchable={teamOptions.length > 8} />
+          <Select label="Team" data={teamOptions} value={team} onChange={(v) => v && chooseTeam(v)} allowDeselect={false} w={220} searchable={teamOptions.length > 8} />
           <Stack gap={4}>
             <Text size="sm" fw={500} component="span" id="spend-window-label">
               Window
@@ -132,7 +140,18 @@ export default function SpendPage() {
                 {r.rows.length} {r.rows.length === 1 ? 'item' : 'items'} · amounts in {r.currency}; the CSV has them to the last decimal
               </Text>
             </Card>
-            <BudgetGauge budget={r.budget} currency={r.currency} />
+            {allTeams ? (
+              <Card withBorder padding="md" aria-label="Monthly budgets">
+                <Text size="sm" fw={600}>
+                  Monthly budgets
+                </Text>
+                <Text size="sm" c="dimmed" mt={6}>
+                  Budgets are per team: pick a team to see where it stands this month. Across every team, the shared services' idle capacity shows as its own rows.
+                </Text>
+              </Card>
+            ) : (
+              <BudgetGauge budget={r.budget} currency={r.currency} />
+            )}
           </SimpleGrid>
 
           <SpendChart daily={r.daily} currency={r.currency} />
@@ -141,7 +160,7 @@ export default function SpendPage() {
             <Title order={2} fz="lg">
               Itemised
             </Title>
-            <SegmentedControl value={by} onChange={(v) => setBy(v as SpendGrouping)} data={groupings} size="xs" aria-label="Group by" />
+            <SegmentedControl value={by} onChange={(v) => setBy(v as SpendGrouping)} data={shownGroupings} size="xs" aria-label="Group by" />
           </Group>
           {r.rows.length === 0 ? (
             <EmptyState icon={<IconCoin size={30} />} title="Nothing spent in this window">
@@ -149,7 +168,7 @@ export default function SpendPage() {
             </EmptyState>
           ) : (
             <div aria-busy={report.loading || undefined} style={{ opacity: report.loading ? 0.6 : 1, transition: 'opacity 120ms' }}>
-              <SpendTable rows={r.rows} by={r.by} total={r.total} currency={r.currency} />
+              <SpendTable rows={r.rows} by={r.by} total={r.total} currency={r.currency} allTeams={allTeams} />
             </div>
           )}
         </>

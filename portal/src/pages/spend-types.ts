@@ -2,7 +2,10 @@
 // Amounts are exact decimal strings ("12.3400"): the API adds them up with decimal arithmetic,
 // and the portal only formats them, never sums them.
 
-export type SpendGrouping = 'resource' | 'resourceType' | 'user' | 'path' | 'environment' | 'day';
+export type SpendGrouping = 'resource' | 'resourceType' | 'user' | 'path' | 'environment' | 'team' | 'day';
+
+/** The `team` that asks for every team's spend, the shared services' idle rows included (admins). */
+export const ALL_TEAMS = '*';
 
 export interface SpendRow {
   key: string;
