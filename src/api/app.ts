@@ -26,6 +26,8 @@ import type { PolicyEngine } from '../engine/policy/engine.ts';
 import type { TeamQuotas } from '../engine/quotas/quotas.ts';
 import { auditTrail } from './audit-trail.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
+import { registerSpendRoutes } from './spend-routes.ts';
+import type { Spend } from '../engine/spend/service.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
@@ -46,6 +48,9 @@ export interface ApiDeps {
   applyWarehousePolicy?: () => Promise<{ datasets: number }>;
   /** The platform's own reason to refuse a path here (e.g. sensitive data on a host that cannot sandbox). */
   refuseLaunch?: (path: { id: string; dataClass: string | null }) => string | undefined;
+  /** Spend: the rate card, reports and budgets (docs/spend.md); launch asks it whether the team's budget is spent. */
+  spend?: Spend;
+  budgetExceeded?: (team: string) => Promise<boolean>;
 }
 
 /**
@@ -92,6 +97,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   registerCatalogRoutes(app, deps);
   registerPolicyRoutes(app);
   registerAuditRoutes(app, deps);
+  registerSpendRoutes(app, deps);
   if (deps.portalDir) mountPortal(app as never, deps.portalDir);
   return app;
 }

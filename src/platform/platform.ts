@@ -24,6 +24,9 @@ import { formatPathError } from '../engine/paths/loader.ts';
 import { prepareJobQueue, startOrchestrator, type Orchestrator } from '../engine/orchestrator/worker.ts';
 import { startLifetimeSweeper } from '../engine/lifetimes/sweeper.ts';
 import { lifetimesFrom } from '../engine/lifetimes/lifetimes.ts';
+import { Spend } from '../engine/spend/service.ts';
+import { Meter } from '../engine/metering/meter.ts';
+import { startMetering } from '../engine/metering/periodic.ts';
 import { createGitHttpHandler } from '../infrastructure/git-http/index.ts';
 import { startObjectStore } from '../infrastructure/object-store/index.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../infrastructure/postgres/embedded.ts';
@@ -151,6 +154,8 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(() => notebooks.stopAll());
     const quotas = new TeamQuotas({ policyDirs: policies.dirs, storage: { reposDir, bucketsDir: join(config.home, 's3') } });
     quotas.validate();
+    const spend = new Spend({ pool, policyDirs: policies.dirs });
+    spend.card(); // a broken rate card stops the start, with its lines
     const drivers = new DriverRegistry([
       gitRepoDriver({ reposDir, publicUrl }),
       warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1), statementTimeoutMs: config.warehouseStatementTimeoutMs }),
@@ -175,6 +180,15 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     // Lifetimes: expiry warnings, expired environments deleted and idle ones stopped, every minute.
     const lifetimes = startLifetimeSweeper({ pool, drivers, lifetimeOf: lifetimesFrom(paths) });
     stops.push(async () => lifetimes.stop());
+    // Metering: running intervals from the event log, bucket sizes and warehouse query time, and the budgets' notices.
+    const warehouseAdmin = new pg.Pool({ connectionString: warehouseUrl, max: 1 });
+    warehouseAdmin.on('error', () => {});
+    const meter = new Meter({ pool, card: () => spend.card(), bucketsDir: join(config.home, 's3'), warehouse: warehouseAdmin });
+    const metering = startMetering({ pool, meter, reports: spend.reports });
+    stops.push(async () => {
+      metering.stop();
+      await warehouseAdmin.end();
+    });
     // The policy and the dictionary change only when the policy is applied: read them once, and again then.
     let policy = loadPolicy(policyPath).policy;
     let dictionary = await describeWarehouse(warehouseUrl, { policyPath });
@@ -183,7 +197,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     }));
 
     const api = createApi({
-      pool, paths, feed, version, portalDir: portalDistDir, policy: policies, quotas,
+      pool, paths, feed, version, portalDir: portalDistDir, policy: policies, quotas, spend, budgetExceeded: spend.budgetExceeded,
       oidc: config.oidc ? new OidcSignIn(pool, config.oidc) : undefined,
       dataOwners: async () => Object.entries(policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
       dataDictionary: async () => dictionary,

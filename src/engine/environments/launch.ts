@@ -30,6 +30,8 @@ export interface EnvironmentServiceDeps {
   refuseLaunch?: (path: { id: string; dataClass: string | null }) => string | undefined;
   /** The teams' limits (policies/quotas.yaml), checked in the launch's own transaction. */
   quotas?: TeamQuotas;
+  /** Whether the team has spent its monthly budget: handed to the policy engine, which refuses the launch then. */
+  budgetExceeded?: (team: string) => Promise<boolean>;
 }
 
 /**
@@ -49,7 +51,8 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
   const path = loaded.path;
   const team = req.team ?? user.team;
   if (!(await teamExists(deps.pool, team))) throw new PlatformError(400, 'unknown_team', `no team "${team}"; use --team with one of your organisation's teams`);
-  actor.may('launch', { type: 'Path', id: path.metadata.name, dataClass: path.spec.dataClass ?? null }, { team: teamRef(team) });
+  const budgetExceeded = (await deps.budgetExceeded?.(team)) ?? false;
+  actor.may('launch', { type: 'Path', id: path.metadata.name, dataClass: path.spec.dataClass ?? null }, { team: teamRef(team), budgetExceeded });
   let params: Record<string, unknown>;
   try {
     params = resolveParameters(path.spec.parameters, req.params);
