@@ -105,11 +105,11 @@ test('an entity belongs to its owner: nobody registers for, overwrites or hands 
   assert.equal((await call('GET', '/api/v1/catalog/entities/by-ref/component/default/owned')).body.spec.owner, 'churn-analytics');
 
   // Another team's API entity cannot be replaced away by a full sync of the same source either.
-  await pool.query(`UPDATE catalog_entities SET owner = 'group:default/payments' WHERE ref = 'component:default/owned'`);
+  for (const table of ['catalog_entities', 'catalog_facts']) await pool.query(`UPDATE ${table} SET owner = 'group:default/payments' WHERE ref = 'component:default/owned'`);
   const sync = await call('POST', '/api/v1/catalog/entities', { entities: [entity('churn-analytics')], replace: true });
   assert.equal(sync.status, 403);
   assert.match(sync.body.error.message, /replaceEntity/);
-  await pool.query(`DELETE FROM catalog_entities WHERE ref = 'component:default/owned'`);
+  for (const table of ['catalog_entities', 'catalog_facts', 'catalog_heads']) await pool.query(`DELETE FROM ${table} WHERE ref = 'component:default/owned'`);
 });
 
 test('bad query input is a clear 400, never a 5xx', async () => {

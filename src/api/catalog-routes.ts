@@ -5,6 +5,7 @@ import { formatEntityRef } from '../domain/catalog/ref.ts';
 import { PlatformError } from '../engine/errors.ts';
 import { facetsFor, getEntity, listEntities, MAX_LIMIT, type EntityFilter } from '../engine/catalog/query.ts';
 import { deleteEntity, upsertEntities, type CatalogChange } from '../engine/catalog/store.ts';
+import { abandonImport, commitImport, importChunk, startImport } from '../engine/catalog/import-session.ts';
 import type { Context } from 'hono';
 import { guard } from './authorize.ts';
 import { ErrorSchema, json, type Env } from './openapi.ts';
@@ -69,9 +70,10 @@ const RefParams = z.object({
   namespace: z.string().openapi({ param: { name: 'namespace', in: 'path' }, example: 'default' }),
   name: z.string().openapi({ param: { name: 'name', in: 'path' }, example: 'payments-service' }),
 });
+const SourceName = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,80}$/, 'must be lower-case letters, digits, ".", "_", ":" or "-"');
 const UpsertBody = z.object({
   entities: z.array(z.unknown()).min(1, 'send at least one entity').max(10_000, 'send at most 10,000 entities per request'),
-  source: z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,80}$/, 'must be lower-case letters, digits, ".", "_", ":" or "-"').optional()
+  source: SourceName.optional()
     .openapi({ description: 'Names a sub-source, stored as api:<source>; without it the source is api' }),
   replace: z.boolean().optional().openapi({ description: 'Make the source hold exactly these entities: the ones it held before and no longer lists are removed' }),
 });
@@ -84,10 +86,26 @@ function refFromParams(p: z.infer<typeof RefParams>): string {
 
 const isApiSource = (s: string) => s === 'api' || s.startsWith('api:');
 
-/** The bulk import takes up to 10,000 descriptors per request, far more than the API's default body limit. */
+/** The bulk upsert takes up to 10,000 descriptors per request and an import chunk a few MB of files, far more than the API's default body limit. */
 export const catalogBodyLimits: Record<string, BodyLimit> = {
   'POST /api/v1/catalog/entities': { maxBytes: 64 * MB, hint: 'send fewer or smaller descriptors per request' },
+  'POST /api/v1/catalog/imports/chunks': { maxBytes: 64 * MB, hint: 'send fewer files per chunk (the CLI sends about 4 MB)' },
 };
+
+const SentFile = z.object({
+  path: z.string().min(1).max(1000).openapi({ description: 'The file\'s path relative to what was imported (posix), used in messages and to resolve placeholders and Location targets', example: 'catalog/payments/catalog-info.yaml' }),
+  text: z.string(),
+});
+const DocumentErrorSchema = z.object({
+  file: z.string(), document: z.number().openapi({ description: '1-based; 0 when the whole file is refused' }), line: z.number().nullable(), entity: z.string().nullable(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+const LocationSchema = z.object({
+  file: z.string(), document: z.number(), line: z.number(), entity: z.string(),
+  targets: z.array(z.string()).openapi({ description: 'Files or globs, relative to the same root as the files sent: the client reads and sends them in a later chunk' }),
+  optional: z.boolean(), skipped: z.array(z.object({ target: z.string(), reason: z.string() })),
+});
+const ImportId = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'imp_x1y2' }) });
 
 /** The catalog's HTTP API: handlers translate HTTP to engine calls and nothing more. */
 /**
@@ -144,8 +162,65 @@ export function registerCatalogRoutes(app: OpenAPIHono<Env>, deps: { pool: pg.Po
     async (c) => {
       const body = c.req.valid('json');
       const source = body.source ? `api:${body.source}` : 'api';
-      const result = await upsertEntities(deps.pool, source, body.entities, { replace: body.replace, authorize: catalogWriteGuard(c, source) });
-      return c.json({ source, ...result }, 200);
+      const { written, unchanged, removed } = await upsertEntities(deps.pool, source, body.entities, { replace: body.replace, authorize: catalogWriteGuard(c, source) });
+      return c.json({ source, written, unchanged, removed }, 200);
+    });
+
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/catalog/imports', security, tags: ['catalog'],
+    summary: 'Start an import of descriptor files (any number, sent in chunks)',
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({
+      source: SourceName.optional().openapi({ description: 'Names a sub-source, stored as api:<source>; without it the source is api', example: 'import:catalog' }),
+    }) } } } },
+    responses: { 200: json(z.object({ id: z.string(), source: z.string(), expiresAt: z.string() }), 'The import; send its files to /api/v1/catalog/imports/chunks, then commit it') } }),
+    async (c) => {
+      const body = c.req.valid('json');
+      return c.json(await startImport(deps.pool, body.source ? `api:${body.source}` : 'api', c.get('user').id), 200);
+    });
+
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/catalog/imports/chunks', security, tags: ['catalog'],
+    summary: 'Send descriptor files of an import: parsed and checked here, their valid entities written now',
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({
+      import: z.string().openapi({ description: 'The id from POST /api/v1/catalog/imports' }),
+      files: z.array(SentFile).max(100_000).openapi({ description: 'Descriptor files (multi-document YAML)' }),
+      attachments: z.array(SentFile).max(100_000).optional().openapi({ description: 'Files that the descriptors\' $text, $json and $yaml placeholders name; nothing else is read' }),
+    }) } } } },
+    responses: {
+      200: json(z.object({ files: z.number(), entities: z.number(), written: z.number(), unchanged: z.number(), errors: z.array(DocumentErrorSchema), locations: z.array(LocationSchema) }),
+        'The chunk\'s valid entities are written; each bad document or refused file is listed with file, document, line and field'),
+      404: err('No such import in progress'),
+    } }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const user = c.get('user').id;
+      // The source is the session's: the guard learns it from the engine through the changes it is asked about.
+      const result = await importChunk(deps.pool, body.import, user, body.files, body.attachments ?? [], (changes) => {
+        if (changes.length) catalogWriteGuard(c, changes[0].source)(changes);
+      });
+      return c.json(result, 200);
+    });
+
+  app.openapi(createRoute({ method: 'post', path: '/api/v1/catalog/imports/{id}/commit', security, tags: ['catalog'],
+    summary: 'Finish an import: the source now holds exactly what the import named',
+    request: { params: ImportId },
+    responses: {
+      200: json(z.object({ source: z.string(), entities: z.number(), removed: z.array(z.string()), kept: z.number().openapi({ description: 'Entities no longer named but kept, because some documents of the import were bad' }) }),
+        'Entities the source held before and the import no longer named are removed, unless a document was bad'),
+      404: err('No such import in progress'),
+    } }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(await commitImport(deps.pool, id, c.get('user').id, (changes) => {
+        if (changes.length) catalogWriteGuard(c, changes[0].source)(changes);
+      }), 200);
+    });
+
+  app.openapi(createRoute({ method: 'delete', path: '/api/v1/catalog/imports/{id}', security, tags: ['catalog'],
+    summary: 'Abandon an import: what its chunks wrote stays, nothing is removed',
+    request: { params: ImportId },
+    responses: { 204: { description: 'Forgotten' } } }),
+    async (c) => {
+      await abandonImport(deps.pool, c.req.valid('param').id, c.get('user').id);
+      return c.body(null, 204);
     });
 
   app.openapi(createRoute({ method: 'delete', path: '/api/v1/catalog/entities/by-ref/{kind}/{namespace}/{name}', security, tags: ['catalog'],

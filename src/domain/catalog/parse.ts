@@ -1,59 +1,113 @@
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { validateEntity, type FieldError, type ValidEntity } from './entity.ts';
+import { mayHavePlaceholders, resolvePlaceholders, type PlaceholderReader } from './placeholders.ts';
 
 /** A problem in one document of one file: enough to find and fix it without guessing. */
 export interface DocumentError {
   file: string;
-  document: number; // 1-based: the first document of the file is document 1
+  document: number; // 1-based: the first document of the file is document 1; 0 when the whole file is refused
   line: number | null;
   entity: string | null; // kind and name, when the document got that far
   errors: FieldError[];
 }
 
+export interface ParsedEntity extends ValidEntity {
+  file: string;
+  document: number;
+  line: number;
+}
+
 export interface ParsedFile {
-  entities: (ValidEntity & { file: string; document: number })[];
+  entities: ParsedEntity[];
   errors: DocumentError[];
 }
 
+/** One YAML document of a file, with the line it starts on (1-based). */
+interface RawDocument {
+  text: string;
+  line: number;
+}
+
+/**
+ * Splits a multi-document file at its `---` lines. Each document is then parsed on its own, which
+ * gives every entity the line it starts on; a `---` cannot start a line inside a descriptor's values
+ * (block scalars are indented under their key).
+ */
+function splitDocuments(text: string): RawDocument[] {
+  const docs: RawDocument[] = [];
+  let lines: string[] = [];
+  let line = 1;
+  let explicit = false;
+  // The stream's first document exists without a `---` only if it has content.
+  const flush = () => {
+    if (explicit || lines.some(hasContent)) docs.push({ text: lines.join('\n'), line });
+  };
+  text.split('\n').forEach((l, i) => {
+    if (/^---(\s|$)/.test(l)) {
+      flush();
+      // Content after `--- ` belongs to the document it opens; the marker becomes spaces so columns stay.
+      [lines, line, explicit] = [[`   ${l.slice(3)}`], i + 1, true];
+    } else if (/^\.\.\.(\s|$)/.test(l)) {
+      flush();
+      [lines, line, explicit] = [[], i + 2, false];
+    } else lines.push(l.startsWith('%') ? '' : l); // directives (%YAML) only matter to the parser's version
+  });
+  flush();
+  return docs;
+}
+
+const hasContent = (l: string) => /^\s*[^\s#]/.test(l);
+
 /**
  * Parses a multi-document `catalog-info.yaml` and validates each document. Empty documents (a
- * trailing `---`) are skipped, as Backstage does; every bad document is reported, not just the first.
+ * trailing `---`) are skipped, as Backstage does; every bad document is reported, not just the
+ * first, and the file's valid entities are kept beside them. A YAML syntax error refuses the whole
+ * file (one error, with its line): the rest of a file that does not parse cannot be trusted.
+ * Placeholders (`$text`, `$json`, `$yaml`) are resolved through `read` (see placeholders.ts).
  */
-export function parseCatalogFile(file: string, text: string): ParsedFile {
+export function parseCatalogFile(file: string, text: string, read: PlaceholderReader = () => undefined): ParsedFile {
   const out: ParsedFile = { entities: [], errors: [] };
-  const docs = parseAllDocuments(text, { prettyErrors: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  let index = 0;
-  for (const doc of list) {
-    index++;
-    const line = lineOf(text, doc.range?.[0]);
-    if (doc.errors.length) {
-      const e = doc.errors[0];
-      out.errors.push({ file, document: index, line: e.linePos?.[0]?.line ?? line, entity: null, errors: [{ field: '(yaml)', message: e.message.split('\n')[0] }] });
-      continue;
+  const values: { value: unknown; document: number; line: number }[] = [];
+  let document = 0;
+  for (const doc of splitDocuments(text)) {
+    document++;
+    if (!doc.text.split('\n').some(hasContent)) continue; // an empty document (a trailing `---`) is skipped, as Backstage does
+    try {
+      values.push({ value: load(doc.text, { schema: CORE_SCHEMA }), document, line: firstContentLine(doc) });
+    } catch (e) {
+      if (!(e instanceof YAMLException)) throw e;
+      const line = e.mark ? doc.line + e.mark.line : doc.line;
+      return { entities: [], errors: [{ file, document, line, entity: null, errors: [{ field: '(yaml)', message: `${e.reason}: nothing in this file was imported` }] }] };
     }
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) continue;
-    const result = validateEntity(value);
-    if (result.ok) {
-      out.entities.push({ ...result, file, document: index });
+  }
+  const placeholders = mayHavePlaceholders(text);
+  for (const { value: raw, document, line } of values) {
+    if (raw === null || raw === undefined) continue;
+    let value: unknown = raw;
+    const errors: FieldError[] = [];
+    if (placeholders) {
+      const r = resolvePlaceholders(raw, file, read);
+      value = r.value;
+      errors.push(...r.errors);
+    }
+    const result = errors.length ? null : validateEntity(value);
+    if (result?.ok) {
+      out.entities.push({ ...result, file, document, line });
     } else {
-      const v = value as { kind?: unknown; metadata?: { name?: unknown } };
-      const entity = typeof v.kind === 'string' && typeof v.metadata?.name === 'string' ? `${v.kind} ${v.metadata.name}` : null;
-      out.errors.push({ file, document: index, line, entity, errors: result.errors });
+      const v = raw as { kind?: unknown; metadata?: { name?: unknown } };
+      const entity = typeof v?.kind === 'string' && typeof v.metadata?.name === 'string' ? `${v.kind} ${v.metadata.name}` : null;
+      out.errors.push({ file, document, line, entity, errors: result ? result.errors : errors });
     }
   }
   return out;
 }
 
-function lineOf(text: string, offset: number | undefined): number | null {
-  if (offset === undefined) return null;
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+function firstContentLine(doc: RawDocument): number {
+  const i = doc.text.split('\n').findIndex(hasContent);
+  return doc.line + Math.max(0, i);
 }
 
 export function formatDocumentError(e: DocumentError): string {
-  const where = `${e.file} document ${e.document}${e.line ? ` (line ${e.line})` : ''}${e.entity ? ` ${e.entity}` : ''}`;
+  const where = `${e.file}${e.document ? ` document ${e.document}` : ''}${e.line ? ` (line ${e.line})` : ''}${e.entity ? ` ${e.entity}` : ''}`;
   return `${where}: ${e.errors.map((x) => `${x.field}: ${x.message}`).join('; ')}`;
 }

@@ -1,11 +1,15 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { glob, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type pg from 'pg';
+import { locationTargets } from '../../domain/catalog/locations.ts';
 import { parseCatalogFile, formatDocumentError, type DocumentError, type ParsedFile } from '../../domain/catalog/parse.ts';
 import { PlatformError } from '../errors.ts';
 import { writeEntities, type WriteResult } from './store.ts';
 
 /**
+ * The platform's own configured folder of descriptors (`file:catalog-dir`), read from its disk. A
+ * person's import goes through the CLI and import sessions (import-session.ts) instead.
  * Reading `catalog-info.yaml` files: one file, or every .yaml/.yml file under a directory, plus the
  * files that Location entities point at (`target: ./other/catalog-info.yaml`). In a directory, a
  * YAML file that is not a descriptor at all (an openapi.yaml beside catalog-info.yaml) is skipped.
@@ -36,7 +40,8 @@ export async function readCatalogPath(path: string): Promise<CatalogRead> {
   });
   const base = info.isDirectory() ? root : dirname(root);
   // File names in messages are relative to what the person named: no machine paths in reports.
-  const label = (f: string) => (info.isDirectory() ? join(basename(root), relative(root, f)) : relative(base, f) || basename(f)).split(sep).join('/');
+  const labelBase = info.isDirectory() ? dirname(root) : base;
+  const label = (f: string) => relative(labelBase, f).split(sep).join('/');
   const out: CatalogRead = { entities: [], errors: [], files: [], skipped: [] };
   const queue: { file: string; explicit: boolean; from?: { error: DocumentError } }[] = info.isDirectory()
     ? (await walk(root)).map((file) => ({ file, explicit: false }))
@@ -55,22 +60,38 @@ export async function readCatalogPath(path: string): Promise<CatalogRead> {
       out.skipped.push(label(file));
       continue;
     }
-    const parsed = parseCatalogFile(label(file), text);
+    // Placeholders ($text, $json, $yaml) name files next to the descriptor, on this same disk.
+    const parsed = parseCatalogFile(label(file), text, (p) => {
+      try {
+        return readFileSync(resolve(labelBase, p), 'utf8');
+      } catch {
+        return undefined;
+      }
+    });
     out.files.push(label(file));
     out.errors.push(...parsed.errors);
     out.entities.push(...parsed.entities);
     for (const e of parsed.entities) {
-      if (e.entity.kind !== 'Location') continue;
-      const spec = e.entity.spec as { type?: string; target?: string; targets?: string[]; presence?: string };
-      if (spec.type && spec.type !== 'file') continue; // url targets are read by the repository source, not from disk
-      for (const t of [spec.target, ...(spec.targets ?? [])]) {
-        if (!t || /^[a-z]+:\/\//i.test(t)) continue;
-        const target = resolve(dirname(file), t);
-        if (seen.has(target)) continue;
-        seen.add(target);
-        const error: DocumentError = { file: e.file, document: e.document, line: null, entity: `Location ${e.entity.metadata.name}`,
-          errors: [{ field: 'spec.target', message: `${t}: no such file next to ${e.file}` }] };
-        queue.push({ file: target, explicit: true, from: spec.presence === 'optional' ? undefined : { error } });
+      const loc = locationTargets(e);
+      if (!loc) continue;
+      for (const t of loc.targets) {
+        const pattern = resolve(labelBase, t);
+        const matches = [pattern];
+        if (/[*?[{]/.test(t)) {
+          matches.length = 0;
+          for await (const m of glob(pattern)) matches.push(m);
+          matches.sort();
+        }
+        if (matches.length === 0 && !loc.optional) {
+          out.errors.push({ file: e.file, document: e.document, line: e.line, entity: loc.entity, errors: [{ field: 'spec.target', message: `${t}: nothing matches next to ${e.file}` }] });
+        }
+        for (const target of matches) {
+          if (seen.has(target)) continue; // a cycle, or a file read already
+          seen.add(target);
+          const error: DocumentError = { file: e.file, document: e.document, line: e.line, entity: loc.entity,
+            errors: [{ field: 'spec.target', message: `${t}: no such file next to ${e.file}` }] };
+          queue.push({ file: target, explicit: true, from: loc.optional ? undefined : { error } });
+        }
       }
     }
   }
