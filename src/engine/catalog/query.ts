@@ -4,6 +4,7 @@ import { EntityRefError, normalizeEntityRef, parseEntityRef } from '../../domain
 import { inverseOf, isRelationType, relationTypes } from '../../domain/catalog/relations.ts';
 import { PlatformError } from '../errors.ts';
 import type { Queryable } from './store.ts';
+import { cachedRead } from './read-cache.ts';
 
 /** Catalog reads: filtered lists, ranked search, facets, one entity with its relations. */
 
@@ -135,8 +136,10 @@ export function selectFields(item: Record<string, unknown>, fields: string[]): R
   return out;
 }
 
-const onlyKindFilter = (f: EntityFilter) =>
-  !f.type?.length && !f.tag?.length && !f.owner?.length && !f.lifecycle?.length && !f.namespace?.length && !f.relation?.length && !f.source?.length;
+const onlyKindFilter = (f: EntityFilter) => !f.type?.length && onlyKindTypeFilter(f);
+/** Filters answered from the facet counts the triggers keep per kind and spec.type. */
+const onlyKindTypeFilter = (f: EntityFilter) =>
+  !f.tag?.length && !f.owner?.length && !f.lifecycle?.length && !f.namespace?.length && !f.relation?.length && !f.source?.length;
 
 /**
  * Lists entities. Without `q`: ordered by reference, keyset-paginated (the cursor is the last ref).
@@ -145,6 +148,11 @@ const onlyKindFilter = (f: EntityFilter) =>
  * When no entity matches the words, names are matched by similarity (typos: "paymnets").
  */
 export async function listEntities(db: Queryable, opts: ListOptions): Promise<EntityList> {
+  // Kept while the catalog is unchanged: a portal's landing page and repeated searches cost one round trip.
+  return cachedRead(db, `list\0${JSON.stringify(opts)}`, () => listEntitiesNow(db, opts));
+}
+
+async function listEntitiesNow(db: Queryable, opts: ListOptions): Promise<EntityList> {
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), MAX_LIMIT);
   const cursor = opts.cursor ? decodeCursor(opts.cursor) : {};
   const q = opts.q?.trim() || undefined;
@@ -444,11 +452,12 @@ async function searchWords(db: Queryable, f: EntityFilter, q: string, ts: string
 
 
 async function countOf(db: Queryable, f: EntityFilter, where: string[], params: unknown[]): Promise<number> {
-  if (onlyKindFilter(f)) {
+  if (onlyKindTypeFilter(f)) {
     // Precomputed by the facet triggers: no scan of the table.
     const kinds = f.kind?.length ? f.kind.map((k) => canonicalKind(k)!) : null;
     const { rows } = await db.query<{ n: string | null }>(
-      `SELECT sum(count) AS n FROM catalog_facet_counts WHERE facet = 'kind' AND ($1::text[] IS NULL OR kind = ANY($1::text[]))`, [kinds]);
+      `SELECT sum(count) AS n FROM catalog_facet_counts WHERE facet = 'kind' AND ($1::text[] IS NULL OR kind = ANY($1::text[]))
+         AND ($2::text[] IS NULL OR spec_type = ANY($2::text[]))`, [kinds, f.type?.length ? f.type : null]);
     return Number(rows[0].n ?? 0);
   }
   const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM catalog_facts e ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`, params);
@@ -457,7 +466,7 @@ async function countOf(db: Queryable, f: EntityFilter, where: string[], params: 
 
 /** Facet counts for the entities matching the filter (searches count theirs in `listEntities`). */
 export async function facetsFor(db: Queryable, f: EntityFilter): Promise<Facets> {
-  return (await facetCounts(db, f)).facets;
+  return cachedRead(db, `facets\0${JSON.stringify(f)}`, async () => (await facetCounts(db, f)).facets);
 }
 
 type FacetRow = { part: string; kind: string | null; namespace: string | null; spec_type: string | null; lifecycle: string | null; value: string | null; n: string };
@@ -490,18 +499,19 @@ function facetsFromRows(rows: FacetRow[]): Facets {
 }
 
 /**
- * Facets and the number of matches (the sum of the kind facet). Everything, or one kind: read from
- * the counts the triggers keep. Otherwise three small aggregations over the matches of the narrow
+ * Facets and the number of matches (the sum of the kind facet). Everything, kinds, types, or kinds and
+ * types: read from the counts the triggers keep per kind and type (migration 013). Otherwise three small aggregations over the matches of the narrow
  * facts table run side by side on the pool's connections: the single-valued facets but owner (few
  * combinations), owner, and tags (grouped by the whole tag array first, so only the distinct arrays
  * are unnested).
  */
 async function facetCounts(db: Queryable, f: EntityFilter): Promise<{ facets: Facets; total: number }> {
-  if (onlyKindFilter(f)) {
+  if (onlyKindTypeFilter(f)) {
     const kinds = f.kind?.length ? f.kind.map((k) => canonicalKind(k) ?? k) : null;
     const { rows } = await db.query<{ facet: keyof Facets; value: string; n: string }>(
-      `SELECT facet, value, sum(count) AS n FROM catalog_facet_counts WHERE ($1::text[] IS NULL OR kind = ANY($1::text[]))
-       GROUP BY facet, value HAVING sum(count) > 0`, [kinds]);
+      `SELECT facet, value, sum(count) AS n FROM catalog_facet_counts
+       WHERE ($1::text[] IS NULL OR kind = ANY($1::text[])) AND ($2::text[] IS NULL OR spec_type = ANY($2::text[]))
+       GROUP BY facet, value HAVING sum(count) > 0`, [kinds, f.type?.length ? f.type : null]);
     const facets = Object.fromEntries(FACETS.map((k) => [k, [] as FacetValue[]])) as Facets;
     let total = 0;
     for (const r of rows) {
@@ -536,19 +546,19 @@ export interface ResolvedRelation {
 
 /** One entity with its relations resolved: the other end's ref, kind and title (or that it is missing). */
 export async function getEntity(db: Queryable, ref: string): Promise<(Record<string, unknown> & { relations: ResolvedRelation[] }) | null> {
-  const key = ref.toLowerCase();
-  const [entity, relations] = await Promise.all([
-    db.query<{ ref: string; source: string; entity: Entity }>('SELECT ref, source, entity FROM catalog_entities WHERE ref = $1', [key]),
-    db.query<{ type: string; target_ref: string; kind: string | null; name: string | null; title: string | null }>(
-      `SELECT DISTINCT ON (r.type, r.target_ref) r.type, r.target_ref, t.kind, t.name, t.title
-       FROM catalog_relations r LEFT JOIN catalog_entities t ON t.ref = r.target_ref
-       WHERE r.source_ref = $1 ORDER BY r.type, r.target_ref`, [key]),
-  ]);
-  const row = entity.rows[0];
+  // One statement, one round trip: the entity and its relations with the other ends' kinds and titles.
+  const { rows } = await db.query<{ ref: string; source: string; entity: Entity; relations: { type: string; target_ref: string; kind: string | null; name: string | null; title: string | null }[] }>(
+    `SELECT e.ref, e.source, e.entity, coalesce((
+       SELECT json_agg(json_build_object('type', r.type, 'target_ref', r.target_ref, 'kind', r.kind, 'name', r.name, 'title', r.title) ORDER BY r.type, r.target_ref)
+       FROM (SELECT DISTINCT ON (r.type, r.target_ref) r.type, r.target_ref, t.kind, t.name, t.title
+             FROM catalog_relations r LEFT JOIN catalog_entities t ON t.ref = r.target_ref
+             WHERE r.source_ref = e.ref ORDER BY r.type, r.target_ref) r), '[]') AS relations
+     FROM catalog_entities e WHERE e.ref = $1`, [ref.toLowerCase()]);
+  const row = rows[0];
   if (!row) return null;
   return {
     ...shape(row),
-    relations: relations.rows.map((r) => {
+    relations: row.relations.map((r) => {
       const { namespace, name } = parseEntityRef(r.target_ref);
       return { type: r.type, targetRef: r.target_ref, target: { kind: r.kind, namespace, name: r.name ?? name, title: r.title, exists: r.kind !== null } };
     }),
