@@ -26,14 +26,14 @@ export function estimatePathCost(resources: Record<string, { type: string; param
     if (compute) {
       const asked = (r.params as { size?: unknown } | undefined)?.size;
       const size = typeof asked === 'string' && asked in compute.perHour ? asked : compute.defaultSize;
-      const hourly = new Decimal(compute.perHour[size]);
-      items.push({ resource: id, type: r.type, perDay: fmt(hourly.times(24)), basis: `24 h × ${hourly} ${cur}/hour (size ${size})` });
+      const hourly = compute.perHour[size];
+      items.push({ resource: id, type: r.type, perDay: fmt(new Decimal(hourly).times(24)), basis: `24 h × ${hourly} ${cur}/hour (size ${size})` });
     } else if (r.type === 'warehouse' && card.warehouse) {
-      const hourly = new Decimal(card.warehouse.perGrantHour);
-      items.push({ resource: id, type: r.type, perDay: fmt(hourly.times(24)), basis: `24 h of grant × ${hourly} ${cur}/hour, plus ${card.warehouse.perQuerySecond} ${cur} per query-second run` });
+      const hourly = card.warehouse.perGrantHour;
+      items.push({ resource: id, type: r.type, perDay: fmt(new Decimal(hourly).times(24)), basis: `24 h of grant × ${hourly} ${cur}/hour, plus ${card.warehouse.perQuerySecond} ${cur} per query-second run` });
     } else if (r.type === 'git-repo' && card.repository) {
-      const monthly = new Decimal(card.repository.perMonth);
-      items.push({ resource: id, type: r.type, perDay: fmt(monthly.times(24).div(HOURS_PER_MONTH)), basis: `${monthly} ${cur}/month flat, charged per hour (${HOURS_PER_MONTH} h a month)` });
+      const monthly = card.repository.perMonth;
+      items.push({ resource: id, type: r.type, perDay: fmt(new Decimal(monthly).times(24).div(HOURS_PER_MONTH)), basis: `${monthly} ${cur}/month flat, charged per hour (${HOURS_PER_MONTH} h a month)` });
     } else if (r.type === 'bucket' && card.storage.bucket) {
       const s = card.storage.bucket;
       const perDay = new Decimal(s.perGbMonth).times(s.launchEstimateGb).times(24).div(HOURS_PER_MONTH);

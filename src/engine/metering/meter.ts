@@ -54,26 +54,29 @@ export class Meter {
   }
 
   /**
-   * Reads the lifecycle events of every environment that had one since the cursor (less a margin),
+   * Reads the lifecycle events of every environment that had one after the cursor (by id, or by time less a margin),
    * works out each resource's intervals from all its events, and writes them. Returns how many
    * environments it looked at.
    */
   async recordLifecycle(): Promise<number> {
-    const { rows: cur } = await this.#pool.query<{ at: Date }>(`SELECT at FROM meter_cursors WHERE name = 'lifecycle'`);
-    const since = cur[0] ? new Date(cur[0].at.getTime() - REREAD_MARGIN_MS) : null;
-    const { rows: touched } = await this.#pool.query<{ environment_id: string; last: Date }>(
-      `SELECT environment_id, max(at) AS last FROM events WHERE ($1::timestamptz IS NULL OR at > $1) AND type = ANY($2) GROUP BY environment_id`,
-      [since, LIFECYCLE_EVENTS],
+    const { rows: cur } = await this.#pool.query<{ event_id: string; at: Date }>(`SELECT event_id, at FROM meter_cursors WHERE name = 'lifecycle'`);
+    const since = cur[0] ? { id: cur[0].event_id, at: new Date(cur[0].at.getTime() - REREAD_MARGIN_MS) } : { id: '0', at: null };
+    const { rows: touched } = await this.#pool.query<{ environment_id: string; last_id: string; last: Date }>(
+      `SELECT environment_id, max(id) AS last_id, max(at) AS last FROM events
+        WHERE (id > $1 OR at > $2) AND type = ANY($3) GROUP BY environment_id`,
+      [since.id, since.at ?? new Date(0), LIFECYCLE_EVENTS],
     );
     if (touched.length === 0) return 0;
     const card = this.#card();
     for (let i = 0; i < touched.length; i += 500) {
       await this.#recordEnvironments(touched.slice(i, i + 500).map((t) => t.environment_id), card);
     }
-    const last = touched.reduce((m, t) => (t.last > m ? t.last : m), touched[0].last);
+    const lastId = touched.reduce((m, t) => (BigInt(t.last_id) > m ? BigInt(t.last_id) : m), 0n);
+    const lastAt = touched.reduce((m, t) => (t.last > m ? t.last : m), touched[0].last);
     await this.#pool.query(
-      `INSERT INTO meter_cursors (name, at) VALUES ('lifecycle', $1) ON CONFLICT (name) DO UPDATE SET at = greatest(meter_cursors.at, EXCLUDED.at)`,
-      [last],
+      `INSERT INTO meter_cursors (name, event_id, at) VALUES ('lifecycle', $1, $2)
+       ON CONFLICT (name) DO UPDATE SET event_id = greatest(meter_cursors.event_id, EXCLUDED.event_id), at = greatest(meter_cursors.at, EXCLUDED.at)`,
+      [lastId.toString(), lastAt],
     );
     return touched.length;
   }

@@ -73,6 +73,27 @@ test('launch: members for their own team only, admins included, whatever the dat
   }
 });
 
+test('launch: refused for everyone, admins included, once the team has spent its monthly budget', () => {
+  const engine = shippedPolicies();
+  const path: PolicyResource = { type: 'Path', id: 'p', dataClass: null };
+  const context = (budgetExceeded: boolean) => ({ team: { entity: { type: 'Team', id: 'web' } }, budgetExceeded });
+  assert.equal(allowed(engine, 'admin', 'launch', path, context(false)).allowed, true);
+  const over = allowed(engine, 'admin', 'launch', path, context(true));
+  assert.equal(over.allowed, false);
+  assert.deepEqual(over.policies, ['no-launches-over-budget']);
+  assert.match(over.message, /spent its monthly budget.*running environments keep running/);
+});
+
+test('budgets: only admins set a team\'s; everyone\'s spend (the platform) is for admins', () => {
+  const engine = shippedPolicies();
+  const team: PolicyResource = { type: 'Team', id: 'churn-analytics' };
+  assert.equal(allowed(engine, 'member', 'setBudget', team).allowed, false, 'not even for their own team');
+  assert.equal(allowed(engine, 'otherTeam', 'setBudget', team).allowed, false);
+  assert.equal(allowed(engine, 'admin', 'setBudget', team).allowed, true);
+  assert.equal(allowed(engine, 'member', 'readSpend', { type: 'Platform' }).allowed, false);
+  assert.equal(allowed(engine, 'admin', 'readSpend', { type: 'Platform' }).allowed, true);
+});
+
 test('team-wide reads: environments lists, spend and the audit log', () => {
   const engine = shippedPolicies();
   const team: PolicyResource = { type: 'Team', id: 'churn-analytics' };

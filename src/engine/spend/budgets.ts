@@ -71,7 +71,7 @@ export async function checkBudgets(pool: pg.Pool, reports: SpendReports): Promis
       const wrote = await inTransaction(pool, async (db) => {
         const { rowCount } = await db.query('INSERT INTO budget_alerts (team_id, month, level) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [budget.team, month, level]);
         if (!rowCount) return false;
-        if (level === 'warning' && state.state === 'exceeded') return true; // the exceeded notice says it all
+        if (level === 'warning' && state.state === 'exceeded') return false; // the exceeded notice says it all
         await notify(db, {
           team: budget.team, kind: level === 'warning' ? 'budget-warning' : 'budget-exceeded',
           message: level === 'warning'

@@ -27,10 +27,13 @@ CREATE INDEX usage_records_team ON usage_records (team_id, started_at);
 CREATE INDEX usage_records_kind ON usage_records (kind, started_at);
 CREATE INDEX usage_records_open ON usage_records (kind) WHERE ended_at IS NULL;
 
--- Where the meter has read the event log up to (it re-reads a margin behind it: reading twice is harmless).
+-- Where the meter has read the event log up to: the last event's id and time. It reads again what
+-- came after either, less a margin of time (a transaction that committed late is still seen;
+-- reading twice is harmless).
 CREATE TABLE meter_cursors (
-  name text PRIMARY KEY,
-  at   timestamptz NOT NULL
+  name     text PRIMARY KEY,
+  event_id bigint NOT NULL,
+  at       timestamptz NOT NULL
 );
 
 -- A team's monthly budget: a notice at `threshold` percent, new launches refused at 100 %.
