@@ -23,6 +23,16 @@ export interface PlatformConfig {
   organisationFile: string;
   /** Sign-in through an OpenID Connect provider, when GOLDPATH_OIDC_ISSUER is set. */
   oidc?: OidcSettings;
+  /** Notebook servers kept warm for the next launches (GOLDPATH_WARM_NOTEBOOKS, default 2; 0 turns it off). */
+  warmNotebooks: number;
+}
+
+/** GOLDPATH_WARM_NOTEBOOKS: each warm server holds ~60 MB and a uid until a launch takes it. */
+function warmNotebooks(value: string | undefined): number {
+  if (value === undefined || value === '') return 2;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(`GOLDPATH_WARM_NOTEBOOKS "${value}" must be a whole number from 0 (none kept warm) to 100`);
+  return n;
 }
 
 export function resolveHome(dataDir?: string): string {
@@ -48,6 +58,7 @@ export function platformConfig(options: { dataDir?: string; port?: number; host?
     warehouseStatementTimeoutMs: Number(process.env.GOLDPATH_WAREHOUSE_STATEMENT_TIMEOUT_MS) || undefined,
     organisationFile: resolve(process.env.GOLDPATH_ORGANISATION_FILE || join(home, 'organisation.yaml')),
     oidc: oidcFromEnvironment(`http://${options.host ?? '127.0.0.1'}:${port}`),
+    warmNotebooks: warmNotebooks(process.env.GOLDPATH_WARM_NOTEBOOKS),
   };
 }
 

@@ -150,7 +150,10 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const sandbox = await sandboxProbe;
     if (sandbox.available) progress(`workspaces run sandboxed (bubblewrap, ${sandbox.mode === 'uid-per-workspace' ? 'a uid of their own each' : 'the platform\'s uid'})`);
     else console.error(`[platform] WORKSPACES ARE NOT SANDBOXED on this host: ${sandbox.reason}. Notebooks see the whole machine (as a uid of their own when the platform runs as root, else as the platform's user); golden paths with sensitive data are refused here.`);
-    const notebooks = notebookDriver({ workDir: join(config.home, 'envs'), reposDir, host: config.host, sandbox });
+    const notebooks = notebookDriver({
+      workDir: join(config.home, 'envs'), reposDir, host: config.host, sandbox, warm: config.warmNotebooks,
+      onPoolError: (err) => console.error(`[platform] a warm notebook server failed to start: ${err.message}`),
+    });
     stops.push(() => notebooks.stopAll());
     const quotas = new TeamQuotas({ policyDirs: policies.dirs, storage: { reposDir, bucketsDir: join(config.home, 's3') } });
     quotas.validate();

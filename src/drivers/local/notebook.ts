@@ -1,12 +1,13 @@
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cloneRepo } from '../../infrastructure/git-http/index.ts';
 import { findFreePort, isProcessAlive, notebookAnswers, notebookLastActivity, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
-import { claimUid, handOver, releaseUid, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
+import { claimUid, handOver, releaseUid, transferUid, WORKSPACE_HOME, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 import { z } from 'zod';
 import { defineDriver, PermanentDriverError, type Driver } from '../driver.ts';
+import { notebookPool, type NotebookPool, type WarmNotebook } from './notebook-pool.ts';
 
 export const notebookParams = z.strictObject({
   repo: z.string().describe('the repository to open, e.g. ${resources.repo.name}'),
@@ -31,6 +32,10 @@ export interface NotebookDriverOptions {
   host: string;
   /** Whether (and how) workspaces run sandboxed on this host; see infrastructure/sandbox. */
   sandbox: SandboxSupport;
+  /** How many servers to keep warm for the next launches (notebook-pool.ts); sandboxed hosts only. */
+  warm?: number;
+  /** A warm server that failed to start, for the platform's log. */
+  onPoolError?: (err: Error) => void;
 }
 
 interface RunFile {
@@ -42,6 +47,8 @@ interface RunFile {
 export interface NotebookDriver extends Driver {
   /** Stops every notebook this platform process started or found running (on a clean shutdown). */
   stopAll(): Promise<void>;
+  /** The warm pool's state, or null without one. */
+  pool(): Promise<ReturnType<NotebookPool['size']> | null>;
 }
 
 /**
@@ -73,11 +80,19 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     port: run.port,
   });
   const sandbox = opts.sandbox.available ? opts.sandbox : undefined;
+  // Only in a sandbox: a warm server sees its home at the same path wherever its folder moves.
+  const pool: Promise<NotebookPool | null> = sandbox && (opts.warm ?? 0) > 0
+    ? notebookPool({ dir: join(opts.workDir, '.pool'), claimsDir, size: opts.warm!, sandbox, onError: opts.onPoolError }).catch((err: Error) => {
+      opts.onPoolError?.(err);
+      return null;
+    })
+    : Promise.resolve(null);
 
   /** The workspace's home with its clone, owned by its uid; made once, kept across stop and start. */
   const prepareHome = async (dir: string, repo: string, repoUrl: string | undefined, uid: number | undefined): Promise<string> => {
     const home = join(dir, 'home');
     const clone = join(home, 'work');
+    let cloned = false;
     if (!existsSync(join(clone, '.git'))) {
       await mkdir(home, { recursive: true, mode: 0o700 });
       const earlier = join(dir, 'work'); // the layout before workspaces had a home of their own
@@ -85,9 +100,11 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       else await rm(clone, { recursive: true, force: true }); // a clone cut short
       // Cloned by the platform from disk (fast), or kept; either way the origin becomes the HTTP URL.
       await cloneRepo(opts.reposDir, repo, clone, repoUrl);
+      cloned = true;
     }
-    // Handed over before any workspace process exists; again if a crash cut the last hand-over short.
-    if (uid !== undefined && (await stat(home)).uid !== uid) await handOver(home, uid, uid);
+    // Handed over before any workspace process exists (a warm one's home is its own already, its
+    // new clone is not); again if a crash cut the last hand-over short.
+    if (uid !== undefined && (cloned || (await stat(home)).uid !== uid)) await handOver(home, uid, uid);
     await chmod(home, 0o700);
     if (!sandbox && uid !== undefined) await letThrough(dir);
     return clone;
@@ -106,13 +123,31 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     }
   };
 
+  /** Moves a warm server's folder and uid to the environment, clones into its home, then claims it. */
+  const provisionWarm = async (warm: WarmNotebook, environmentId: string, resourceId: string, repo: string, repoUrl: string | undefined, env: Record<string, string>) => {
+    const dir = dirOf(environmentId, resourceId);
+    await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+    await rename(warm.dir, dir);
+    const uid = warm.uid === undefined ? undefined : ((await transferUid(claimsDir, warm.owner, owner(environmentId, resourceId))) ?? undefined);
+    await prepareHome(dir, repo, repoUrl, uid); // the clone is home/work
+    const run = { pid: warm.standby.pid, port: await findFreePort(opts.host), token: randomBytes(24).toString('hex') };
+    // Recorded before the claim, as a cold start records its pid before the server answers.
+    await writeFile(join(dir, 'run.json'), JSON.stringify(run), { mode: 0o600 });
+    running.add(run.pid);
+    await warm.standby.claim({ host: opts.host, port: run.port, token: run.token, dir: posix.join(WORKSPACE_HOME, 'work'), env, logFile: join(dir, 'notebook.log') });
+    return { state: { ...run, sandboxed: true, warm: true, ...(uid !== undefined ? { uid } : {}) }, outputs: outputs(run) };
+  };
+
   const driver = defineDriver({
     ...notebookDeclaration,
     async provision({ environmentId, resourceId, params }) {
       if (typeof params.repo !== 'string') throw new PermanentDriverError('param "repo" must name the environment\'s repository, e.g. ${resources.repo.name}');
       if (params.repoUrl !== undefined && typeof params.repoUrl !== 'string') throw new PermanentDriverError('param "repoUrl" must be the repository\'s URL, e.g. ${resources.repo.url}');
-      const env = (params.env ?? {}) as Record<string, unknown>;
+      const env = Object.fromEntries(Object.entries((params.env ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
       const dir = dirOf(environmentId, resourceId);
+      // A first start takes a warm server when there is one; any later one starts its own.
+      const warm = existsSync(dir) ? null : ((await pool)?.take() ?? null);
+      if (warm) return provisionWarm(warm, environmentId, resourceId, params.repo, params.repoUrl as string | undefined, env);
       const existing = await readRun(dir);
       // Claiming is idempotent: the same workspace always gets its own uid back.
       const uid = process.getuid?.() === 0 ? await claimUid(claimsDir, owner(environmentId, resourceId)) : undefined;
@@ -131,7 +166,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
         port,
         host: opts.host,
         token,
-        env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+        env,
         logFile: join(dir, 'notebook.log'),
         workspace: { home: join(dir, 'home'), uid, sandbox },
       }, {
@@ -174,8 +209,12 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
   });
   return Object.assign(driver, {
     async stopAll() {
+      await (await pool)?.close();
       await Promise.all([...running].map((pid) => stopNotebook(pid)));
       running.clear();
+    },
+    async pool() {
+      return (await pool)?.size() ?? null;
     },
   });
 }

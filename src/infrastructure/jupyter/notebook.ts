@@ -39,14 +39,13 @@ export interface NotebookProcess {
 }
 
 /** Marker in the server's command line, so a recycled pid is never mistaken for a notebook. */
-const MARKER = 'goldpath-notebook';
+export const MARKER = 'goldpath-notebook';
 
 /**
- * Python bootstrap instead of the `jupyter-notebook` script: it skips the entry-point lookup and two
- * slow imports (see the comments inside), and takes the token from the environment so that it
- * never appears in `ps` output, nor in the environment of kernels.
+ * What every server runs first, instead of the `jupyter-notebook` script: it skips the entry-point
+ * lookup and two slow imports (see the comments inside), and masks tokens in the server's log.
  */
-const BOOTSTRAP = String.raw`# ${MARKER}: a notebook server started by Goldpath
+export const BOOTSTRAP_PRELUDE = String.raw`# ${MARKER}: a notebook server started by Goldpath
 import os, sys
 # setuptools' distutils shim (installed by a .pth at startup) drags in setuptools and pkg_resources
 # (~100 ms) where the stdlib distutils does; kernels are other processes and keep it.
@@ -67,6 +66,10 @@ class _RedactTokens(logging.Filter):
         return True
 for _name in ('tornado.access', 'tornado.general', 'tornado.application', 'NotebookApp'):
     logging.getLogger(_name).addFilter(_RedactTokens())
+`;
+
+/** A server started at once: the token comes from the environment, so it never appears in `ps` output, nor in the environment of kernels. */
+const BOOTSTRAP = BOOTSTRAP_PRELUDE + String.raw`
 sys.argv.append('--NotebookApp.token=' + os.environ.pop('GOLDPATH_NOTEBOOK_TOKEN'))
 sys.exit(notebookapp.main())
 `;
@@ -80,7 +83,7 @@ const INHERITED_ENV = /^(HOME|USER|LOGNAME|SHELL|TERM|LANG|LANGUAGE|LC_\w+|TZ|TM
 /** A workspace's server gets only neutral settings: the platform's HOME, XDG_* and JUPYTER_* are not its own. */
 const WORKSPACE_INHERITED_ENV = /^(TERM|LANG|LANGUAGE|LC_\w+|TZ|PATH)$/;
 
-function notebookEnv(spec: NotebookSpec): Record<string, string> {
+export function notebookEnv(spec: Pick<NotebookSpec, 'workspace' | 'env' | 'token'>): Record<string, string> {
   const env: Record<string, string> = {};
   const ws = spec.workspace;
   const inherited = ws ? WORKSPACE_INHERITED_ENV : INHERITED_ENV;
@@ -95,7 +98,7 @@ function notebookEnv(spec: NotebookSpec): Record<string, string> {
   return env;
 }
 
-function normaliseBaseUrl(baseUrl: string | undefined): string {
+export function normaliseBaseUrl(baseUrl: string | undefined): string {
   let b = baseUrl ?? '/';
   if (!b.startsWith('/')) b = '/' + b;
   if (!b.endsWith('/')) b += '/';
@@ -116,6 +119,21 @@ function tail(file: string, from: number, token: string, lines = 20): string {
   } catch {
     return '';
   }
+}
+
+/** The server's options; the token is never among them (see BOOTSTRAP). */
+export function serverOptions(host: string, port: number, notebookDir: string, baseUrl: string): string[] {
+  return [
+    '--no-browser',
+    '--NotebookApp.open_browser=False',
+    `--NotebookApp.ip=${host}`,
+    `--NotebookApp.port=${port}`,
+    '--NotebookApp.port_retries=0', // the platform chose this port and records it; never drift
+    `--NotebookApp.notebook_dir=${notebookDir}`,
+    `--NotebookApp.base_url=${baseUrl}`,
+    '--NotebookApp.password=',
+    '--NotebookApp.quit_button=False', // the platform owns the lifecycle, not the UI
+  ];
 }
 
 export interface StartOptions {
@@ -161,18 +179,7 @@ export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {})
     if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`notebook: working directory ${spec.dir} is not inside the workspace home ${ws.home}`);
     if (ws.sandbox) notebookDir = posix.join(WORKSPACE_HOME, rel);
   }
-  const args = [
-    '-c', BOOTSTRAP,
-    '--no-browser',
-    '--NotebookApp.open_browser=False',
-    `--NotebookApp.ip=${host}`,
-    `--NotebookApp.port=${spec.port}`,
-    '--NotebookApp.port_retries=0', // the platform chose this port and records it; never drift
-    `--NotebookApp.notebook_dir=${notebookDir}`,
-    `--NotebookApp.base_url=${baseUrl}`,
-    '--NotebookApp.password=',
-    '--NotebookApp.quit_button=False', // the platform owns the lifecycle, not the UI
-  ];
+  const args = ['-c', BOOTSTRAP, ...serverOptions(host, spec.port, notebookDir, baseUrl)];
   const server = ['/usr/bin/python3', ...args];
   let command = { file: 'python3', args };
   if (ws?.sandbox) command = sandboxedCommand(ws.sandbox, { home: ws.home, cwd: notebookDir, uid: ws.uid }, server);
@@ -218,20 +225,41 @@ export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {})
     }
   }
 
-  const deadline = Date.now() + timeoutMs;
+  await waitUntilServing({ pid, host, port: spec.port, token: spec.token, baseUrl, logFile: spec.logFile, logStart, timeoutMs, exit, exited: () => exited });
+  return { pid, url: `http://${clientHost(host)}:${spec.port}${baseUrl}?token=${encodeURIComponent(spec.token)}` };
+}
+
+export interface ServerStart {
+  pid: number;
+  host: string;
+  port: number;
+  token: string;
+  baseUrl: string;
+  logFile: string;
+  /** Where this start's lines begin in the log, for the error's last lines. */
+  logStart: number;
+  timeoutMs: number;
+  /** Resolves (false) when the process exits; `exited` says how. */
+  exit: Promise<false>;
+  exited: () => string | undefined;
+}
+
+/** Resolves once the server answers authenticated API requests; stops it on a timeout. */
+export async function waitUntilServing(s: ServerStart): Promise<void> {
+  const where = `${s.host}:${s.port}`;
+  const deadline = Date.now() + s.timeoutMs;
   for (;;) {
-    if (exited) {
-      throw new Error(`notebook on ${where} ${exited} before answering. Last lines of ${spec.logFile}:\n${tail(spec.logFile, logStart, spec.token)}`);
+    if (s.exited()) {
+      throw new Error(`notebook on ${where} ${s.exited()} before answering. Last lines of ${s.logFile}:\n${tail(s.logFile, s.logStart, s.token)}`);
     }
-    if (await Promise.race([answers(spec.port, spec.token, clientHost(host), baseUrl, 1000), exit])) break;
-    if (exited) continue; // report the exit, not a timeout
+    if (await Promise.race([answers(s.port, s.token, clientHost(s.host), s.baseUrl, 1000), s.exit])) return;
+    if (s.exited()) continue; // report the exit, not a timeout
     if (Date.now() >= deadline) {
-      await stopNotebook(pid);
-      throw new Error(`notebook on ${where} did not answer within ${timeoutMs} ms and was stopped. Last lines of ${spec.logFile}:\n${tail(spec.logFile, logStart, spec.token)}`);
+      await stopNotebook(s.pid);
+      throw new Error(`notebook on ${where} did not answer within ${s.timeoutMs} ms and was stopped. Last lines of ${s.logFile}:\n${tail(s.logFile, s.logStart, s.token)}`);
     }
     await sleep(25); // a refused connect is cheap; every ms here is launch latency
   }
-  return { pid, url: `http://${clientHost(host)}:${spec.port}${baseUrl}?token=${encodeURIComponent(spec.token)}` };
 }
 
 /** State letter from /proc/<pid>/stat, or undefined where there is no /proc. */

@@ -5,7 +5,7 @@
  * the owner points at its uid, so the same workspace finds its own uid again after a restart or a
  * crash, however the claims around it came and went.
  */
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -57,4 +57,32 @@ export async function releaseUid(claimsDir: string, owner: string): Promise<void
   const held = await heldBy(claimsDir, owner);
   if (held !== null) await unlink(claimFile(claimsDir, held)).catch(() => {});
   await unlink(pointerFile(claimsDir, owner)).catch(() => {});
+}
+
+/**
+ * Moves `from`'s uid to `to` (a warm notebook's uid to the environment that claims it), with the
+ * files it owns; returns it, or null when `from` holds none. `to` must hold none yet.
+ */
+export async function transferUid(claimsDir: string, from: string, to: string): Promise<number | null> {
+  const held = await heldBy(claimsDir, from);
+  if (held === null) return null;
+  // In this order, a crash between steps leaves the uid with exactly one of them (heldBy checks both files).
+  await writeFile(pointerFile(claimsDir, to), String(held), { mode: 0o600 });
+  await writeFile(claimFile(claimsDir, held), to, { mode: 0o600 });
+  await unlink(pointerFile(claimsDir, from)).catch(() => {});
+  return held;
+}
+
+/** Gives back every uid whose owner starts with `prefix` (the warm notebooks a stopped platform left). */
+export async function releaseUidsOf(claimsDir: string, prefix: string): Promise<void> {
+  let files: string[];
+  try {
+    files = await readdir(claimsDir);
+  } catch {
+    return;
+  }
+  for (const f of files.filter((n) => /^\d+$/.test(n))) {
+    const owner = await readOrNull(claimFile(claimsDir, Number(f)));
+    if (owner?.startsWith(prefix)) await releaseUid(claimsDir, owner);
+  }
 }
