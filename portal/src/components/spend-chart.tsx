@@ -8,7 +8,7 @@ const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateStrin
 
 export function SpendChart({ daily, currency }: { daily: { day: string; amount: string }[]; currency: string }) {
   const data = daily.map((d) => ({ day: d.day, label: dayLabel(d.day), value: Number(d.amount), amount: d.amount }));
-  const axis = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
+  const axis = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
   return (
     <Card withBorder padding="sm" aria-label="Spend per day" data-testid="spend-chart">
       <Text size="sm" fw={600} mb={4}>

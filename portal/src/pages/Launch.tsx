@@ -15,7 +15,6 @@ import { ErrorState, LoadingCards } from '../components/states.tsx';
 import { Markdown } from '../components/markdown.tsx';
 import { ResourceProgress } from '../components/progress.tsx';
 import { CostBreakdown, CostPerDayLine } from '../components/path-cost.tsx';
-import { pathCost } from './spend-types.ts';
 
 interface LaunchForm {
   team?: string;
@@ -219,7 +218,7 @@ export default function LaunchPage({ name }: { name: string }) {
                   idPrefix="launch"
                 >
                   <Group justify="flex-end" mt="lg">
-                    <CostPerDayLine cost={pathCost(path)} team={teams.find((t) => t.id === formData.team)?.title ?? formData.team} />
+                    <CostPerDayLine cost={path.cost} team={teams.find((t) => t.id === formData.team)?.title ?? formData.team} />
                     <Button component={Link} href="/" variant="default">
                       Cancel
                     </Button>
@@ -254,7 +253,7 @@ export default function LaunchPage({ name }: { name: string }) {
                 ))}
               </Stack>
             </Card>
-            <CostBreakdown cost={pathCost(path)} />
+            <CostBreakdown cost={path.cost} />
             {path.docs && (
               <Card padding="lg">
                 <Markdown source={path.docs} />

@@ -11,7 +11,6 @@ import { DataClassBadge, StatusBadge } from '../components/badges.tsx';
 import { ResourceIcon, resourceInfo } from '../components/resource-icon.tsx';
 import { EmptyState, ErrorState, LoadingCards } from '../components/states.tsx';
 import { CostPerDayBadge } from '../components/path-cost.tsx';
-import { pathCost } from './spend-types.ts';
 
 const audiences: Record<string, { title: string; blurb: string }> = {
   data: { title: 'Data', blurb: 'Locked, governed recipes for data scientists, analysts, ML and GenAI engineers.' },
@@ -73,7 +72,7 @@ export function PathCard({ path }: { path: GoldenPath }) {
               No approval needed
             </Badge>
           )}
-          <CostPerDayBadge cost={pathCost(path)} />
+          <CostPerDayBadge cost={path.cost} />
         </Group>
         <Box mt={4}>
           <Text size="xs" fw={600} c="dimmed" tt="uppercase" mb={6} style={{ letterSpacing: '0.04em' }}>

@@ -1,6 +1,6 @@
 // Reading a team's spend report, and downloading it as CSV with the API token (a plain link
 // cannot carry the token, and the token must not go in a URL).
-import { ApiError, getUntyped, session, type ApiErrorBody } from '../api/client.ts';
+import { api, ApiError, call, session, type ApiErrorBody } from '../api/client.ts';
 import type { SpendGrouping, SpendReport } from './spend-types.ts';
 import type { SpendWindow } from './spend-window.ts';
 
@@ -13,7 +13,8 @@ const search = (q: SpendQuery, extra: Record<string, string> = {}) =>
   new URLSearchParams({ team: q.team, by: q.by, from: q.from, ...(q.to ? { to: q.to } : {}), ...extra }).toString();
 
 export function loadSpend(q: SpendQuery): Promise<SpendReport> {
-  return getUntyped<SpendReport>(`/api/v1/spend?${search(q)}`);
+  // The route can answer CSV too; asked without format=csv or Accept: text/csv, it answers JSON.
+  return call(api.GET('/api/v1/spend', { params: { query: { team: q.team, by: q.by, from: q.from, to: q.to } } })) as Promise<SpendReport>;
 }
 
 /** The report's CSV, saved under the name the API gives it (or one made from the query). */

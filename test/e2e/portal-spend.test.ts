@@ -1,0 +1,148 @@
+// The portal's spend in real headless Chromium against a real `goldpath up`: dana's team has an
+// environment running; the path cards and the launch form say what a day of a path costs; the team
+// spend page shows the chart, the environment's row, the total and the month's budget, and its CSV
+// downloads and adds up. Screenshots go to test-artifacts/portal-spend/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Decimal } from 'decimal.js';
+import type { Page } from 'playwright-core';
+import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import { openBrowser, storySteps, signInToPortal, type Browser } from '../support/browser.ts';
+import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { localAccount, localTokens } from '../support/local-accounts.ts';
+import { until } from '../support/wait.ts';
+
+interface SpendRow { key: string; label: string; amount: string; idle: boolean; environment: string | null }
+interface SpendReport { currency: string; total: string; rows: SpendRow[]; daily: { day: string; amount: string }[] }
+interface PathCost { currency: string; perDay: string; items: { resource: string; perDay: string }[] }
+
+let platform: PlatformProcess;
+let browser: Browser;
+let page: Page;
+let env: EnvironmentView;
+let tokens: Record<string, string>;
+
+const as = async <T>(user: string, path: string, init: RequestInit = {}): Promise<T> => {
+  const res = await fetch(platform.url + path, { ...init, headers: { authorization: `Bearer ${tokens[user]}`, 'content-type': 'application/json', ...init.headers } });
+  assert.ok(res.ok, `${init.method ?? 'GET'} ${path} as ${user} answered ${res.status}: ${await res.clone().text()}`);
+  return (await res.json()) as T;
+};
+
+/** What the portal shows for an amount: the API's decimal string, rounded to the cent (exactly, by Intl). */
+const euros = (amount: string) => new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: new Decimal(amount).abs().lt('0.01') && !new Decimal(amount).isZero() ? 4 : 2 }).format(amount as `${number}`);
+
+before(async () => {
+  platform = await startPlatformProcess();
+  tokens = localTokens(platform.home);
+  browser = await openBrowser('portal-spend');
+  ({ page } = browser);
+  // Something to pay for: dana's team runs a SQL querying environment (a repository and a warehouse grant).
+  env = await platform.cliJson<EnvironmentView>(['--as', 'dana', 'launch', 'sql-data-querying', '--name', 'metered', '--wait']);
+  // An admin gives the team a monthly budget, which the page's gauge measures against.
+  await as('priya', '/api/v1/budgets/churn-analytics', { method: 'PUT', body: JSON.stringify({ monthly: '500.00', threshold: 80 }) });
+  // The meter records the running environment shortly after it starts.
+  await until(() => as<SpendReport>('dana', '/api/v1/spend?by=resource'), (r) => r.rows.some((row) => row.environment === env.id), 'the environment in the team report', 90_000, 500);
+});
+
+after(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+const step = storySteps(() => browser);
+
+test('a team sees what a path costs before launch, what it spends, and downloads it as CSV', async (t) => {
+  await step(t, 'the path card says what a day of the path costs', async () => {
+    await signInToPortal(page, platform.url, await localAccount(platform, 'dana'));
+    const cost = (await as<{ cost: PathCost }>('dana', '/api/v1/paths/sql-data-querying')).cost;
+    assert.ok(new Decimal(cost.perDay).gt(0), `the path has a cost: ${JSON.stringify(cost)}`);
+    const badge = page.locator('[data-path="sql-data-querying"]').getByTestId('path-cost');
+    await badge.waitFor();
+    assert.equal(await badge.getAttribute('data-per-day'), cost.perDay);
+    assert.equal((await badge.innerText()).trim(), `≈ ${euros(cost.perDay)} a day`);
+    await badge.scrollIntoViewIfNeeded();
+    await browser.shot('01-path-card-cost');
+  });
+
+  await step(t, 'the launch form shows the estimate, item by item, and the team it is charged to', async () => {
+    await page.locator('[data-path="sql-data-querying"]').getByRole('link', { name: /^Launch/ }).click();
+    const breakdown = page.getByTestId('launch-cost');
+    await breakdown.waitFor();
+    const cost = (await as<{ cost: PathCost }>('dana', '/api/v1/paths/sql-data-querying')).cost;
+    const text = await breakdown.innerText();
+    assert.ok(text.includes(euros(cost.perDay)), `the breakdown shows the total per day: ${text}`);
+    for (const item of cost.items) assert.ok(text.includes(euros(item.perDay)), `the breakdown shows ${item.resource}: ${text}`);
+    assert.match(await page.getByTestId('launch-cost-line').innerText(), new RegExp(`About ${euros(cost.perDay).replace('.', '\\.')} a day, charged to Churn Analytics`));
+    await browser.shot('02-launch-cost', { fullPage: true });
+  });
+
+  await step(t, 'the team spend page shows the chart, the environment\'s rows, the total and the budget', async () => {
+    // The report grows while the environment runs: compare the page with the answer it was given.
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/spend' && r.request().method() === 'GET');
+    await page.getByRole('link', { name: 'Team spend' }).click();
+    await page.getByRole('heading', { name: 'Team spend' }).waitFor();
+    const report = (await (await answered).json()) as SpendReport;
+    // The API's total is the exact sum of its rows; the page shows it, formatted.
+    assert.equal(report.total, report.rows.reduce((s, r) => s.plus(r.amount), new Decimal(0)).toFixed(4));
+    await page.getByTestId('spend-chart').locator('.recharts-bar-rectangle').first().waitFor();
+    const row = page.getByTestId('spend-table').locator(`tbody tr[data-environment="${env.id}"]`).first();
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(env.id));
+    await page.getByTestId('spend-total').filter({ hasText: euros(report.total) }).waitFor();
+    assert.equal(await page.getByTestId('spend-table').locator('tbody tr').count(), report.rows.length);
+    const gauge = page.getByTestId('budget-gauge');
+    assert.equal(await gauge.getAttribute('data-state'), 'ok');
+    assert.match(await gauge.innerText(), /of €500\.00 this month/);
+    await browser.shot('03-spend-page', { fullPage: true });
+  });
+
+  await step(t, 'the CSV downloads with the token, opens as a table, and its rows add up to its total', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    assert.match(download.suggestedFilename(), /\.csv$/);
+    const file = join(browser.artifacts, 'spend.csv');
+    await download.saveAs(file);
+    const text = readFileSync(file, 'utf8');
+    assert.ok(text.endsWith('\r\n'), 'RFC 4180 line ends');
+    const lines = text.trimEnd().split('\r\n');
+    const header = lines[0].split(',');
+    const amountAt = header.indexOf('amount');
+    assert.ok(amountAt >= 0, `an amount column: ${lines[0]}`);
+    assert.ok(lines.some((l) => l.includes(env.id)), `a line for the environment:\n${text}`);
+    const total = lines.at(-1)!;
+    assert.match(total, /^TOTAL,/);
+    // Labels may hold quoted commas; the amount is the same column counted from the end.
+    const fromEnd = header.length - amountAt;
+    const amountOf = (line: string) => line.split(',').at(-fromEnd)!;
+    const sum = lines.slice(1, -1).reduce((s, l) => s.plus(amountOf(l)), new Decimal(0));
+    assert.equal(sum.toFixed(4), new Decimal(amountOf(total)).toFixed(4));
+    assert.ok(lines.length - 2 >= 1, 'at least one row');
+  });
+
+  await step(t, 'grouping by environment gives the environment one row', async () => {
+    await page.getByRole('radiogroup', { name: 'Group by' }).getByText('Environment', { exact: true }).click();
+    const row = page.getByTestId('spend-table').locator(`tbody tr[data-key="${env.id}"]`);
+    await row.waitFor();
+    await browser.shot('04-spend-by-environment');
+  });
+
+  await step(t, 'an admin sees every team\'s spend, the shared services\' idle capacity marked as idle rows', async () => {
+    await signInToPortal(page, platform.url, await localAccount(platform, 'priya'));
+    await page.goto(platform.url + '/spend');
+    await page.getByTestId('spend-total').waitFor();
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/spend' && new URL(r.url()).searchParams.get('team') === '*');
+    await page.getByRole('combobox', { name: 'Team' }).click();
+    await page.getByRole('option', { name: 'All teams' }).click();
+    const report = (await (await answered).json()) as SpendReport;
+    const idle = report.rows.filter((r) => r.idle);
+    assert.ok(idle.length > 0, `nobody used all of the shared services, so some of them is idle: ${JSON.stringify(report.rows)}`);
+    const marked = page.getByTestId('spend-table').locator('tbody tr[data-idle]');
+    await marked.first().waitFor();
+    assert.equal(await marked.count(), idle.length);
+    for (const r of idle) assert.match(await page.getByTestId('spend-table').locator(`tbody tr[data-key="${r.key}"]`).innerText(), /idle/i);
+    await page.getByTestId('spend-total').filter({ hasText: euros(report.total) }).waitFor();
+    await browser.shot('05-spend-all-teams-idle', { fullPage: true });
+    assert.deepEqual(browser.pageErrors, []);
+  });
+});
