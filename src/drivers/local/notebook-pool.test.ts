@@ -86,7 +86,7 @@ test('a launch takes a warm server: it serves with its own token, folder, variab
   assert.match(readFileSync(join(work, 'envs', 'envB', 'notebook', 'home', 'work', 'README.md'), 'utf8'), /envB/);
 
   // Stopped and started again, it starts a server of its own, with the same token and URL.
-  await driver.stop(input('envA', {}));
+  await driver.stop!(input('envA', {}));
   assert.equal(isProcessAlive(Number(a.state.pid)), false);
   const again = await driver.provision(input('envA', { WAREHOUSE_URL: 'postgres://a@127.0.0.1/w' }));
   assert.equal(again.state.warm, undefined);
