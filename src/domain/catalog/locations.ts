@@ -1,5 +1,5 @@
 import type { ParsedEntity } from './parse.ts';
-import { joinRelative } from './placeholders.ts';
+import { dirOf, isRemote, joinRelative } from './descriptor-files.ts';
 
 /**
  * What a Location entity points at, as Backstage reads it: `target` and `targets`, files or globs
@@ -24,10 +24,10 @@ export function locationTargets(e: ParsedEntity): LocationTargets | null {
   if (e.entity.kind !== 'Location') return null;
   const spec = e.entity.spec as { type?: string; target?: string; targets?: string[]; presence?: string };
   const out: LocationTargets = { file: e.file, document: e.document, line: e.line, entity: `Location ${e.entity.metadata.name}`, targets: [], optional: spec.presence === 'optional', skipped: [] };
-  const dir = e.file.includes('/') ? e.file.slice(0, e.file.lastIndexOf('/')) : '';
+  const dir = dirOf(e.file);
   for (const t of [spec.target, ...(spec.targets ?? [])]) {
     if (!t) continue;
-    if ((spec.type && spec.type !== 'file') || /^[a-z][a-z0-9+.-]*:/i.test(t)) {
+    if ((spec.type && spec.type !== 'file') || isRemote(t)) {
       out.skipped.push({ target: t, reason: `${spec.type ?? 'url'} targets are remote and are not followed here: import that repository's files directly` });
       continue;
     }

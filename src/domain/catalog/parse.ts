@@ -1,15 +1,8 @@
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
+export { formatDocumentError, type DocumentError } from './descriptor-files.ts';
 import { validateEntity, type FieldError, type ValidEntity } from './entity.ts';
+import type { DocumentError } from './descriptor-files.ts';
 import { mayHavePlaceholders, resolvePlaceholders, type PlaceholderReader } from './placeholders.ts';
-
-/** A problem in one document of one file: enough to find and fix it without guessing. */
-export interface DocumentError {
-  file: string;
-  document: number; // 1-based: the first document of the file is document 1; 0 when the whole file is refused
-  line: number | null;
-  entity: string | null; // kind and name, when the document got that far
-  errors: FieldError[];
-}
 
 export interface ParsedEntity extends ValidEntity {
   file: string;
@@ -105,9 +98,4 @@ export function parseCatalogFile(file: string, text: string, read: PlaceholderRe
 function firstContentLine(doc: RawDocument): number {
   const i = doc.text.split('\n').findIndex(hasContent);
   return doc.line + Math.max(0, i);
-}
-
-export function formatDocumentError(e: DocumentError): string {
-  const where = `${e.file}${e.document ? ` document ${e.document}` : ''}${e.line ? ` (line ${e.line})` : ''}${e.entity ? ` ${e.entity}` : ''}`;
-  return `${where}: ${e.errors.map((x) => `${x.field}: ${x.message}`).join('; ')}`;
 }

@@ -1,4 +1,5 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { isRemote, placeholderPath } from './descriptor-files.ts';
 import type { FieldError } from './entity.ts';
 
 /**
@@ -13,13 +14,6 @@ import type { FieldError } from './entity.ts';
 export type PlaceholderReader = (path: string) => string | undefined;
 
 const kinds = ['$text', '$json', '$yaml'] as const;
-const remote = /^(https?|url):/i;
-
-/** The file a placeholder names, as a path relative to the same root as `file` (posix, normalised). */
-export function placeholderPath(file: string, target: string): string | null {
-  if (target.startsWith('/') || /^[a-z]:[\\/]/i.test(target)) return null;
-  return joinRelative(dirOf(file), target);
-}
 
 export function resolvePlaceholders(value: unknown, file: string, read: PlaceholderReader): { value: unknown; errors: FieldError[] } {
   const errors: FieldError[] = [];
@@ -35,7 +29,7 @@ export function resolvePlaceholders(value: unknown, file: string, read: Placehol
         errors.push({ field: where, message: `${kind} must name a file next to the descriptor, e.g. ${kind}: ./openapi.yaml` });
         return v;
       }
-      if (remote.test(target)) {
+      if (isRemote(target)) {
         errors.push({ field: where, message: `${kind}: ${target} is remote and is not fetched: copy the file next to the descriptor and write ${kind}: ./${target.split('/').pop() || 'file'}` });
         return v;
       }
@@ -63,30 +57,3 @@ export function resolvePlaceholders(value: unknown, file: string, read: Placehol
 
 /** Whether a text may hold placeholders at all: most descriptors do not, and skip the walk. */
 export const mayHavePlaceholders = (text: string) => /\$(text|json|yaml)\b/.test(text);
-
-/**
- * The files the placeholders of a descriptor file name, found without parsing it (the CLI uses this
- * to send them along; it does not load a YAML parser). A few extra matches are harmless.
- */
-export function placeholderTargets(file: string, text: string): string[] {
-  const out = new Set<string>();
-  for (const m of text.matchAll(/\$(?:text|json|yaml)["']?\s*:\s*["']?([^"'\s,}\]#]+)/g)) {
-    if (remote.test(m[1])) continue;
-    const path = placeholderPath(file, m[1]);
-    if (path) out.add(path);
-  }
-  return [...out];
-}
-
-const dirOf = (file: string) => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '');
-
-/** Joins and normalises posix paths without node:path (the domain has no I/O dependencies). */
-export function joinRelative(dir: string, target: string): string {
-  const parts: string[] = [];
-  for (const p of `${dir}/${target}`.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..' && parts.length && parts[parts.length - 1] !== '..') parts.pop();
-    else parts.push(p);
-  }
-  return parts.join('/');
-}
