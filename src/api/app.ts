@@ -51,6 +51,8 @@ export interface ApiDeps {
   /** Spend: the rate card, reports and budgets (docs/spend.md); launch asks it whether the team's budget is spent. */
   spend?: Spend;
   budgetExceeded?: (team: string) => Promise<boolean>;
+  /** Notebook servers kept warm for the next launches: how many are ready, how many starting. */
+  warmNotebooks?: () => Promise<{ warm: number; starting: number } | null>;
 }
 
 /**
@@ -75,7 +77,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
 
   app.get('/api/v1/health', async (c) => {
     await deps.pool.query('SELECT 1');
-    return c.json({ status: 'ok', version: deps.version });
+    const warm = (await deps.warmNotebooks?.()) ?? null;
+    return c.json({ status: 'ok', version: deps.version, ...(warm ? { warmNotebooks: warm } : {}) });
   });
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
