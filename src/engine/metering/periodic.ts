@@ -25,7 +25,11 @@ export const defaultSchedule: MeterSchedule = {
  * logged and the next simply tries again.
  */
 export function startMetering(deps: { pool: pg.Pool; meter: Meter; reports: SpendReports; schedule?: Partial<MeterSchedule>; log?: (m: string) => void }): { stop: () => void; runAll: () => Promise<void> } {
-  const schedule = { ...defaultSchedule, ...deps.schedule };
+  // GOLDPATH_METER_MS runs the frequent passes that often (tests), GOLDPATH_METER_STORAGE_MS the storage samples.
+  const often = Number(process.env.GOLDPATH_METER_MS) || undefined;
+  const fromEnv: Partial<MeterSchedule> = often ? { lifecycleMs: often, warehouseMs: often, budgetsMs: often } : {};
+  if (Number(process.env.GOLDPATH_METER_STORAGE_MS)) fromEnv.storageMs = Number(process.env.GOLDPATH_METER_STORAGE_MS);
+  const schedule = { ...defaultSchedule, ...fromEnv, ...deps.schedule };
   const log = deps.log ?? ((m: string) => console.error(m));
   const timers: NodeJS.Timeout[] = [];
   const passes: [string, () => Promise<unknown>, number][] = [
