@@ -104,6 +104,19 @@ program.command('quotas').description('what your team holds against its quotas (
   .option('--team <team>', 'another team (admins)').option(json, jsonHelp)
   .action(run(async (opts: { team?: string; json?: boolean }) => (await import('./commands/quotas.ts')).showQuotas(await conn(), opts)));
 
+program.command('spend').description('an itemised breakdown of a team\'s usage and spend, from the rate card')
+  .option('--team <team>', 'the team (default: yours; * for every team, admins)')
+  .option('--by <grouping>', 'resource, resourceType, user, path, environment, team or day', 'resource')
+  .option('--from <date>', 'start of the window, ISO date or time (default: the first of this month, UTC)')
+  .option('--to <date>', 'end of the window; a date alone means the end of that day (default: now)')
+  .option('--csv', 'CSV for a spreadsheet, with a TOTAL line').option(json, jsonHelp)
+  .action(run(async (opts: { team?: string; by?: string; from?: string; to?: string; csv?: boolean; json?: boolean }) => (await import('./commands/spend.ts')).showSpend(await conn(), opts)));
+
+program.command('budgets').description('the teams\' monthly budgets and where each stands; admins set one with --team and --set')
+  .option('--team <team>', 'one team').option('--set <amount>', 'set the team\'s monthly budget (admins)')
+  .option('--threshold <percent>', 'with --set: the notice goes to the team at this percent (default 80)').option(json, jsonHelp)
+  .action(run(async (opts: { team?: string; set?: string; threshold?: string; json?: boolean }) => (await import('./commands/spend.ts')).budgets(await conn(), opts)));
+
 program.command('policies').description('the policies in force: id, permit or forbid, file:line and the reason a person reads')
   .option(json, jsonHelp)
   .action(run(async (opts: { json?: boolean }) => (await import('./commands/policies.ts')).showPolicies(await conn(), opts)));
