@@ -19,6 +19,7 @@ import { registerLifetimeRoutes } from './lifetime-routes.ts';
 import { registerNoticeRoutes } from './notice-routes.ts';
 import { registerDatasetRoutes, type DatasetView } from './dataset-routes.ts';
 import { catalogBodyLimits, registerCatalogRoutes } from './catalog-routes.ts';
+import { registerBackstageCatalogRoutes } from './backstage-catalog-routes.ts';
 import { limitRequestBodies, rejectUnstorableText } from './request-guards.ts';
 import { securityHeaders } from './security-headers.ts';
 import { registerPolicyRoutes } from './policy-routes.ts';
@@ -98,6 +99,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   registerNoticeRoutes(app, deps);
   registerDatasetRoutes(app, deps);
   registerCatalogRoutes(app, deps);
+  registerBackstageCatalogRoutes(app, deps); // Backstage's own catalog read API, at /api/catalog
   registerPolicyRoutes(app);
   registerAuditRoutes(app, deps);
   registerSpendRoutes(app, deps);

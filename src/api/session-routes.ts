@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type pg from 'pg';
 import { PlatformError } from '../engine/errors.ts';
 import { signIn, TooManySignIns } from '../engine/identity/sign-in.ts';
 import { redeemStreamTicket } from '../engine/identity/stream-tickets.ts';
 import { checkToken, revokeToken } from '../engine/identity/tokens.ts';
 import type { OidcSignIn } from '../engine/identity/oidc.ts';
-import { listTeams } from '../engine/identity/users.ts';
-import { ErrorSchema, errors, json, secured, type Api } from './openapi.ts';
+import { listTeams, type User } from '../engine/identity/users.ts';
+import { ErrorSchema, errors, json, secured, type Api, type Env } from './openapi.ts';
 
 const UserSchema = z.object({ id: z.string(), name: z.string(), email: z.string(), team: z.string(), isAdmin: z.boolean() });
 const SignIn = z.strictObject({
@@ -35,6 +35,21 @@ function clientAddress(c: Context): string | undefined {
   const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
   return groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':') + '::/64';
 }
+
+/** The user a bearer token belongs to, or a 401 that says what to do (checks are cached: tokens.ts). */
+async function userOfToken(pool: pg.Pool, token: string | undefined): Promise<User> {
+  if (!token) throw new PlatformError(401, 'unauthenticated', 'send your API token as "Authorization: Bearer <token>" (`goldpath token` prints it)');
+  const check = await checkToken(pool, token);
+  if (check.status === 'expired') throw new PlatformError(401, 'token_expired', `this API token expired at ${check.expiredAt}: ${howToGetAToken}`);
+  if (check.status !== 'valid') throw new PlatformError(401, 'unauthenticated', `this API token is unknown or was revoked: ${howToGetAToken}`);
+  return check.user;
+}
+
+/** Requires a bearer token, for routes outside /api/v1 (Backstage's catalog API at /api/catalog). */
+export const requireToken = (pool: pg.Pool): MiddlewareHandler<Env> => async (c, next) => {
+  c.set('user', await userOfToken(pool, bearerToken(c)));
+  await next();
+};
 
 /**
  * Sign-in (local accounts, and the OIDC provider's name when there is one), tokens, and who is
@@ -82,11 +97,7 @@ export function registerSessionRoutes(app: Api, deps: { pool: pg.Pool; oidc?: Oi
       c.set('user', await redeemStreamTicket(deps.pool, ticket, decodeURIComponent(stream![1])));
       return next();
     }
-    if (!token) throw new PlatformError(401, 'unauthenticated', 'send your API token as "Authorization: Bearer <token>" (`goldpath token` prints it)');
-    const check = await checkToken(deps.pool, token);
-    if (check.status === 'expired') throw new PlatformError(401, 'token_expired', `this API token expired at ${check.expiredAt}: ${howToGetAToken}`);
-    if (check.status !== 'valid') throw new PlatformError(401, 'unauthenticated', `this API token is unknown or was revoked: ${howToGetAToken}`);
-    c.set('user', check.user);
+    c.set('user', await userOfToken(deps.pool, token));
     await next();
   });
 

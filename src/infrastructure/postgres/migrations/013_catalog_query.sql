@@ -69,10 +69,11 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- Backstage's view of an entity for its filters (`filter=spec.type=service`, `filter=metadata.tags.java`):
--- every leaf under its dotted path, lower-cased; a string in an array also as `<path>.<item>` = 'true'.
--- Used only for keys that have no column of their own (annotations, labels, other spec fields).
-CREATE FUNCTION catalog_entity_pairs(doc jsonb) RETURNS TABLE (key text, value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+-- Backstage's view of an entity for its filters (`filter=spec.type=service`, `filter=metadata.tags.java`)
+-- and facets: every leaf under its dotted path, key and value lower-cased (the value also as written);
+-- a string in an array also as `<path>.<item>` = 'true'. Used only for keys without a column of their
+-- own (annotations, labels, other spec fields).
+CREATE FUNCTION catalog_entity_pairs(doc jsonb) RETURNS TABLE (key text, value text, original text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   WITH RECURSIVE walk(path, v) AS (
     SELECT j.k, j.v FROM jsonb_each(doc) AS j(k, v) WHERE j.k NOT IN ('relations', 'status', 'attachments')
     UNION ALL
@@ -83,9 +84,9 @@ CREATE FUNCTION catalog_entity_pairs(doc jsonb) RETURNS TABLE (key text, value t
       SELECT NULL, a.v FROM jsonb_array_elements(CASE WHEN jsonb_typeof(w.v) = 'array' THEN w.v END) AS a(v)
     ) c
   )
-  SELECT lower(path), CASE WHEN jsonb_typeof(v) = 'null' THEN NULL ELSE lower(v #>> '{}') END
+  SELECT lower(path), lower(v #>> '{}'), v #>> '{}'
   FROM walk WHERE jsonb_typeof(v) NOT IN ('object', 'array')
   UNION
-  SELECT lower(w.path || '.' || (a.v #>> '{}')), 'true'
+  SELECT lower(w.path || '.' || (a.v #>> '{}')), 'true', 'true'
   FROM walk w, jsonb_array_elements(CASE WHEN jsonb_typeof(w.v) = 'array' THEN w.v END) AS a(v) WHERE jsonb_typeof(a.v) = 'string'
 $$;
