@@ -127,6 +127,30 @@ test('a team sees what a path costs before launch, what it spends, and downloads
     await browser.shot('04-spend-by-environment');
   });
 
+  await step(t, 'the window picker asks for the last 7 days, then for days picked on the calendar', async () => {
+    const spendAnswer = (ok: (q: URLSearchParams) => boolean) =>
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/spend' && !r.url().includes('format=csv') && ok(new URL(r.url()).searchParams));
+    const now = new Date();
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const window = page.getByRole('radiogroup', { name: 'Window' });
+    let answered = spendAnswer((q) => q.get('from') === new Date(today - 6 * 86_400_000).toISOString() && !q.has('to'));
+    await window.getByText('Last 7 days', { exact: true }).click();
+    const week = (await (await answered).json()) as SpendReport;
+    assert.equal(week.daily.length, 7, 'a point a day');
+    await page.getByTestId('spend-table').locator(`tbody tr[data-key="${env.id}"]`).waitFor();
+
+    await window.getByText('Custom', { exact: true }).click();
+    await page.getByRole('button', { name: 'Days' }).click();
+    const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const dayName = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    answered = spendAnswer((q) => q.get('from') === first.toISOString() && q.get('to') === new Date(today + 86_400_000).toISOString());
+    await page.getByRole('button', { name: dayName(first), exact: true }).click();
+    await page.getByRole('button', { name: dayName(new Date(today)), exact: true }).click();
+    await answered;
+    await page.getByTestId('spend-table').locator(`tbody tr[data-key="${env.id}"]`).waitFor();
+    await browser.shot('05-spend-custom-window', { fullPage: true });
+  });
+
   await step(t, 'an admin sees every team\'s spend, the shared services\' idle capacity marked as idle rows', async () => {
     await signInToPortal(page, platform.url, await localAccount(platform, 'priya'));
     await page.goto(platform.url + '/spend');
@@ -142,7 +166,7 @@ test('a team sees what a path costs before launch, what it spends, and downloads
     assert.equal(await marked.count(), idle.length);
     for (const r of idle) assert.match(await page.getByTestId('spend-table').locator(`tbody tr[data-key="${r.key}"]`).innerText(), /idle/i);
     await page.getByTestId('spend-total').filter({ hasText: euros(report.total) }).waitFor();
-    await browser.shot('05-spend-all-teams-idle', { fullPage: true });
+    await browser.shot('06-spend-all-teams-idle', { fullPage: true });
     assert.deepEqual(browser.pageErrors, []);
   });
 });

@@ -16,10 +16,10 @@ export function SpendChart({ daily, currency }: { daily: { day: string; amount: 
       </Text>
       <div style={{ width: '100%', height: 220 }}>
         <ResponsiveContainer>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid vertical={false} stroke="var(--mantine-color-gray-2)" />
             <XAxis dataKey="label" tickLine={false} axisLine={false} fontSize={12} minTickGap={8} />
-            <YAxis tickLine={false} axisLine={false} fontSize={11} width={56} tickFormatter={(v: number) => axis.format(v)} />
+            <YAxis tickLine={false} axisLine={false} fontSize={11} width={72} tickFormatter={(v: number) => axis.format(v)} />
             <Tooltip
               cursor={{ fill: 'var(--mantine-color-gray-0)' }}
               formatter={(_v, _n, item) => [formatMoney(String((item.payload as { amount: string }).amount), currency), 'Spent']}

@@ -1,13 +1,15 @@
 // The itemised spend: one row per item of the chosen grouping, the idle share of shared services
 // marked as such, and the total, which the API computed as the exact sum of the rows.
-import { Anchor, Badge, Card, Group, Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Card, Group, Table, Text, ThemeIcon, Tooltip } from '@mantine/core';
+import { IconBuildingWarehouse } from '@tabler/icons-react';
 import { Link } from 'wouter';
 import type { SpendGrouping, SpendRow } from '../pages/spend-types.ts';
 import { Money } from './money.tsx';
 import { ResourceIcon, resourceInfo } from './resource-icon.tsx';
 
-/** "1.5000" → "1.5": a quantity reads better without the ledger's padding (the digits are kept). */
-const trimZeros = (q: string) => (q.includes('.') ? q.replace(/0+$/, '').replace(/\.$/, '') : q);
+/** "227206.3300" → "227,206.33": grouped, without the ledger's padding (Intl reads the string exactly). */
+const quantities = new Intl.NumberFormat('en', { maximumFractionDigits: 4 });
+const quantity = (q: string) => (/^[-+]?\d+(\.\d+)?$/.test(q) ? quantities.format(q as `${number}`) : q);
 
 type Detail = 'team' | 'resourceType' | 'environment' | 'path' | 'user';
 const detailTitle: Record<Detail, string> = { team: 'Team', resourceType: 'Resource type', environment: 'Environment', path: 'Path', user: 'User' };
@@ -16,6 +18,15 @@ const itemTitle: Record<SpendGrouping, string> = { resource: 'Resource', resourc
 function DetailCell({ field, row }: { field: Detail; row: SpendRow }) {
   const value = row[field];
   if (!value) return <Text c="dimmed">—</Text>;
+  if (field === 'resourceType' && value.startsWith('shared:'))
+    return (
+      <Group gap={6} wrap="nowrap">
+        <ThemeIcon size={20} radius="md" variant="light" color="gray" aria-hidden>
+          <IconBuildingWarehouse size={12} />
+        </ThemeIcon>
+        <Text size="sm">Shared: {value.slice('shared:'.length)}</Text>
+      </Group>
+    );
   if (field === 'resourceType')
     return (
       <Group gap={6} wrap="nowrap">
@@ -40,11 +51,11 @@ export function SpendTable({ rows, by, total, currency, allTeams = false }: { ro
   const withQuantity = rows.some((r) => r.quantity && r.unit);
   return (
     <Card withBorder padding={0} aria-label="Itemised spend">
-      <Table.ScrollContainer minWidth={640}>
+      <Table.ScrollContainer minWidth={480 + 90 * details.length}>
         <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover data-testid="spend-table">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{itemTitle[by]}</Table.Th>
+              <Table.Th miw={200}>{itemTitle[by]}</Table.Th>
               {details.map((f) => (
                 <Table.Th key={f}>{detailTitle[f]}</Table.Th>
               ))}
@@ -89,7 +100,7 @@ export function SpendTable({ rows, by, total, currency, allTeams = false }: { ro
                 {withQuantity && (
                   <Table.Td ta="right">
                     <Text size="sm" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
-                      {r.quantity && r.unit ? `${trimZeros(r.quantity)} ${r.unit}` : '—'}
+                      {r.quantity && r.unit ? `${quantity(r.quantity)} ${r.unit}` : '—'}
                     </Text>
                   </Table.Td>
                 )}

@@ -115,7 +115,8 @@ export default function SpendPage() {
               onChange={(v) => setDays([v[0] ? String(v[0]) : null, v[1] ? String(v[1]) : null])}
               maxDate={new Date()}
               allowSingleDateInRange
-              w={260}
+              valueFormat="D MMM YYYY"
+              w={250}
               clearable
             />
           )}
