@@ -46,7 +46,7 @@ test('Backstage descriptor files import unchanged, and a bad file imports nothin
   const bad = await platform.cli(['catalog', 'import', 'src/engine/catalog/fixtures/bad']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /missing-owner\.yaml document 2 .*spec\.owner: is required/);
-  assert.match(bad.stderr, /nothing was imported/);
+  assert.match(bad.stdout, /bad document\(s\) or file\(s\) not imported/, 'the valid documents import; the bad ones are listed');
 });
 
 test('an environment is in the catalog while it exists, and a pushed catalog-info.yaml registers what it declares', async () => {

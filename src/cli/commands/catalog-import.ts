@@ -161,11 +161,12 @@ export async function importCatalog(client: ApiClient, target: string, opts: { s
       while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
       if (failure) throw failure;
     };
-    while (queue.length || inFlight.size) {
+    for (;;) {
       if (!queue.length) {
         await flush();
+        if (!inFlight.size) break;
         // Wait for an answer: it may name Location targets to send next.
-        if (inFlight.size) await Promise.race(inFlight);
+        await Promise.race(inFlight);
         if (failure) throw failure;
         continue;
       }
@@ -193,7 +194,7 @@ export async function importCatalog(client: ApiClient, target: string, opts: { s
         attachments.push({ path: p, text: body });
         bytes += body.length;
       }
-      if (bytes >= CHUNK_BYTES || !queue.length) await flush();
+      if (bytes >= CHUNK_BYTES) await flush();
     }
   } catch (e) {
     progress.clear();
