@@ -124,6 +124,15 @@ test('fullTextFilter: the term as a substring of the fields given, else of the n
   const byType = await query('filter=kind=component&fullTextFilterTerm=libr&fullTextFilterFields=spec.type');
   assert.deepEqual(names(byType.items), ['ledger-lib']);
   assert.deepEqual(names((await query('fullTextFilterTerm=front&fullTextFilterFields=metadata.title,spec.type')).items), ['storefront']);
+  // Paged, ordered: the same cursors (the term, three letters or more, is found through the trigram indexes).
+  const p1 = await query('fullTextFilterTerm=payment&limit=2&orderField=metadata.name,asc');
+  assert.equal(p1.totalItems, 5);
+  const p2 = await query(`cursor=${p1.pageInfo.nextCursor}&limit=2`);
+  const p3 = await query(`cursor=${p2.pageInfo.nextCursor}&limit=2`);
+  assert.deepEqual([...names(p1.items), ...names(p2.items), ...names(p3.items)], ['payments', 'payments', 'payments-api', 'payments-db', 'payments-service']);
+  assert.equal(p3.pageInfo.nextCursor, undefined);
+  assert.equal(p3.totalItems, 5);
+  assert.deepEqual(names((await query(`cursor=${p3.pageInfo.prevCursor}&limit=2`)).items), names(p2.items));
   // LIKE's wildcards in the term are plain characters.
   assert.equal((await query('fullTextFilterTerm=%25')).totalItems, 0);
 });

@@ -108,8 +108,9 @@ function fullTextSql(t: FullTextFilter | undefined, order: OrderField | undefine
   const fields = t!.fields?.length ? t!.fields : order ? [order.field] : ['metadata.name', 'metadata.title'];
   const pattern = `$${params.push(`%${term.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`)}`;
   return `(${fields.map((f) => {
-    // The name has a trigram index: ILIKE can use it.
-    const expr = f.toLowerCase() === 'metadata.name' ? 'e.name' : fieldExpression(f, params);
+    // The name and the title have trigram indexes: ILIKE on the column can use them.
+    const key = f.toLowerCase();
+    const expr = key === 'metadata.name' ? 'e.name' : key === 'metadata.title' ? 'e.title' : fieldExpression(f, params);
     return `${expr} ILIKE ${pattern}`;
   }).join(' OR ')})`;
 }
@@ -160,19 +161,37 @@ async function queryNow(db: Queryable, req: EntityQuery | { cursor: string; limi
   const forward = !cursor?.prev;
   const dir = asc === forward ? 'ASC' : 'DESC';
   const cmp = asc === forward ? '>' : '<';
-  const conds = [where.sql, text];
+  const keyset: string[] = [];
   if (cursor) {
     const [v, ref] = cursor.at;
-    conds.push(order ? `(${sortv} ${cmp} $${params.push(v)} OR (${sortv} = $${params.length} AND e.ref ${cmp} $${params.push(ref)}))` : `e.ref ${cmp} $${params.push(ref)}`);
+    const sv = (alias: string) => (order ? `${alias}.sortv` : `${alias}.ref`);
+    keyset.push(order ? `(${sv('x')} ${cmp} $${params.push(v)} OR (${sv('x')} = $${params.length} AND x.ref ${cmp} $${params.push(ref)}))` : `x.ref ${cmp} $${params.push(ref)}`);
   }
   const offset = cursor ? 0 : Math.max(0, (req as EntityQuery).offset ?? 0);
-  const [page, total] = await Promise.all([
-    db.query<Row>(`SELECT e.ref, e.entity, e.hash, ${sortv} AS sortv FROM catalog_entities e WHERE ${conds.join(' AND ')}
-      ORDER BY ${order ? `${sortv} ${dir}, ` : ''}e.ref ${dir} LIMIT ${limit + 1} OFFSET ${offset}`, params),
-    cursor ? cursor.total : countMatches(db, q),
-  ]);
-  const more = page.rows.length > limit;
-  const rows = page.rows.slice(0, limit);
+  const orderBy = `ORDER BY ${order ? `x.sortv ${dir}, ` : ''}x.ref ${dir} LIMIT ${limit + 1} OFFSET ${offset}`;
+  let page: Row[];
+  let total: number;
+  if (text !== 'true' && q.fullTextFilter!.term.trim().length >= 3) {
+    // A substring of three characters or more is found through the trigram indexes: the matches are
+    // read once (a walk in ref order would test every entity before them), counted and paged together.
+    const { rows } = await db.query<Row & { total: string }>(
+      `WITH x AS MATERIALIZED (SELECT e.ref, ${sortv} AS sortv FROM catalog_entities e WHERE ${where.sql} AND ${text})
+       SELECT d.ref, d.entity, d.hash, p.sortv, ${cursor ? 'NULL' : '(SELECT count(*) FROM x)'} AS total
+       FROM (SELECT x.* FROM x ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''} ${orderBy}) p JOIN catalog_entities d ON d.ref = p.ref
+       ORDER BY ${order ? `p.sortv ${dir}, ` : ''}p.ref ${dir}`, params);
+    page = rows;
+    total = cursor ? cursor.total : rows.length ? Number(rows[0].total) : await countMatches(db, q);
+  } else {
+    const [p, t] = await Promise.all([
+      db.query<Row>(`SELECT x.ref, x.entity, x.hash, x.sortv FROM (SELECT e.*, ${sortv} AS sortv FROM catalog_entities e WHERE ${where.sql} AND ${text}) x
+        ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''} ${orderBy}`, params),
+      cursor ? cursor.total : countMatches(db, q),
+    ]);
+    page = p.rows;
+    total = t;
+  }
+  const more = page.length > limit;
+  const rows = page.slice(0, limit);
   if (!forward) rows.reverse();
   const at = (r: Row): [string, string] => [r.sortv, r.ref];
   const base = { q: { filter: q.filter, orderFields: q.orderFields, fullTextFilter: q.fullTextFilter }, total };

@@ -90,3 +90,8 @@ CREATE FUNCTION catalog_entity_pairs(doc jsonb) RETURNS TABLE (key text, value t
   SELECT lower(w.path || '.' || (a.v #>> '{}')), 'true', 'true'
   FROM walk w, jsonb_array_elements(CASE WHEN jsonb_typeof(w.v) = 'array' THEN w.v END) AS a(v) WHERE jsonb_typeof(a.v) = 'string'
 $$;
+
+-- Backstage's full-text filter is a case-insensitive substring of the name or the title (the catalog
+-- table's search box): the name has its trigram index (002); the title gets one, or each such query
+-- would read every title (230–280 ms at 100,000 entities). Bulk writes fill its pending list as the others'.
+CREATE INDEX catalog_entities_title_trgm ON catalog_entities USING gin (title gin_trgm_ops) WITH (gin_pending_list_limit = 65536);
