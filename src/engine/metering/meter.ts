@@ -192,8 +192,8 @@ export class Meter {
     if (values.length === 0) return 0;
     const cols = values[0].map((_, c) => values.map((v) => v[c]));
     await this.#pool.query(
-      `INSERT INTO usage_records (environment_id, resource_id, kind, instance, started_at, quantity, resource_type, team_id, user_id, path_id)
-       SELECT e, r, 'query', i, s, q, 'warehouse', t, u, p
+      `INSERT INTO usage_records (environment_id, resource_id, kind, instance, started_at, ended_at, quantity, resource_type, team_id, user_id, path_id)
+       SELECT e, r, 'query', i, s, s, q, 'warehouse', t, u, p
          FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::numeric[], $6::text[], $7::text[], $8::text[]) AS x(e, r, i, s, q, t, u, p)
        ON CONFLICT (environment_id, resource_id, kind, instance, started_at)
        DO UPDATE SET quantity = greatest(usage_records.quantity, EXCLUDED.quantity)`,
@@ -214,8 +214,8 @@ export async function recordTokens(db: Queryable, usage: {
   requestId: string; environmentId: string; model: string; at: Date; tokensIn: number; tokensOut: number;
 }): Promise<void> {
   await db.query(
-    `INSERT INTO usage_records (environment_id, resource_id, kind, instance, started_at, quantity, resource_type, size_class, team_id, user_id, path_id)
-     SELECT e.id, 'llm', k.kind, $2, $3, k.quantity, 'llm', $4, e.team_id, e.owner_id, e.path_id
+    `INSERT INTO usage_records (environment_id, resource_id, kind, instance, started_at, ended_at, quantity, resource_type, size_class, team_id, user_id, path_id)
+     SELECT e.id, 'llm', k.kind, $2, $3, $3, k.quantity, 'llm', $4, e.team_id, e.owner_id, e.path_id
        FROM environments e, (VALUES ('tokens-in', $5::numeric), ('tokens-out', $6::numeric)) AS k(kind, quantity)
       WHERE e.id = $1
      ON CONFLICT (environment_id, resource_id, kind, instance, started_at) DO NOTHING`,

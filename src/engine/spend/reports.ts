@@ -21,13 +21,22 @@ interface UseRow {
   amount: string; interval: boolean;
 }
 
+/**
+ * The records of a window ($2 to $3) that `where` picks, as a CTE `u`: counted ones that start in it,
+ * intervals that end after its start, intervals still open; three index ranges (migration 011)
+ * rather than every record that started before the window's end.
+ */
+const windowRecords = (where: string) => `u AS (
+  SELECT * FROM usage_records WHERE ${where} AND rate IS NULL AND started_at >= $2 AND started_at < $3
+  UNION ALL
+  SELECT * FROM usage_records WHERE ${where} AND rate IS NOT NULL AND ended_at > $2 AND started_at < $3
+  UNION ALL
+  SELECT * FROM usage_records WHERE ${where} AND ended_at IS NULL AND rate IS NOT NULL AND started_at < $3)`;
+
 /** Each record's use in the window per UTC day: intervals as rate-seconds, counted records as they are. */
-async function usesIn(db: Queryable, window: { team: string | null; from: Date; to: Date; kinds?: string[] }): Promise<UseRow[]> {
+async function usesIn(db: Queryable, window: { team: string | null; from: Date; to: Date }): Promise<UseRow[]> {
   const { rows } = await db.query<UseRow>(
-    `WITH u AS (
-       SELECT * FROM usage_records
-        WHERE ($1::text IS NULL OR team_id = $1) AND ($4::text[] IS NULL OR kind = ANY($4))
-          AND started_at < $3 AND (ended_at IS NULL OR ended_at > $2))
+    `WITH ${windowRecords(window.team === null ? '$1::text IS NULL' : 'team_id = $1')}
      SELECT u.environment_id, u.resource_id, u.resource_type, u.kind, u.size_class, u.team_id, u.user_id, u.path_id, e.name AS env_name,
             to_char(d.day AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
             sum(u.rate * greatest(0, extract(epoch FROM least(coalesce(u.ended_at, $3), $3, d.day + interval '24 hours') - greatest(u.started_at, $2, d.day))))::text AS amount,
@@ -42,9 +51,9 @@ async function usesIn(db: Queryable, window: { team: string | null; from: Date; 
             to_char(date_bin('1 day', u.started_at, ${ORIGIN}) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
             sum(u.quantity)::text, false
        FROM u LEFT JOIN environments e ON e.id = u.environment_id
-      WHERE u.rate IS NULL AND u.started_at >= $2
+      WHERE u.rate IS NULL
       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
-    [window.team, window.from, window.to, window.kinds ?? null],
+    [window.team, window.from, window.to],
   );
   return rows;
 }
@@ -166,19 +175,19 @@ export class SpendReports {
     const qFrom = new Date(Math.max(from.getTime(), new Date(`${missing[0]}T00:00:00Z`).getTime()));
     const qTo = new Date(Math.min(to.getTime(), new Date(`${missing.at(-1)}T00:00:00Z`).getTime() + 86_400_000));
     const { rows } = await this.#db.query<{ day: string; seconds: string | null; counted: string | null }>(
-      `WITH u AS (SELECT * FROM usage_records WHERE kind = ANY($3) AND started_at < $2 AND (ended_at IS NULL OR ended_at > $1))
+      `WITH ${windowRecords('kind = ANY($1)')}
        SELECT day, sum(seconds)::text AS seconds, sum(counted)::text AS counted FROM (
          SELECT to_char(d.day AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-                u.rate * greatest(0, extract(epoch FROM least(coalesce(u.ended_at, $2), $2, d.day + interval '24 hours') - greatest(u.started_at, $1, d.day))) AS seconds,
+                u.rate * greatest(0, extract(epoch FROM least(coalesce(u.ended_at, $3), $3, d.day + interval '24 hours') - greatest(u.started_at, $2, d.day))) AS seconds,
                 NULL::numeric AS counted
-           FROM u CROSS JOIN LATERAL generate_series(date_bin('1 day', greatest(u.started_at, $1), ${ORIGIN}),
-                                                     least(coalesce(u.ended_at, $2), $2) - interval '1 microsecond', interval '24 hours') AS d(day)
+           FROM u CROSS JOIN LATERAL generate_series(date_bin('1 day', greatest(u.started_at, $2), ${ORIGIN}),
+                                                     least(coalesce(u.ended_at, $3), $3) - interval '1 microsecond', interval '24 hours') AS d(day)
           WHERE u.rate IS NOT NULL
          UNION ALL
          SELECT to_char(date_bin('1 day', u.started_at, ${ORIGIN}) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), NULL, u.quantity
-           FROM u WHERE u.rate IS NULL AND u.started_at >= $1) x
+           FROM u WHERE u.rate IS NULL) x
        GROUP BY day`,
-      [qFrom, qTo, kinds],
+      [kinds, qFrom, qTo],
     );
     for (const r of rows) {
       const use = new Decimal(r.seconds ?? 0).div(3600).plus(r.counted ?? 0);

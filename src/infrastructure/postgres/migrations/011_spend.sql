@@ -3,7 +3,7 @@
 -- that closes, a query that runs longer), so a restart or a second replica neither loses nor doubles it.
 --   rate IS NOT NULL: an interval; its quantity over any window is rate × the hours of it inside the
 --                     window (1 for a running notebook or a warehouse grant, GB for stored data).
---   rate IS NULL:     a quantity counted at started_at (query-seconds, tokens).
+--   rate IS NULL:     a quantity counted at started_at (query-seconds, tokens); ended_at = started_at.
 -- Records carry their environment's team, owner and path so a report reads one table.
 CREATE TABLE usage_records (
   environment_id text NOT NULL,
@@ -21,11 +21,15 @@ CREATE TABLE usage_records (
   path_id        text NOT NULL,
   PRIMARY KEY (environment_id, resource_id, kind, instance, started_at)
 );
--- A team's report for a window: its records that overlap it.
-CREATE INDEX usage_records_team ON usage_records (team_id, started_at);
--- The shared services' split reads every team's use of a kind in the window.
-CREATE INDEX usage_records_kind ON usage_records (kind, started_at);
-CREATE INDEX usage_records_open ON usage_records (kind) WHERE ended_at IS NULL;
+-- A window's records, three ways (src/engine/spend/reports.ts): counted ones that start in it, intervals
+-- that end in or after it, intervals still open; by team (a team's report) or by kind (the shared
+-- services' split reads every team's use of a kind).
+CREATE INDEX usage_records_team_start ON usage_records (team_id, started_at);
+CREATE INDEX usage_records_team_end ON usage_records (team_id, ended_at) WHERE rate IS NOT NULL;
+CREATE INDEX usage_records_team_open ON usage_records (team_id) WHERE ended_at IS NULL;
+CREATE INDEX usage_records_kind_start ON usage_records (kind, started_at);
+CREATE INDEX usage_records_kind_end ON usage_records (kind, ended_at) WHERE rate IS NOT NULL;
+CREATE INDEX usage_records_kind_open ON usage_records (kind) WHERE ended_at IS NULL;
 
 -- Where the meter has read the event log up to: the last event's id and time. It reads again what
 -- came after either, less a margin of time (a transaction that committed late is still seen;
