@@ -16,5 +16,8 @@ export const theme = createTheme({
   components: {
     Card: { defaultProps: { withBorder: true, radius: 'lg', shadow: 'xs' } },
     Paper: { defaultProps: { radius: 'lg' } },
+    // Mantine's close button is an icon alone: give it a name screen readers can say.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
   },
 });

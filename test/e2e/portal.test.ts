@@ -113,6 +113,10 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await page.locator('[data-resource="repo"]').getByRole('button', { name: 'Show password' }).click();
     await page.locator('[data-resource="repo"]').getByText(repo.outputs.password).waitFor();
     await page.locator('[data-resource="repo"]').getByRole('button', { name: 'Hide password' }).click();
+    // Outputs are labelled for people, not with the API's field names.
+    await page.locator('[data-resource="bucket"] [data-output="accessKeyId"]').getByText('Access key ID', { exact: true }).waitFor();
+    await page.locator('[data-resource="bucket"]').getByRole('button', { name: 'Copy secret access key' }).waitFor();
+    assert.ok(!(await page.locator('[data-resource="bucket"]').innerText()).includes('accessKeyId'));
     for (const tab of ['pandas + SQLAlchemy', 'psql', 'boto3', 'git clone']) await page.getByRole('tab', { name: tab }).waitFor();
     await page.getByRole('tab', { name: 'boto3' }).click();
     assert.match(await page.locator('[data-snippet="bucket-boto3"]').innerText(), /addressing_style": "path"/);
@@ -205,10 +209,16 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     const confirm = dialog.getByRole('button', { name: 'Delete environment' });
     assert.ok(await confirm.isDisabled(), 'deleting needs the name typed first');
     await shot('10-delete-confirm');
+    await dialog.getByRole('button', { name: 'Close dialog' }).waitFor(); // the icon-only close button has a name
     const name = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
     await dialog.getByRole('textbox').fill(name);
-    await confirm.click();
+    await dialog.getByRole('textbox').press('Enter'); // Enter confirms once the name matches
+    const notice = (title: string) => page.locator('.mantine-Notification-title', { hasText: new RegExp(`^${title}$`) });
+    await notice('Deleting').waitFor();
     await page.locator('[data-status="deleted"]').first().waitFor({ timeout: 60_000 });
+    // The "Deleting" notice ends with the deletion instead of staying up.
+    await notice('Deleted').waitFor();
+    assert.equal(await notice('Deleting').count(), 0);
     const env = await platform.cliJson<{ status: string }>(['env', envId]);
     assert.equal(env.status, 'deleted');
     await shot('11-deleted');

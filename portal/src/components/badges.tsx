@@ -39,9 +39,25 @@ const envColors: Record<string, string> = {
   deleting: 'gray',
   deleted: 'dark',
   failed: 'red',
+  rejected: 'orange',
+  'not-made': 'gray',
 };
 const busy = new Set(['requested', 'provisioning', 'deleting', 'stopping', 'deprovisioning', 'pending']);
-const labels: Record<string, string> = { 'awaiting-approval': 'Awaiting approval', deprovisioning: 'Removing' };
+const labels: Record<string, string> = { 'awaiting-approval': 'Awaiting approval', deprovisioning: 'Removing', 'not-made': 'Not made' };
+
+/**
+ * What a page shows, where the stored status alone would mislead: an environment whose access was
+ * rejected did not fail (nothing went wrong, someone said no), and its resources were never made.
+ */
+export const shownEnvironmentStatus = (env: { status: string; reason?: string | null }) =>
+  env.status === 'failed' && /^access rejected\b/.test(env.reason ?? '') ? 'rejected' : env.status;
+
+/** A resource as its environment's state shows it: a notebook being stopped is no longer "ready". */
+export function shownResourceStatus(env: { status: string }, resource: { status: string }, runs: boolean): string {
+  if (env.status === 'stopping' && runs && resource.status === 'ready') return 'stopping';
+  if (env.status === 'failed' && resource.status === 'pending') return 'not-made';
+  return resource.status;
+}
 
 export function StatusBadge({ status, size = 'sm' }: { status: EnvironmentStatus | Resource['status'] | string; size?: 'xs' | 'sm' | 'md' | 'lg' }) {
   const color = envColors[status] ?? (status === 'pending' ? 'gray' : 'blue');

@@ -1,4 +1,5 @@
 import { ActionIcon, Code, CopyButton, Group, Text, Tooltip, Box } from '@mantine/core';
+import { outputLabel, outputNoun } from '../lib/output-labels.ts';
 import { IconCheck, IconCopy, IconEye, IconEyeOff } from '@tabler/icons-react';
 import { useState } from 'react';
 
@@ -39,15 +40,15 @@ export function OutputRow({ label, value, secret }: { label: string; value: stri
   return (
     <Group gap="xs" wrap="nowrap" align="center" data-output={label}>
       <Text size="xs" c="dimmed" w={112} style={{ flexShrink: 0 }}>
-        {label}
+        {outputLabel(label)}
       </Text>
       <Box style={{ flex: 1, minWidth: 0 }}>
         <Code className="gp-secret" block={false} style={{ display: 'block', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={masked ? undefined : value}>
           {text}
         </Code>
       </Box>
-      {secret && <SecretToggle shown={shown} onToggle={() => setShown((s) => !s)} label={label} />}
-      <CopyIcon value={value} label={label} />
+      {secret && <SecretToggle shown={shown} onToggle={() => setShown((s) => !s)} label={outputNoun(label)} />}
+      <CopyIcon value={value} label={outputNoun(label)} />
     </Group>
   );
 }

@@ -17,28 +17,34 @@ export function LoadingCards({ count = 3, height = 180 }: { count?: number; heig
 export function ErrorState({ error, onRetry, title }: { error: Error; onRetry?: () => void; title?: string }) {
   const offline = error instanceof ApiError && error.status === 0;
   const forbidden = error instanceof ApiError && error.status === 403;
+  const missing = error instanceof ApiError && error.status === 404;
+  // Trying again changes nothing when the thing is not there or not yours.
+  const retry = forbidden || missing ? undefined : onRetry;
   const hint = offline
-    ? 'Check that the platform is running (`goldpath up`), then try again.'
+    ? 'Check that the platform is running, then try again.'
     : forbidden
       ? 'Ask a member of that team, or a platform admin, if you need access.'
-      : 'Try again; if it keeps failing, the platform log says more.';
+      : missing
+        ? 'It may have been deleted, or the link is not quite right.'
+        : 'Try again; if it keeps failing, the platform log says more.';
   return (
     <Alert
       variant="light"
       color={forbidden ? 'orange' : 'red'}
       radius="lg"
       icon={offline ? <IconPlugConnectedX /> : <IconAlertTriangle />}
-      title={title ?? (offline ? 'Cannot reach the platform' : forbidden ? 'Not allowed' : 'Something went wrong')}
+      title={title ?? (offline ? 'Cannot reach the platform' : forbidden ? 'Not allowed' : missing ? 'Not found' : 'Something went wrong')}
       role="alert"
     >
       <Stack gap="xs">
-        <Text size="sm">{error.message}</Text>
+        {/* The API's own words for a 404 are for the CLI ("`goldpath envs` lists yours"). */}
+        {!missing && <Text size="sm">{error.message}</Text>}
         <Text size="sm" c="dimmed">
           {hint}
         </Text>
-        {onRetry && (
+        {retry && (
           <Group>
-            <Button size="xs" variant="white" color="red" leftSection={<IconRefresh size={14} />} onClick={onRetry}>
+            <Button size="xs" variant="white" color="red" leftSection={<IconRefresh size={14} />} onClick={retry}>
               Try again
             </Button>
           </Group>

@@ -25,6 +25,7 @@ export function snippetsFor(resources: Resource[]): Snippet[] {
   const secrets = resources.flatMap((r) => ['password', 'secretAccessKey', 'token'].map((k) => str(r.outputs[k])).filter(Boolean));
   const add = (s: Omit<Snippet, 'masked'>) => out.push({ ...s, masked: maskAll(s.code, secrets) });
 
+  const hasNotebook = resources.some((x) => x.type === 'notebook');
   for (const r of resources.filter((x) => x.status === 'ready')) {
     const o = r.outputs;
     if (r.type === 'warehouse' || r.type === 'database') {
@@ -39,7 +40,8 @@ export function snippetsFor(resources: Resource[]): Snippet[] {
         label: 'pandas + SQLAlchemy',
         language: 'python',
         code: [
-          '# pip install pandas sqlalchemy psycopg2-binary  (already in the platform notebook)',
+          // Only a path with a notebook has one to mention (the SQL path has none).
+          hasNotebook ? '# pip install pandas sqlalchemy psycopg2-binary  (already in this environment\'s notebook)' : '# pip install pandas sqlalchemy psycopg2-binary',
           'import pandas as pd',
           'from sqlalchemy import create_engine',
           '',

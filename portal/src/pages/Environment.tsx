@@ -9,9 +9,10 @@ import { useUser } from '../auth.tsx';
 import { useLoad } from '../lib/use-load.ts';
 import { ago, dateTime, duration, time } from '../lib/format.ts';
 import { snippetsFor, isSecretOutput } from '../lib/snippets.ts';
-import { DataClassBadge, StatusBadge } from '../components/badges.tsx';
+import { DataClassBadge, shownEnvironmentStatus, shownResourceStatus, StatusBadge } from '../components/badges.tsx';
 import { ResourceIcon, resourceInfo } from '../components/resource-icon.tsx';
 import { CopyIcon, OutputRow } from '../components/copy.tsx';
+import { outputLabel } from '../lib/output-labels.ts';
 import { ErrorState, LoadingCards } from '../components/states.tsx';
 import { ExtendButton, expiryText } from '../components/lifetime.tsx';
 
@@ -38,6 +39,10 @@ export default function EnvironmentPage({ id }: { id: string }) {
 
   // Live: new events and the environment after each batch, until it is gone.
   const gone = env?.status === 'deleted';
+  useEffect(() => {
+    // The "Deleting" notice (DeleteModal) ends when the deletion does.
+    if (gone && env) notifications.update({ id: deletingNotice(env.id), loading: false, color: 'gray', title: 'Deleted', message: `${env.name}: every resource was removed.`, autoClose: 4000 });
+  }, [gone, env]);
   useEffect(() => {
     if (!loaded.data || gone) return;
     const last = loaded.data.events.at(-1)?.id ?? 0;
@@ -91,7 +96,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
             <Title order={1} fz={{ base: 22, sm: 28 }} style={{ wordBreak: 'break-word' }}>
               {env.name}
             </Title>
-            <StatusBadge status={env.status} size="lg" />
+            <StatusBadge status={shownEnvironmentStatus(env)} size="lg" />
           </Group>
           <Text c="dimmed" size="sm">
             <Anchor component={Link} href={`/launch/${env.path}`} size="sm">
@@ -161,7 +166,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Stack gap="lg">
             {[...env.resources].sort(byTypeOrder).map((r) => (
-              <ResourceCard key={r.id} resource={r} />
+              <ResourceCard key={r.id} resource={r} env={env} />
             ))}
             {snippets.length > 0 && !deleted && !env.credentialsHidden && <Snippets snippets={snippets} />}
           </Stack>
@@ -244,7 +249,7 @@ export const byTypeOrder = (a: Resource, b: Resource) => {
   return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.id.localeCompare(b.id);
 };
 
-function ResourceCard({ resource: r }: { resource: Resource }) {
+function ResourceCard({ resource: r, env }: { resource: Resource; env: Environment }) {
   const [more, setMore] = useState(false);
   const info = resourceInfo(r.type);
   const url = typeof r.outputs.url === 'string' ? r.outputs.url : '';
@@ -268,7 +273,7 @@ function ResourceCard({ resource: r }: { resource: Resource }) {
             <div>
               <Group gap={8}>
                 <Text fw={600}>{info.label}</Text>
-                <StatusBadge status={r.status} size="xs" />
+                <StatusBadge status={shownResourceStatus(env, r, browsable.has(r.type))} size="xs" />
               </Group>
               <Text size="xs" c="dimmed">
                 {r.id}
@@ -329,7 +334,7 @@ function HiddenOutputRow({ label, why }: { label: string; why: string }) {
   return (
     <Group gap="xs" wrap="nowrap" align="center" data-output={label} data-hidden>
       <Text size="xs" c="dimmed" w={112} style={{ flexShrink: 0 }}>
-        {label}
+        {outputLabel(label)}
       </Text>
       <Tooltip label={why.replace(/^\(hidden: |\)$/g, '')} withArrow>
         <Group gap={4} wrap="nowrap" c="dimmed">
@@ -514,6 +519,8 @@ function EventTimeline({ events }: { events: EnvEvent[] }) {
   );
 }
 
+const deletingNotice = (id: string) => `deleting-${id}`;
+
 function DeleteModal({ env, opened, onClose, onDeleted }: { env: Environment; opened: boolean; onClose: () => void; onDeleted: (e: Environment) => void }) {
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
@@ -524,14 +531,16 @@ function DeleteModal({ env, opened, onClose, onDeleted }: { env: Environment; op
       setError(null);
     }
   }, [opened]);
+  const matches = typed.trim() === env.name;
   async function confirm() {
+    if (!matches || busy) return;
     setBusy(true);
     setError(null);
     try {
       const e = await call(api.DELETE('/api/v1/environments/{id}', { params: { path: { id: env.id } } }));
       onDeleted(e);
       onClose();
-      notifications.show({ color: 'gray', title: 'Deleting', message: `${env.name}: its resources are being removed.` });
+      notifications.show({ id: deletingNotice(env.id), loading: true, autoClose: false, color: 'gray', title: 'Deleting', message: `${env.name}: its resources are being removed.` });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -540,25 +549,33 @@ function DeleteModal({ env, opened, onClose, onDeleted }: { env: Environment; op
   }
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Delete {env.name}?</Text>} centered radius="lg">
-      <Stack gap="md">
-        <Text size="sm">
-          This removes its {env.resources.map((r) => r.id).join(', ')}: the repository, the bucket's objects and the notebook's files are gone for good. Push what you want to keep first.
-        </Text>
-        <TextInput label={`Type ${env.name} to confirm`} value={typed} onChange={(e) => setTyped(e.currentTarget.value)} data-autofocus autoComplete="off" />
-        {error && (
-          <Text c="red" size="sm" role="alert">
-            {error}
+      {/* A form, so that Enter in the field deletes once the name matches. */}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void confirm();
+        }}
+      >
+        <Stack gap="md">
+          <Text size="sm">
+            This removes its {env.resources.map((r) => r.id).join(', ')}: the repository, the bucket's objects and the notebook's files are gone for good. Push what you want to keep first.
           </Text>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Keep it
-          </Button>
-          <Button color="red" leftSection={<IconTrash size={16} />} disabled={typed.trim() !== env.name} loading={busy} onClick={() => void confirm()}>
-            Delete environment
-          </Button>
-        </Group>
-      </Stack>
+          <TextInput label={`Type ${env.name} to confirm`} value={typed} onChange={(e) => setTyped(e.currentTarget.value)} data-autofocus autoComplete="off" />
+          {error && (
+            <Text c="red" size="sm" role="alert">
+              {error}
+            </Text>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Keep it
+            </Button>
+            <Button type="submit" color="red" leftSection={<IconTrash size={16} />} disabled={!matches} loading={busy}>
+              Delete environment
+            </Button>
+          </Group>
+        </Stack>
+      </form>
     </Modal>
   );
 }

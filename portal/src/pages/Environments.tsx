@@ -6,7 +6,7 @@ import { api, call, type Environment } from '../api/client.ts';
 import { useUser } from '../auth.tsx';
 import { useLoad } from '../lib/use-load.ts';
 import { ago, dateTime } from '../lib/format.ts';
-import { DataClassBadge, StatusBadge, isBusy } from '../components/badges.tsx';
+import { DataClassBadge, StatusBadge, isBusy, shownEnvironmentStatus } from '../components/badges.tsx';
 import { ResourceIcon } from '../components/resource-icon.tsx';
 import { EmptyState, ErrorState, LoadingCards } from '../components/states.tsx';
 import { QuotaUsage } from '../components/quota-usage.tsx';
@@ -122,7 +122,7 @@ function Row({ env, scope }: { env: Environment; scope: 'mine' | 'team' }) {
         </Text>
       </Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
-        <StatusBadge status={env.status} />
+        <StatusBadge status={shownEnvironmentStatus(env)} />
       </Table.Td>
       <Table.Td>
         <Group gap={4} wrap="nowrap">
