@@ -25,6 +25,7 @@ import { prepareJobQueue, startOrchestrator, type Orchestrator } from '../engine
 import { startLifetimeSweeper } from '../engine/lifetimes/sweeper.ts';
 import { lifetimesFrom } from '../engine/lifetimes/lifetimes.ts';
 import { Spend } from '../engine/spend/service.ts';
+import { RateCardFile } from '../engine/spend/rate-card-file.ts';
 import { Meter } from '../engine/metering/meter.ts';
 import { startMetering } from '../engine/metering/periodic.ts';
 import { createGitHttpHandler } from '../infrastructure/git-http/index.ts';
@@ -79,6 +80,8 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     policies.watch(() => onPolicyChange());
     stops.push(async () => policies.close());
     progress(`policies: ${policies.policies.length} in force, from ${policies.dirs.join(' and ')}`);
+    // The rate card beside them: prices that do not parse stop the start here, with file and line.
+    new RateCardFile(policies.dirs).card();
     // Probed in the background: a real sandboxed `true`, ready long before the first launch needs it.
     const sandboxProbe = detectSandbox();
     const publicUrl = `http://${config.host}:${config.port}`;
@@ -158,7 +161,6 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const quotas = new TeamQuotas({ policyDirs: policies.dirs, storage: { reposDir, bucketsDir: join(config.home, 's3') } });
     quotas.validate();
     const spend = new Spend({ pool, policyDirs: policies.dirs });
-    spend.card(); // a broken rate card stops the start, with its lines
     const drivers = new DriverRegistry([
       gitRepoDriver({ reposDir, publicUrl }),
       warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1), statementTimeoutMs: config.warehouseStatementTimeoutMs }),

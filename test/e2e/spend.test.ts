@@ -1,5 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 
@@ -107,4 +110,12 @@ test('a spent budget: the team is told, new launches are refused by the policy, 
   assert.equal((await platform.cli(['--as', 'priya', 'budgets', '--team', 'churn-analytics', '--set', '1000'])).code, 0);
   const ok = await platform.cli(['--as', 'ravi', 'launch', 'sql-data-querying', '--json']);
   assert.equal(ok.code, 0, ok.stderr);
+});
+
+test('a platform whose rate card has a mistake does not start, and says the file and line', async () => {
+  const org = mkdtempSync(join(tmpdir(), 'gp-rates-'));
+  mkdirSync(org, { recursive: true });
+  writeFileSync(join(org, 'rate-card.yaml'), 'version: 1\ncurrency: EUR\nrepository: { perMonth: "one fifty" }\n');
+  await assert.rejects(startPlatformProcess({ env: { GOLDPATH_POLICIES_DIR: org } }),
+    (e: Error) => /rate-card\.yaml:3: repository\.perMonth: must be a price/.test(e.message) && /exited/.test(e.message));
 });
