@@ -1,12 +1,17 @@
 import { readFileSync, statSync } from 'node:fs';
 import { RateCard } from '../../domain/spend/rate-card.ts';
+import { PlatformError } from '../errors.ts';
 import { formatFileError, governanceFileIn, parseYamlWithSchema, type FileError } from '../tools/yaml-schema.ts';
 
-/** Thrown when rate-card.yaml cannot be used, with its lines: the platform does not start on a broken price list. */
-export class RateCardError extends Error {
+/**
+ * Thrown when rate-card.yaml cannot be used, with its lines: the platform does not start on a broken
+ * price list, and one broken after the start makes reports (and launches of teams with a budget)
+ * answer 409 with what to fix rather than prices from nowhere.
+ */
+export class RateCardError extends PlatformError {
   readonly errors: FileError[];
   constructor(errors: FileError[]) {
-    super(`the rate card has ${errors.length} error${errors.length > 1 ? 's' : ''}:\n${errors.map(formatFileError).join('\n')}`);
+    super(409, 'rate_card_invalid', `the rate card has ${errors.length} error${errors.length > 1 ? 's' : ''} (a platform admin fixes it; spend cannot be priced until then):\n${errors.map(formatFileError).join('\n')}`);
     this.errors = errors;
   }
 }
