@@ -167,6 +167,25 @@ test('a team sees what a path costs before launch, what it spends, and downloads
     for (const r of idle) assert.match(await page.getByTestId('spend-table').locator(`tbody tr[data-key="${r.key}"]`).innerText(), /idle/i);
     await page.getByTestId('spend-total').filter({ hasText: euros(report.total) }).waitFor();
     await browser.shot('06-spend-all-teams-idle', { fullPage: true });
+  });
+
+  await step(t, 'at 100 % of its budget the gauge is red, the launch form says so, and a launch is refused with the policy\'s reason', async () => {
+    await as('priya', '/api/v1/budgets/churn-analytics', { method: 'PUT', body: JSON.stringify({ monthly: '0', threshold: 80 }) });
+    await signInToPortal(page, platform.url, await localAccount(platform, 'dana'));
+    await page.getByRole('link', { name: 'Team spend' }).click();
+    const gauge = page.locator('[data-testid="budget-gauge"][data-state="exceeded"]');
+    await gauge.waitFor();
+    assert.match(await gauge.innerText(), /Budget used up[\s\S]*of €0\.00 this month[\s\S]*New launches are refused/i);
+    await browser.shot('07-spend-budget-exceeded');
+    await page.goto(`${platform.url}/launch/sql-data-querying`);
+    const notice = page.locator('[data-testid="budget-notice"][data-state="exceeded"]');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /Churn Analytics has spent its monthly budget/);
+    await page.getByRole('button', { name: 'Launch SQL Data Querying' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'The launch did not start' });
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /budget/i);
+    await browser.shot('08-launch-refused-over-budget');
     assert.deepEqual(browser.pageErrors, []);
   });
 });

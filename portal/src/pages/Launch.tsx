@@ -15,6 +15,7 @@ import { ErrorState, LoadingCards } from '../components/states.tsx';
 import { Markdown } from '../components/markdown.tsx';
 import { ResourceProgress } from '../components/progress.tsx';
 import { CostBreakdown, CostPerDayLine } from '../components/path-cost.tsx';
+import { BudgetNotice } from '../components/budget-notice.tsx';
 
 interface LaunchForm {
   team?: string;
@@ -115,6 +116,8 @@ export default function LaunchPage({ name }: { name: string }) {
   const [submitError, setSubmitError] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [env, setEnv] = useState<Environment | null>(null);
+  // Where each team stands against its budget; without it the form simply says nothing about it.
+  const budgets = useLoad(() => call(api.GET('/api/v1/budgets')), []);
   
 
   // You launch for a team you belong to (admins for any); yours is preselected.
@@ -198,6 +201,11 @@ export default function LaunchPage({ name }: { name: string }) {
                     {submitError.message}
                   </Alert>
                 )}
+                <BudgetNotice
+                  budget={budgets.data?.budgets.find((b) => b.team === formData.team)}
+                  teamTitle={teams.find((t) => t.id === formData.team)?.title ?? formData.team ?? ''}
+                  currency={budgets.data?.currency ?? path.cost?.currency ?? ''}
+                />
                 {path.approval !== 'none' && (
                   <Alert color="orange" variant="light" icon={<IconHourglass />} title="The data owners approve this first">
                     This path reads {path.dataClass ?? 'governed'} data. Each team that owns it gets your reason in its approvals inbox; provisioning starts, in about a second, once every one of them says yes.
