@@ -1,5 +1,5 @@
 import { canonicalKind } from '../../domain/catalog/kinds.ts';
-import { relationTypes } from '../../domain/catalog/relations.ts';
+import { inverseOf, relationTypes, type RelationType } from '../../domain/catalog/relations.ts';
 import { PlatformError } from '../errors.ts';
 
 /**
@@ -52,7 +52,7 @@ const COLUMNS: Record<string, { column: string; narrow: boolean; lower: boolean 
 };
 
 /** A relation type as Goldpath stores it (`ownedBy`) for Backstage's lower-case key (`relations.ownedby`). */
-export const relationTypeOf = (lower: string): string | undefined => relationTypes.find((t) => t.toLowerCase() === lower);
+export const relationTypeOf = (lower: string): RelationType | undefined => relationTypes.find((t) => t.toLowerCase() === lower);
 
 export interface CompiledFilter {
   /** SQL over alias `e` (catalog_entities, or catalog_facts when `narrow`); parameters pushed to `params`. */
@@ -84,6 +84,9 @@ export function compileFilter(filter: BackstageFilter, params: unknown[]): Compi
         parts.push(`e.kind = ANY(${p(kinds)}::text[])`);
         // Refs start with the kind: one kind lets a walk in ref order start at it.
         if (kinds.length === 1) parts.push(`e.ref >= ${p(`${kinds[0].toLowerCase()}:`)} AND e.ref < ${p(`${kinds[0].toLowerCase()};`)}`);
+      } else if (c.key === 'metadata.name' && c.values) {
+        // Through the narrow side's index on lower(name), not a scan of every name.
+        parts.push(`e.ref IN (SELECT h.ref FROM catalog_heads h WHERE lower(h.name) = ANY(${p(c.values)}::text[]))`);
       } else if (col) {
         narrow &&= col.narrow;
         const expr = col.lower ? `lower(e.${col.column})` : `e.${col.column}`;
@@ -95,7 +98,10 @@ export function compileFilter(filter: BackstageFilter, params: unknown[]): Compi
       } else if (c.key.startsWith('relations.')) {
         const type = relationTypeOf(c.key.slice('relations.'.length));
         if (!type) return 'false'; // no relation of that type exists
-        parts.push(`EXISTS (SELECT 1 FROM catalog_relations r WHERE r.source_ref = e.ref AND r.type = ${p(type)}${c.values ? ` AND r.target_ref = ANY(${p(c.values)}::text[])` : ''})`);
+        // Stored both ways: "X ownedBy G" is G's ownerOf row, found by the primary key from G.
+        parts.push(c.values
+          ? `e.ref IN (SELECT r.target_ref FROM catalog_relations r WHERE r.source_ref = ANY(${p(c.values)}::text[]) AND r.type = ${p(inverseOf(type))})`
+          : `EXISTS (SELECT 1 FROM catalog_relations r WHERE r.source_ref = e.ref AND r.type = ${p(type)})`);
       } else if (c.key === 'metadata.uid') {
         parts.push(c.values ? `md5(e.ref)::uuid::text = ANY(${p(c.values)}::text[])` : 'true');
       } else {
