@@ -227,12 +227,14 @@ export default function LaunchPage({ name }: { name: string }) {
                 >
                   <Group justify="flex-end" mt="lg">
                     <CostPerDayLine cost={path.cost} team={teams.find((t) => t.id === formData.team)?.title ?? formData.team} />
-                    <Button component={Link} href="/" variant="default">
-                      Cancel
-                    </Button>
-                    <Button type="submit" loading={submitting} leftSection={<IconRocket size={16} />} size="md">
-                      {path.approval !== 'none' ? 'Request access and launch' : `Launch ${path.title}`}
-                    </Button>
+                    <Group gap="sm" ml="auto">
+                      <Button component={Link} href="/" variant="default">
+                        Cancel
+                      </Button>
+                      <Button type="submit" loading={submitting} leftSection={<IconRocket size={16} />} size="md">
+                        {path.approval !== 'none' ? 'Request access and launch' : `Launch ${path.title}`}
+                      </Button>
+                    </Group>
                   </Group>
                 </Form>
               </Stack>
