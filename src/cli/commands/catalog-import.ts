@@ -13,8 +13,11 @@ import { print, printJson } from '../output.ts';
  * The commit then removes what the source held before and the files no longer list.
  */
 
-/** Bytes of file text per request: large enough to amortise a request, small enough to stream (the server's limit is 64 MB). */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes of file text per request: large enough to amortise a request, small enough that the server
+ * holds little of an import at a time (its limit is 64 MB; a larger file goes alone, whole).
+ */
+const CHUNK_BYTES = 2 * 1024 * 1024;
 /** Requests in flight: the server parses one chunk while the database writes the other. */
 const IN_FLIGHT = 2;
 
