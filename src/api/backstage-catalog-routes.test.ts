@@ -7,6 +7,7 @@ import { migrate } from '../infrastructure/postgres/migrate.ts';
 import { seedDemoOrganisation } from '../engine/identity/demo-organisation.ts';
 import { issueToken } from '../engine/identity/tokens.ts';
 import { upsertEntities } from '../engine/catalog/store.ts';
+import { listAll } from '../engine/catalog/backstage-query.ts';
 import { createApi } from './app.ts';
 
 // The whole API (its middleware and authentication included), asked as Backstage tooling asks.
@@ -184,4 +185,19 @@ test('GET /entities lists every match as a plain list, ordered and cut by limit 
   assert.equal(all.status, 200);
   assert.deepEqual(names(all.body), ['ledger-lib', 'payments-service', 'Settlement-Worker', 'storefront']);
   assert.deepEqual(names((await get('/entities?filter=kind=component&fields=metadata.name&order=desc:metadata.name&limit=2&offset=1')).body), ['Settlement-Worker', 'payments-service']);
+});
+
+test('GET /entities reads in chunks (by ref, or by offset within an order): every match once, in order', async () => {
+  const all = async (q: Parameters<typeof listAll>[1]) => {
+    const out: string[] = [];
+    for await (const chunk of listAll(pool, q, 2)) out.push(...names(chunk as never));
+    return out;
+  };
+  const byRef = await all({ filter: [], fields: ['metadata.name'] });
+  assert.equal(byRef.length, 10);
+  assert.deepEqual(await all({ filter: [], fields: ['metadata.name'], offset: 3, limit: 5 }), byRef.slice(3, 8));
+  const byName = await all({ filter: [], fields: ['metadata.name'], orderFields: [{ field: 'metadata.name', order: 'desc' }], offset: 1, limit: 7 });
+  assert.deepEqual(byName, [...byRef].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? 1 : a.toLowerCase() > b.toLowerCase() ? -1 : 0)).slice(1, 8));
+  const empty = await get('/entities?filter=kind=nonsense');
+  assert.deepEqual(empty.body, []);
 });

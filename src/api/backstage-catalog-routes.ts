@@ -81,13 +81,39 @@ export function registerBackstageCatalogRoutes(app: Api, deps: { pool: pg.Pool }
 
   app.get(`${BASE}/entities`, handle(async (c) => {
     if (c.req.query('after') !== undefined) throw badFilter('after', 'is not supported here; page with GET /api/catalog/entities/by-query and its cursors');
-    return c.json(await listAll(deps.pool, {
+    const chunks = listAll(deps.pool, {
       filter: parseFilter(c.req.queries('filter') ?? []),
       fields: listParam(c, 'fields'),
       limit: intParam(c, 'limit', Number.MAX_SAFE_INTEGER),
       offset: intParam(c, 'offset', Number.MAX_SAFE_INTEGER),
       orderFields: orderParams(c),
-    }));
+    });
+    // The first chunk before answering, so that bad input is still a 400; the rest streams as it is read.
+    const first = await chunks.next();
+    const encoder = new TextEncoder();
+    let sent = 0;
+    const piece = (items: Record<string, unknown>[]) => encoder.encode(items.map((e) => (sent++ ? ',' : '') + JSON.stringify(e)).join(''));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode('['));
+        if (first.done) {
+          controller.enqueue(encoder.encode(']'));
+          controller.close();
+        } else controller.enqueue(piece(first.value));
+      },
+      async pull(controller) {
+        if (first.done) return;
+        const next = await chunks.next();
+        if (next.done) {
+          controller.enqueue(encoder.encode(']'));
+          controller.close();
+        } else controller.enqueue(piece(next.value));
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    });
+    return c.body(body, 200, { 'content-type': 'application/json' });
   }));
 
   app.get(`${BASE}/entities/by-name/:kind/:namespace/:name`, handle(async (c) => {

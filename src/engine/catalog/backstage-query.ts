@@ -207,15 +207,32 @@ async function queryNow(db: Queryable, req: EntityQuery | { cursor: string; limi
   return { items: await toEntities(db, rows, req.fields), totalItems: total, pageInfo };
 }
 
-/** `GET /entities`: every match (or `limit` of them from `offset`), as a plain list. */
-export async function listAll(db: Queryable, q: EntityQuery): Promise<Record<string, unknown>[]> {
-  const params: unknown[] = [];
-  const where = compileFilter(q.filter, params);
+/** How many entities `GET /entities` reads and sends at a time: a whole catalog never sits in memory. */
+const LIST_CHUNK = 2000;
+
+/**
+ * `GET /entities`: every match (or `limit` of them from `offset`), as a plain list, in chunks: by
+ * keyset on ref when ordered by ref, else by offset within the order.
+ */
+export async function* listAll(db: Queryable, q: EntityQuery, chunk = LIST_CHUNK): AsyncGenerator<Record<string, unknown>[]> {
   const order = q.orderFields ?? [];
-  const orderSql = [...order.map((o) => `coalesce(${fieldExpression(o.field, params)}, ${o.order === 'asc' ? `E'\\uffff'` : `''`}) COLLATE "C" ${o.order === 'asc' ? 'ASC' : 'DESC'}`), 'e.ref'].join(', ');
-  const { rows } = await db.query<Row>(`SELECT e.ref, e.entity, e.hash, '' AS sortv FROM catalog_entities e WHERE ${where.sql}
-    ORDER BY ${orderSql} ${q.limit !== undefined ? `LIMIT ${Math.max(0, q.limit)}` : ''} OFFSET ${Math.max(0, q.offset ?? 0)}`, params);
-  return toEntities(db, rows, q.fields);
+  let left = q.limit ?? Infinity;
+  let offset = Math.max(0, q.offset ?? 0);
+  let after: string | null = null;
+  while (left > 0) {
+    const params: unknown[] = [];
+    const where = compileFilter(q.filter, params);
+    const orderSql = [...order.map((o) => `coalesce(${fieldExpression(o.field, params)}, ${o.order === 'asc' ? `E'\\uffff'` : `''`}) COLLATE "C" ${o.order === 'asc' ? 'ASC' : 'DESC'}`), 'e.ref'].join(', ');
+    const n = Math.min(left, chunk);
+    const keyset: string = after !== null ? `AND e.ref > $${params.push(after)}` : '';
+    const { rows }: { rows: Row[] } = await db.query<Row>(`SELECT e.ref, e.entity, e.hash, '' AS sortv FROM catalog_entities e WHERE ${where.sql} ${keyset}
+      ORDER BY ${orderSql} LIMIT ${n} OFFSET ${after !== null ? 0 : offset}`, params);
+    if (rows.length) yield await toEntities(db, rows, q.fields);
+    if (rows.length < n) return;
+    left -= rows.length;
+    if (order.length) offset += rows.length;
+    else after = rows[rows.length - 1].ref;
+  }
 }
 
 /** A ref as Backstage writes it, canonical; null when it is not a ref. */
