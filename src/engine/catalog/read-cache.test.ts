@@ -99,3 +99,18 @@ test('facets of a kind and a type are read from the kept counts, and agree with 
   assert.deepEqual(services.tag, [{ value: 'java', count: 1 }, { value: 'kafka', count: 1 }]);
   assert.deepEqual(services.type, [{ value: 'service', count: 2 }]);
 });
+
+test('kept answers are bounded by weight: a huge answer is not kept, and the least recently used go first', async () => {
+  let computed = 0;
+  const page = (n: number) => async () => { computed++; return { items: Array.from({ length: n }, (_, i) => i) }; };
+  await cachedRead(pool, 'huge', page(5000));
+  await cachedRead(pool, 'huge', page(5000));
+  assert.equal(computed, 2, 'an answer of 5,000 items is answered, not kept');
+  computed = 0;
+  for (let i = 0; i <= 20; i++) await cachedRead(pool, `page-${i}`, page(999)); // 21 × 1,000 > 20,000
+  assert.equal(computed, 21);
+  await cachedRead(pool, 'page-20', page(999));
+  assert.equal(computed, 21, 'the most recent is kept');
+  await cachedRead(pool, 'page-0', page(999));
+  assert.equal(computed, 22, 'the least recently used was dropped');
+});

@@ -8,11 +8,19 @@ import type { Queryable } from './store.ts';
  * under (at worst newer, which the next generation's reader replaces).
  */
 
-const MAX_ENTRIES = 500;
+/** At most this much is kept per database, in entities (an answer weighs its items; see `weigh`). */
+const MAX_WEIGHT = 20_000;
+/** An answer heavier than this is given out but not kept: it would push out many small ones. */
+const MAX_ENTRY_WEIGHT = 1_000;
 
+interface Entry {
+  answer: Promise<unknown>;
+  weight: number;
+}
 interface Cache {
   generation: string | null;
-  entries: Map<string, Promise<unknown>>;
+  entries: Map<string, Entry>; // least recently used first
+  weight: number;
 }
 
 // One cache per database handle (tests run several databases in one process).
@@ -23,6 +31,24 @@ export async function catalogGeneration(db: Queryable): Promise<string> {
   return rows[0]?.generation ?? '0';
 }
 
+/** What an answer weighs: its items (a page), or its values (facets), else 1. */
+function defaultWeight(value: unknown): number {
+  if (Array.isArray(value)) return value.length + 1;
+  if (value && typeof value === 'object') {
+    const items = (value as { items?: unknown }).items;
+    if (Array.isArray(items)) return items.length + 1;
+    return Object.values(value).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 1), 1);
+  }
+  return 1;
+}
+
+function drop(cache: Cache, key: string): void {
+  const e = cache.entries.get(key);
+  if (!e) return;
+  cache.weight -= e.weight;
+  cache.entries.delete(key);
+}
+
 /**
  * The answer kept under `key` for the current generation, or `read()`'s, kept. Concurrent identical
  * reads share one computation. Callers must not change what they get: it is shared.
@@ -30,22 +56,31 @@ export async function catalogGeneration(db: Queryable): Promise<string> {
 export async function cachedRead<T>(db: Queryable, key: string, read: () => Promise<T>): Promise<T> {
   const generation = await catalogGeneration(db);
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = { generation, entries: new Map() }));
+  if (!cache) caches.set(db, (cache = { generation, entries: new Map(), weight: 0 }));
   if (cache.generation !== generation) {
     // A read that started before a newer one saw a later write: answer it, keep nothing.
     if (cache.generation !== null && BigInt(generation) < BigInt(cache.generation)) return read();
     cache.entries.clear();
+    cache.weight = 0;
     cache.generation = generation;
   }
   const kept = cache.entries.get(key);
   if (kept) {
     cache.entries.delete(key); // most recently used last: the first key is the one to drop
     cache.entries.set(key, kept);
-    return kept as Promise<T>;
+    return kept.answer as Promise<T>;
   }
-  const answer = read();
-  cache.entries.set(key, answer);
-  answer.catch(() => cache.entries.get(key) === answer && cache.entries.delete(key));
-  if (cache.entries.size > MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value!);
-  return answer;
+  const c = cache;
+  const entry: Entry = { answer: read(), weight: 1 };
+  c.entries.set(key, entry);
+  c.weight += 1;
+  entry.answer.then((value) => {
+    if (c.entries.get(key) !== entry) return; // dropped meanwhile (a new generation)
+    const weight = defaultWeight(value);
+    if (weight > MAX_ENTRY_WEIGHT) return drop(c, key);
+    c.weight += weight - entry.weight;
+    entry.weight = weight;
+    while (c.weight > MAX_WEIGHT && c.entries.size > 1) drop(c, c.entries.keys().next().value!);
+  }, () => c.entries.get(key) === entry && drop(c, key));
+  return entry.answer as Promise<T>;
 }
