@@ -8,7 +8,11 @@ import { importCatalogPath } from '../engine/catalog/import.ts';
 import { registerCatalogRoutes } from './catalog-routes.ts';
 import { newApiApp } from './errors.ts';
 import type { Env } from './openapi.ts';
-import { shippedPolicies } from '../../test/support/policies.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { shippedPolicies, shippedPoliciesDir } from '../../test/support/policies.ts';
+import { PolicyEngine } from '../engine/policy/engine.ts';
 
 let pool: pg.Pool;
 let app: OpenAPIHono<Env>;
@@ -120,4 +124,41 @@ test('bad query input is a clear 400, never a 5xx', async () => {
   }
   const facets = await call('GET', '/api/v1/catalog/facets?metadata.tags=java');
   assert.deepEqual(facets.body.facets.kind, [{ value: 'Component', count: 2 }]);
+});
+
+test('an import session through the routes: chunks parsed here with per-document errors, commit replaces, the policy asked per owner', async () => {
+  const doc = (name: string, owner: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: beta\n  owner: ${owner}\n`;
+  const start = await call('POST', '/api/v1/catalog/imports', { source: 'import:routes' });
+  assert.equal(start.status, 200);
+  assert.equal(start.body.source, 'api:import:routes');
+  const chunk = await call('POST', '/api/v1/catalog/imports/chunks', { import: start.body.id, files: [{ path: 'r/a.yaml', text: [doc('imp-a', 'churn-analytics'), doc('imp-b', 'churn-analytics'), 'kind: Component\n'].join('---\n') }] });
+  assert.equal(chunk.status, 200);
+  assert.equal(chunk.body.written, 2);
+  assert.equal(chunk.body.errors[0].document, 3);
+  // dana may not register for another team: the whole chunk is refused, naming the entity.
+  const refused = await call('POST', '/api/v1/catalog/imports/chunks', { import: start.body.id, files: [{ path: 'r/b.yaml', text: [doc('imp-c', 'churn-analytics'), doc('imp-d', 'web')].join('---\n') }] });
+  assert.equal(refused.status, 403);
+  assert.match(refused.body.error.message, /registerEntity CatalogEntity::"component:default\/imp-d"/);
+  const done = await call('POST', `/api/v1/catalog/imports/${start.body.id}/commit`);
+  assert.deepEqual(done.body, { source: 'api:import:routes', entities: 2, removed: [], kept: 0 });
+  const unknown = await call('POST', '/api/v1/catalog/imports/chunks', { import: start.body.id, files: [] });
+  assert.equal(unknown.status, 404);
+});
+
+test('a policy that names one entity by its ref is asked about that entity, even beside others of the same owner', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'policies-'));
+  writeFileSync(join(dir, 'blocked.cedar'), '@id("not-this-one")\nforbid (principal, action, resource == CatalogEntity::"component:default/imp-blocked");\n');
+  const strict = newApiApp<Env>();
+  strict.use('/api/v1/*', async (c, next) => {
+    c.set('user', { id: 'dana', name: 'Dana', email: 'dana@example.org', team: 'churn-analytics', isAdmin: false });
+    c.set('policy', PolicyEngine.load([shippedPoliciesDir, dir], { log: () => {} }));
+    await next();
+  });
+  registerCatalogRoutes(strict, { pool });
+  const post = (body: unknown) => strict.request('/api/v1/catalog/entities', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const entity = (name: string) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'beta', owner: 'churn-analytics' } });
+  const res = await post({ entities: [entity('imp-fine'), entity('imp-blocked')], source: 'strict' });
+  assert.equal(res.status, 403);
+  assert.match(((await res.json()) as { error: { message: string } }).error.message, /imp-blocked/);
+  rmSync(dir, { recursive: true, force: true });
 });
