@@ -160,6 +160,9 @@ test('by-name, by-refs in the order asked (null for a missing one), and facets o
   assert.deepEqual(facets.body.facets['metadata.tags'], [{ value: 'java', count: 2 }, { value: 'kafka', count: 1 }, { value: 'react', count: 1 }]);
   assert.deepEqual(facets.body.facets['relations.ownedBy'], [{ value: 'group:default/payments', count: 3 }, { value: 'group:default/web', count: 1 }]);
   assert.deepEqual(facets.body.facets['spec.system'], [{ value: 'payments', count: 1 }]);
+  // Any other path: its values as written, a list's items each.
+  const raw = await get('/entity-facets?facet=spec.owner&facet=spec.dependsOn&filter=kind=component');
+  assert.deepEqual(raw.body.facets, { 'spec.owner': [{ value: 'payments', count: 3 }, { value: 'web', count: 1 }], 'spec.dependsOn': [{ value: 'resource:payments-db', count: 1 }] });
   // Facets with a filter beyond kind and type are counted over the matches.
   const java = await get('/entity-facets?facet=spec.type&filter=metadata.tags.java');
   assert.deepEqual(java.body.facets['spec.type'], [{ value: 'library', count: 1 }, { value: 'service', count: 1 }]);

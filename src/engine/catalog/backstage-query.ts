@@ -309,6 +309,11 @@ async function facetValues(db: Queryable, facet: string, filter: BackstageFilter
   if (key === 'metadata.name' || key === 'metadata.title') {
     return rows(`SELECT e.${key.slice(9)} AS value, count(*) AS n FROM catalog_entities e WHERE ${where.sql} AND e.${key.slice(9)} IS NOT NULL GROUP BY 1`, params);
   }
-  return rows(`SELECT kv.original AS value, count(DISTINCT e.ref) AS n FROM catalog_entities e, catalog_entity_pairs(e.entity) kv
-    WHERE ${where.sql} AND kv.key = $${params.push(key)} AND kv.original IS NOT NULL GROUP BY 1`, params);
+  // Any other path: its values in the descriptors (a list's items too: jsonpath's lax mode unwraps
+  // arrays), as written. This reads every matching descriptor (0.6 s for 100,000 without a filter): kept
+  // answers make it once per catalog change.
+  if (!/^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@/-]+)*$/.test(facet)) throw badFilter('facet', `"${facet}" is not a field path; write dotted names, e.g. spec.owner`);
+  const path = `lax $${facet.split('.').map((part) => `."${part}"`).join('')}[*]`;
+  return rows(`SELECT v #>> '{}' AS value, count(DISTINCT e.ref) AS n FROM catalog_entities e, jsonb_path_query(e.entity, $${params.push(path)}::jsonpath) v
+    WHERE ${where.sql} AND jsonb_typeof(v) IN ('string', 'number', 'boolean') GROUP BY 1`, params);
 }
