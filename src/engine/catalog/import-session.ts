@@ -66,7 +66,12 @@ export async function startImport(pool: pg.Pool, source: string, user: string): 
   return { id, source, expiresAt: rows[0].expires_at.toISOString() };
 }
 
-async function session(c: pg.PoolClient, id: string, user: string, errors = 0): Promise<{ source: string; errors: number }> {
+/**
+ * The session, if it is this user's and not expired; extends its life and counts bad documents. Run
+ * outside a chunk's transaction: the row lock it takes would otherwise make one import's chunks wait
+ * for each other.
+ */
+async function session(c: Pick<pg.Pool, 'query'>, id: string, user: string, errors = 0): Promise<{ source: string; errors: number }> {
   const { rows } = await c.query<{ source: string; errors: number }>(
     `UPDATE catalog_imports SET expires_at = now() + make_interval(mins => $3), errors = errors + $4
      WHERE id = $1 AND started_by = $2 AND expires_at >= now() RETURNING source, errors`,
@@ -110,8 +115,8 @@ const duplicate = (e: ParsedEntity, where: string): DocumentError => ({
 
 export async function importChunk(pool: pg.Pool, id: string, user: string, files: SentFile[], attachments: SentFile[] = [], authorize?: Authorize): Promise<ChunkResult> {
   const { entities, errors, locations } = parseChunk(files, attachments);
-  return inTransaction(pool, async (c) => {
-    const { source } = await session(c, id, user);
+  const { source } = await session(pool, id, user);
+  const result = await inTransaction(pool, async (c) => {
     // A chunk need not wait for its WAL to reach the disk: after a crash the session is gone (its
     // tables are unlogged) and the import is run again; the commit, which removes, waits as usual.
     await c.query('SET LOCAL synchronous_commit = off');
@@ -139,10 +144,12 @@ export async function importChunk(pool: pg.Pool, id: string, user: string, files
       errors.push({ file: e.file, document: e.document, line: e.line, entity: label(e),
         errors: [{ field: 'metadata.name', message: `${f.ref} was registered by ${f.source}, which alone may change it` }] });
     }
-    if (errors.length) await session(c, id, user, errors.length);
-    errors.sort((a, b) => (a.file === b.file ? a.document - b.document : a.file < b.file ? -1 : 1));
     return { files: files.length, entities: result.written + result.unchanged, written: result.written, unchanged: result.unchanged, errors, locations };
   });
+  // Counted before the answer goes back, so before the client can commit.
+  if (errors.length) await session(pool, id, user, errors.length);
+  errors.sort((a, b) => (a.file === b.file ? a.document - b.document : a.file < b.file ? -1 : 1));
+  return result;
 }
 
 /**
