@@ -1,11 +1,12 @@
 // The portal's spend in real headless Chromium against a real `goldpath up`: dana's team has an
 // environment running; the path cards and the launch form say what a day of a path costs; the team
 // spend page shows the chart, the environment's row, the total and the month's budget, and its CSV
-// downloads and adds up. Screenshots go to test-artifacts/portal-spend/.
+// downloads and adds up. Screenshots go to test-artifacts/portal-spend/ (git-ignored);
+// UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/portal-spend.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Decimal } from 'decimal.js';
 import type { Page } from 'playwright-core';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
@@ -166,7 +167,8 @@ test('a team sees what a path costs before launch, what it spends, and downloads
     assert.equal(await marked.count(), idle.length);
     for (const r of idle) assert.match(await page.getByTestId('spend-table').locator(`tbody tr[data-key="${r.key}"]`).innerText(), /idle/i);
     await page.getByTestId('spend-total').filter({ hasText: euros(report.total) }).waitFor();
-    await browser.shot('06-spend-all-teams-idle', { fullPage: true });
+    const shot = await browser.shot('06-spend-all-teams-idle', { fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, resolve('docs/screenshots/portal-spend.png'));
   });
 
   await step(t, 'at 100 % of its budget the gauge is red, the launch form says so, and a launch is refused with the policy\'s reason', async () => {

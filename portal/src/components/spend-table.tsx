@@ -7,9 +7,16 @@ import type { SpendGrouping, SpendRow } from '../pages/spend-types.ts';
 import { Money } from './money.tsx';
 import { ResourceIcon, resourceInfo } from './resource-icon.tsx';
 
-/** "227206.3300" → "227,206.33": grouped, without the ledger's padding (Intl reads the string exactly). */
-const quantities = new Intl.NumberFormat('en', { maximumFractionDigits: 4 });
-const quantity = (q: string) => (/^[-+]?\d+(\.\d+)?$/.test(q) ? quantities.format(q as `${number}`) : q);
+/**
+ * "230236.0420" → "230,236", "1.5000" → "1.5", "0.0064" → "0.0064": grouped, with the decimals its
+ * size needs (Intl reads the string exactly; the CSV has every digit).
+ */
+const quantities = [0, 2, 4].map((digits) => new Intl.NumberFormat('en', { maximumFractionDigits: digits }));
+function quantity(q: string): string {
+  if (!/^[-+]?\d+(\.\d+)?$/.test(q)) return q;
+  const whole = q.replace(/^[-+]?0*/, '').split('.')[0];
+  return quantities[whole.length >= 3 ? 0 : whole.length >= 1 ? 1 : 2].format(q as `${number}`);
+}
 
 type Detail = 'team' | 'resourceType' | 'environment' | 'path' | 'user';
 const detailTitle: Record<Detail, string> = { team: 'Team', resourceType: 'Resource type', environment: 'Environment', path: 'Path', user: 'User' };
@@ -99,7 +106,7 @@ export function SpendTable({ rows, by, total, currency, allTeams = false }: { ro
                 ))}
                 {withQuantity && (
                   <Table.Td ta="right">
-                    <Text size="sm" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
+                    <Text size="sm" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }}>
                       {r.quantity && r.unit ? `${quantity(r.quantity)} ${r.unit}` : '—'}
                     </Text>
                   </Table.Td>
