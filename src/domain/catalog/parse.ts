@@ -60,31 +60,33 @@ function splitDocuments(text: string): RawDocument[] {
 /** A line with something other than spaces, comments and directives (`%YAML`). */
 const hasContent = (text: string) => /^[ \t]*[^\s#%]/m.test(text);
 
+/** One document's outcome: a valid entity, or an error; `refused` when the file does not parse. */
+export type DocumentResult = { entity: ParsedEntity } | { error: DocumentError; refused: boolean };
+
 /**
- * Parses a multi-document `catalog-info.yaml` and validates each document. Empty documents (a
- * trailing `---`) are skipped, as Backstage does; every bad document is reported, not just the
- * first, and the file's valid entities are kept beside them. A YAML syntax error refuses the whole
- * file (one error, with its line): the rest of a file that does not parse cannot be trusted.
- * Placeholders (`$text`, `$json`, `$yaml`) are resolved through `read` (see placeholders.ts).
+ * Parses and validates a multi-document file one document at a time, so that a caller can write and
+ * forget as it goes (a file of 5,000 datasets is ~80 MB as objects). Empty documents (a trailing
+ * `---`) are skipped, as Backstage does. A YAML syntax error ends the file with `refused: true`: the
+ * caller discards what the file gave before it (see parseCatalogFile). Placeholders (`$text`,
+ * `$json`, `$yaml`) are resolved through `read` (see placeholders.ts).
  */
-export function parseCatalogFile(file: string, text: string, read: PlaceholderReader = () => undefined): ParsedFile {
-  const out: ParsedFile = { entities: [], errors: [] };
-  const values: { value: unknown; document: number; line: number }[] = [];
+export function* parseDocuments(file: string, text: string, read: PlaceholderReader = () => undefined): Generator<DocumentResult> {
+  const placeholders = mayHavePlaceholders(text);
   let document = 0;
   for (const doc of splitDocuments(text)) {
     document++;
     if (!hasContent(doc.text)) continue; // an empty document (a trailing `---`) is skipped, as Backstage does
+    let raw: unknown;
     try {
-      values.push({ value: load(doc.text, { schema: CORE_SCHEMA }), document, line: firstContentLine(doc) });
+      raw = load(doc.text, { schema: CORE_SCHEMA });
     } catch (e) {
       if (!(e instanceof YAMLException)) throw e;
       const line = e.mark ? doc.line + e.mark.line : doc.line;
-      return { entities: [], errors: [{ file, document, line, entity: null, errors: [{ field: '(yaml)', message: `${e.reason}: nothing in this file was imported` }] }] };
+      yield { error: { file, document, line, entity: null, errors: [{ field: '(yaml)', message: `${e.reason}: nothing in this file was imported` }] }, refused: true };
+      return;
     }
-  }
-  const placeholders = mayHavePlaceholders(text);
-  for (const { value: raw, document, line } of values) {
     if (raw === null || raw === undefined) continue;
+    const line = firstContentLine(doc);
     let value: unknown = raw;
     const errors: FieldError[] = [];
     if (placeholders) {
@@ -94,12 +96,27 @@ export function parseCatalogFile(file: string, text: string, read: PlaceholderRe
     }
     const result = errors.length ? null : validateEntity(value);
     if (result?.ok) {
-      out.entities.push({ ...result, file, document, line });
+      yield { entity: { ...result, file, document, line } };
     } else {
       const v = raw as { kind?: unknown; metadata?: { name?: unknown } };
       const entity = typeof v?.kind === 'string' && typeof v.metadata?.name === 'string' ? `${v.kind} ${v.metadata.name}` : null;
-      out.errors.push({ file, document, line, entity, errors: result ? result.errors : errors });
+      yield { error: { file, document, line, entity, errors: result ? result.errors : errors }, refused: false };
     }
+  }
+}
+
+/**
+ * Parses a multi-document `catalog-info.yaml` and validates each document: every bad document is
+ * reported, not just the first, and the file's valid entities are kept beside them. A YAML syntax
+ * error refuses the whole file (one error, with its line): the rest of a file that does not parse
+ * cannot be trusted.
+ */
+export function parseCatalogFile(file: string, text: string, read: PlaceholderReader = () => undefined): ParsedFile {
+  const out: ParsedFile = { entities: [], errors: [] };
+  for (const r of parseDocuments(file, text, read)) {
+    if ('entity' in r) out.entities.push(r.entity);
+    else if (r.refused) return { entities: [], errors: [r.error] };
+    else out.errors.push(r.error);
   }
   return out;
 }

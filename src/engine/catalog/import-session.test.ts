@@ -126,3 +126,15 @@ test('Location entities report their targets (files and globs) relative to their
   assert.equal(r.locations[0].skipped.length, 1);
   assert.equal(r.locations[0].line, 1);
 });
+
+test('a chunk writes a large file in batches, and a syntax error late in a file takes back what its earlier documents wrote', async () => {
+  const s = await startImport(pool, 'api:import:batches', 'dana');
+  const many = Array.from({ length: 2500 }, (_, i) => component(`batch-${i}`));
+  const late = [...Array.from({ length: 1500 }, (_, i) => component(`late-${i}`)), 'kind: [unclosed\n'];
+  const r = await importChunk(pool, s.id, 'dana', [file('many.yaml', ...many), file('late.yaml', ...late), file('dup.yaml', component('batch-7'))]);
+  assert.equal(r.written, 2500);
+  assert.deepEqual(r.errors.map((e) => `${e.file} ${e.document} ${e.errors[0].field}`), ['dup.yaml 1 metadata.name', 'late.yaml 1501 (yaml)']);
+  assert.match(r.errors[0].errors[0].message, /already defined in many\.yaml document 8/);
+  assert.equal((await refsOf('api:import:batches')).length, 2500, 'nothing of late.yaml, though its first 1,000 were written before the error');
+  await commitImport(pool, s.id, 'dana');
+});

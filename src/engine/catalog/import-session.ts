@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { locationTargets, type LocationTargets } from '../../domain/catalog/locations.ts';
-import { parseCatalogFile, type DocumentError, type ParsedEntity } from '../../domain/catalog/parse.ts';
+import { parseCatalogFile, parseDocuments, type DocumentError, type ParsedEntity } from '../../domain/catalog/parse.ts';
 import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
 import { PlatformError } from '../errors.ts';
 import { cleanSearchIndexes, lockSource, removeEntitiesIn, writeEntitiesIn, type CatalogChange } from './store.ts';
@@ -113,43 +113,97 @@ const duplicate = (e: ParsedEntity, where: string): DocumentError => ({
   errors: [{ field: 'metadata.name', message: `${e.ref} is already defined in ${where}: each entity may appear once in an import` }],
 });
 
+/** Entities validated and written at a time within a chunk: the server holds one batch of objects, not a whole file's. */
+const BATCH = 1000;
+
 export async function importChunk(pool: pg.Pool, id: string, user: string, files: SentFile[], attachments: SentFile[] = [], authorize?: Authorize): Promise<ChunkResult> {
-  const { entities, errors, locations } = parseChunk(files, attachments);
+  const sent = new Map<string, string>();
+  for (const f of [...attachments, ...files]) sent.set(f.path, f.text);
   const { source } = await session(pool, id, user);
-  const result = await inTransaction(pool, async (c) => {
+  const out: ChunkResult = { files: files.length, entities: 0, written: 0, unchanged: 0, errors: [], locations: [] };
+  await inTransaction(pool, async (c) => {
     // A chunk need not wait for its WAL to reach the disk: after a crash the session is gone (its
     // tables are unlogged) and the import is run again; the commit, which removes, waits as usual.
     await c.query('SET LOCAL synchronous_commit = off');
     // Several chunks of one import may write at once; the commit (exclusive) waits for them.
     await lockSource(c, source, 'shared');
-    // Refs in key order, so that two chunks naming the same refs never wait on each other in a cycle.
-    const sorted = [...entities].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
-    const { rows } = await c.query<{ ref: string }>(
-      `INSERT INTO catalog_import_refs (import_id, ref, file, document)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[]) ON CONFLICT DO NOTHING RETURNING ref`,
-      [id, sorted.map((e) => e.ref), sorted.map((e) => e.file), sorted.map((e) => e.document)]);
-    const fresh = new Set(rows.map((r) => r.ref));
-    const repeated = sorted.filter((e) => !fresh.has(e.ref));
-    if (repeated.length) {
-      const { rows: first } = await c.query<{ ref: string; file: string; document: number }>(
-        'SELECT ref, file, document FROM catalog_import_refs WHERE import_id = $1 AND ref = ANY($2::text[])', [id, repeated.map((e) => e.ref)]);
-      const where = new Map(first.map((r) => [r.ref, `${r.file} document ${r.document}`]));
-      for (const e of repeated) errors.push(duplicate(e, where.get(e.ref) ?? 'an earlier file'));
+    for (const f of files) {
+      // A file that turns out not to parse takes back what its earlier documents wrote.
+      await c.query('SAVEPOINT file');
+      const file: ChunkResult = { files: 1, entities: 0, written: 0, unchanged: 0, errors: [], locations: [] };
+      let batch: ParsedEntity[] = [];
+      let refused: DocumentError | null = null;
+      for (const r of parseDocuments(f.path, f.text, (p) => sent.get(p))) {
+        if ('entity' in r) {
+          batch.push(r.entity);
+          const loc = locationTargets(r.entity);
+          if (loc) file.locations.push(loc);
+          if (batch.length >= BATCH) {
+            await writeBatch(c, id, source, batch, file, authorize);
+            batch = [];
+          }
+        } else if (r.refused) {
+          refused = r.error;
+          break;
+        } else file.errors.push(r.error);
+      }
+      if (refused) {
+        await c.query('ROLLBACK TO SAVEPOINT file');
+        out.errors.push(refused);
+        continue;
+      }
+      if (batch.length) await writeBatch(c, id, source, batch, file, authorize);
+      await c.query('RELEASE SAVEPOINT file');
+      out.entities += file.entities;
+      out.written += file.written;
+      out.unchanged += file.unchanged;
+      out.errors.push(...file.errors);
+      out.locations.push(...file.locations);
     }
-    const toWrite = sorted.filter((e) => fresh.has(e.ref));
-    const result = await writeEntitiesIn(c, source, toWrite, { foreign: 'skip', lock: 'shared', cleanIndexes: false, authorize });
-    const byRef = new Map(toWrite.map((e) => [e.ref, e]));
-    for (const f of result.foreign) {
-      const e = byRef.get(f.ref)!;
-      errors.push({ file: e.file, document: e.document, line: e.line, entity: label(e),
-        errors: [{ field: 'metadata.name', message: `${f.ref} was registered by ${f.source}, which alone may change it` }] });
-    }
-    return { files: files.length, entities: result.written + result.unchanged, written: result.written, unchanged: result.unchanged, errors, locations };
   });
   // Counted before the answer goes back, so before the client can commit.
-  if (errors.length) await session(pool, id, user, errors.length);
-  errors.sort((a, b) => (a.file === b.file ? a.document - b.document : a.file < b.file ? -1 : 1));
-  return result;
+  if (out.errors.length) await session(pool, id, user, out.errors.length);
+  out.errors.sort((a, b) => (a.file === b.file ? a.document - b.document : a.file < b.file ? -1 : 1));
+  return out;
+}
+
+/** Writes one batch of a chunk: its refs join the import's (a ref named twice is reported where it repeats), then the entities. */
+async function writeBatch(c: pg.PoolClient, id: string, source: string, batch: ParsedEntity[], out: ChunkResult, authorize?: Authorize): Promise<void> {
+  const firstOf = new Map<string, ParsedEntity>();
+  const unique: ParsedEntity[] = [];
+  for (const e of batch) {
+    const first = firstOf.get(e.ref);
+    if (first) out.errors.push(duplicate(e, `${first.file} document ${first.document}`));
+    else {
+      firstOf.set(e.ref, e);
+      unique.push(e);
+    }
+  }
+  // Refs in key order, so that two chunks naming the same refs never wait on each other in a cycle.
+  unique.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  const { rows } = await c.query<{ ref: string }>(
+    `INSERT INTO catalog_import_refs (import_id, ref, file, document)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[]) ON CONFLICT DO NOTHING RETURNING ref`,
+    [id, unique.map((e) => e.ref), unique.map((e) => e.file), unique.map((e) => e.document)]);
+  const fresh = new Set(rows.map((r) => r.ref));
+  const repeated = unique.filter((e) => !fresh.has(e.ref));
+  if (repeated.length) {
+    const { rows: first } = await c.query<{ ref: string; file: string; document: number }>(
+      'SELECT ref, file, document FROM catalog_import_refs WHERE import_id = $1 AND ref = ANY($2::text[])', [id, repeated.map((e) => e.ref)]);
+    const where = new Map(first.map((r) => [r.ref, `${r.file} document ${r.document}`]));
+    for (const e of repeated) out.errors.push(duplicate(e, where.get(e.ref) ?? 'an earlier file'));
+  }
+  const toWrite = unique.filter((e) => fresh.has(e.ref));
+  const result = await writeEntitiesIn(c, source, toWrite, { foreign: 'skip', lock: 'shared', cleanIndexes: false, authorize });
+  const byRef = new Map(toWrite.map((e) => [e.ref, e]));
+  for (const f of result.foreign) {
+    const e = byRef.get(f.ref)!;
+    out.errors.push({ file: e.file, document: e.document, line: e.line, entity: label(e),
+      errors: [{ field: 'metadata.name', message: `${f.ref} was registered by ${f.source}, which alone may change it` }] });
+  }
+  out.written += result.written;
+  out.unchanged += result.unchanged;
+  out.entities += result.written + result.unchanged;
 }
 
 /**
