@@ -121,11 +121,15 @@ test('a team sees what a path costs before launch, what it spends, and downloads
     assert.ok(lines.length - 2 >= 1, 'at least one row');
   });
 
-  await step(t, 'grouping by environment gives the environment one row', async () => {
+  await step(t, 'grouping by environment gives the environment one row, and stays in the URL', async () => {
     await page.getByRole('radiogroup', { name: 'Group by' }).getByText('Environment', { exact: true }).click();
     const row = page.getByTestId('spend-table').locator(`tbody tr[data-key="${env.id}"]`);
     await row.waitFor();
     await browser.shot('04-spend-by-environment');
+    // The view is in the URL: a reload (or a link, or "back") shows the same grouping.
+    assert.match(page.url(), /[?&]by=environment\b/);
+    await page.reload();
+    await row.waitFor();
   });
 
   await step(t, 'the window picker asks for the last 7 days, then for days picked on the calendar', async () => {

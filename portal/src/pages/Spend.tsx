@@ -3,6 +3,7 @@
 // does all the arithmetic, in decimals; this page only formats its amounts.
 import '@mantine/dates/styles.css';
 import { useMemo, useState } from 'react';
+import { useLocation, useSearch } from 'wouter';
 import { Button, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
@@ -36,13 +37,49 @@ const groupings: { value: SpendGrouping; label: string }[] = [
   { value: 'day', label: 'Day' },
 ];
 
+type Days = [string | null, string | null];
+interface View {
+  team: string;
+  choice: WindowChoice;
+  days: Days;
+  by: SpendGrouping;
+}
+
+const isDay = (s: string | null): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s);
+
+/** The view lives in the URL (`?team=&window=&first=&last=&by=`), so a link or "back" returns to it. */
+function readUrl(search: string, ownTeam: string): View {
+  const p = new URLSearchParams(search);
+  const choice = windows.find((w) => w.value === p.get('window'))?.value ?? 'this-month';
+  const by = groupings.find((g) => g.value === p.get('by'))?.value ?? 'resource';
+  const first = p.get('first');
+  const last = p.get('last');
+  return { team: p.get('team') || ownTeam, choice, by, days: isDay(first) && isDay(last) ? [first, last] : [null, null] };
+}
+
 export default function SpendPage() {
   const user = useUser();
-  const [team, setTeam] = useState(user.team);
-  const [choice, setChoice] = useState<WindowChoice>('this-month');
-  const [days, setDays] = useState<[string | null, string | null]>([null, null]);
-  const [by, setBy] = useState<SpendGrouping>('resource');
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const view = useMemo(() => readUrl(search, user.team), [search, user.team]);
+  const { team, choice, by } = view;
+  // Days being picked on the calendar: the URL gets them once both are there.
+  const [days, setDays] = useState<Days>(view.days);
   const [downloading, setDownloading] = useState(false);
+
+  function go(patch: Partial<View>) {
+    const next = { ...view, ...patch };
+    const p = new URLSearchParams();
+    if (next.team !== user.team) p.set('team', next.team);
+    if (next.choice !== 'this-month') p.set('window', next.choice);
+    if (next.choice === 'custom' && isDay(next.days[0]) && isDay(next.days[1])) {
+      p.set('first', next.days[0]);
+      p.set('last', next.days[1]);
+    }
+    if (next.by !== 'resource') p.set('by', next.by);
+    const s = p.toString();
+    navigate(s ? `/spend?${s}` : '/spend', { replace: true });
+  }
 
   const teams = useLoad(() => call(api.GET('/api/v1/teams')), []);
   // The teams whose spend you may read: your own ones; an admin, every team.
@@ -54,13 +91,10 @@ export default function SpendPage() {
   const allTeams = team === ALL_TEAMS;
   // Grouping by team only says something across teams.
   const shownGroupings = allTeams ? groupings : groupings.filter((g) => g.value !== 'team');
-  const chooseTeam = (t: string) => {
-    setTeam(t);
-    if (t !== ALL_TEAMS && by === 'team') setBy('resource');
-  };
+  const chooseTeam = (t: string) => go({ team: t, by: t !== ALL_TEAMS && by === 'team' ? 'resource' : by });
 
   // A custom window waits for both days; until then the last full window stays on screen.
-  const picked = spendWindow(choice, new Date(), days);
+  const picked = spendWindow(choice, new Date(), view.days);
   const [lastSpan, setLastSpan] = useState(picked ?? spendWindow('this-month', new Date())!);
   const span = picked ?? lastSpan;
   if (picked && (picked.from !== lastSpan.from || picked.to !== lastSpan.to)) setLastSpan(picked);
@@ -104,7 +138,7 @@ export default function SpendPage() {
             <Text size="sm" fw={500} component="span" id="spend-window-label">
               Window
             </Text>
-            <SegmentedControl value={choice} onChange={(v) => setChoice(v as WindowChoice)} data={windows} aria-labelledby="spend-window-label" />
+            <SegmentedControl value={choice} onChange={(v) => go({ choice: v as WindowChoice, days })} data={windows} aria-labelledby="spend-window-label" />
           </Stack>
           {choice === 'custom' && (
             <DatePickerInput
@@ -112,7 +146,11 @@ export default function SpendPage() {
               label="Days"
               placeholder="First and last day"
               value={days}
-              onChange={(v) => setDays([v[0] ? String(v[0]) : null, v[1] ? String(v[1]) : null])}
+              onChange={(v) => {
+                const picked: Days = [v[0] ? String(v[0]) : null, v[1] ? String(v[1]) : null];
+                setDays(picked);
+                if (isDay(picked[0]) && isDay(picked[1])) go({ days: picked });
+              }}
               maxDate={new Date()}
               allowSingleDateInRange
               valueFormat="D MMM YYYY"
@@ -161,7 +199,7 @@ export default function SpendPage() {
             <Title order={2} fz="lg">
               Itemised
             </Title>
-            <SegmentedControl value={by} onChange={(v) => setBy(v as SpendGrouping)} data={shownGroupings} size="xs" aria-label="Group by" />
+            <SegmentedControl value={by} onChange={(v) => go({ by: v as SpendGrouping })} data={shownGroupings} size="xs" aria-label="Group by" />
           </Group>
           {r.rows.length === 0 ? (
             <EmptyState icon={<IconCoin size={30} />} title="Nothing spent in this window">
