@@ -14,6 +14,8 @@ import { openBrowser, storySteps, signInToPortal, type Browser } from '../suppor
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { localAccount, localTokens } from '../support/local-accounts.ts';
 import { until } from '../support/wait.ts';
+import { formatMoney } from '../../portal/src/components/money-format.ts';
+import { spendWindow, windowLabel } from '../../portal/src/pages/spend-window.ts';
 
 interface SpendRow { key: string; label: string; amount: string; idle: boolean; environment: string | null }
 interface SpendReport { currency: string; total: string; rows: SpendRow[]; daily: { day: string; amount: string }[] }
@@ -31,8 +33,8 @@ const as = async <T>(user: string, path: string, init: RequestInit = {}): Promis
   return (await res.json()) as T;
 };
 
-/** What the portal shows for an amount: the API's decimal string, rounded to the cent (exactly, by Intl). */
-const euros = (amount: string) => new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: new Decimal(amount).abs().lt('0.01') && !new Decimal(amount).isZero() ? 4 : 2 }).format(amount as `${number}`);
+/** What the portal shows for an amount (checked below against exact expectations). */
+const euros = (amount: string) => formatMoney(amount, 'EUR');
 
 before(async () => {
   platform = await startPlatformProcess();
@@ -194,4 +196,28 @@ test('a team sees what a path costs before launch, what it spends, and downloads
     await browser.shot('08-launch-refused-over-budget');
     assert.deepEqual(browser.pageErrors, []);
   });
+});
+
+test('the portal formats the API\'s decimal strings exactly, never through a float', () => {
+  // 2^53 + 1 is not a float; as a string it keeps every digit, and rounds half away from zero.
+  assert.equal(formatMoney('9007199254740993.125', 'EUR'), '€9,007,199,254,740,993.13');
+  assert.equal(formatMoney('1234.5000', 'EUR'), '€1,234.50');
+  assert.equal(formatMoney('0.0000', 'EUR'), '€0.00');
+  assert.equal(formatMoney('0.0042', 'EUR'), '€0.0042', 'under a cent keeps its digits');
+  assert.equal(formatMoney('0.0100', 'EUR'), '€0.01');
+  assert.equal(formatMoney('12.3456', 'USD'), '$12.35');
+  assert.equal(formatMoney('5.00', 'EURO'), '5.00 EURO', 'a code Intl refuses still shows');
+  assert.equal(formatMoney('n/a', 'EUR'), 'n/a EUR');
+});
+
+test('the spend page\'s windows: UTC months, the last 7 days with today, calendar days both included', () => {
+  const now = new Date('2027-01-03T10:20:00Z');
+  assert.deepEqual(spendWindow('this-month', now), { from: '2027-01-01T00:00:00.000Z' });
+  assert.deepEqual(spendWindow('last-month', now), { from: '2026-12-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
+  assert.deepEqual(spendWindow('last-7-days', now), { from: '2026-12-28T00:00:00.000Z' });
+  assert.equal(spendWindow('custom', now, ['2026-11-01', null]), null, 'waits for the last day');
+  assert.deepEqual(spendWindow('custom', now, ['2026-11-01', '2026-11-30']), { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' });
+  assert.equal(windowLabel('2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z'), '1 Dec – 31 Dec 2026');
+  assert.equal(windowLabel('2026-12-28T00:00:00.000Z', '2027-01-03T10:20:00.000Z'), '28 Dec 2026 – 3 Jan 2027');
+  assert.equal(windowLabel('2027-01-03T00:00:00.000Z', '2027-01-03T10:20:00.000Z'), '3 Jan 2027');
 });

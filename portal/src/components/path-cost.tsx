@@ -3,7 +3,8 @@
 import { Badge, Card, Group, Stack, Text, Tooltip } from '@mantine/core';
 import { IconCoin } from '@tabler/icons-react';
 import type { PathCost } from '../pages/spend-types.ts';
-import { formatMoney, Money } from './money.tsx';
+import { formatMoney } from './money-format.ts';
+import { Money } from './money.tsx';
 import { ResourceIcon, resourceInfo } from './resource-icon.tsx';
 
 export function CostPerDayBadge({ cost }: { cost: PathCost | null | undefined }) {

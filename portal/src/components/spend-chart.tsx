@@ -2,7 +2,7 @@
 // only place amounts become floats, for drawing; every figure shown is the API's exact amount.
 import { Card, Text } from '@mantine/core';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatMoney } from './money.tsx';
+import { formatMoney } from './money-format.ts';
 
 const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
