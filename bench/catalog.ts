@@ -194,12 +194,11 @@ try {
   console.log(`  server peak RSS during the import: ${Math.round(peakRss / 1024 / 1024)} MB ${peakRss <= 300 * 1024 * 1024 ? '' : '(over the 300 MB target)'} (${Math.round(idleRss / 1024 / 1024)} MB before it); load ${load()}`);
   if (before) console.log(`  (the catalog held ${before} platform entities before)`);
 
+  // The import's commit ran ANALYZE (part of the import time). VACUUM (autovacuum's job in service,
+  // soon after a bulk write) sets the visibility map that index-only scans need.
   t = performance.now();
-  await db.query('VACUUM ANALYZE catalog_facts');
-  await db.query('VACUUM ANALYZE catalog_heads');
-  await db.query('VACUUM ANALYZE catalog_entities');
-  await db.query('VACUUM ANALYZE catalog_relations');
-  console.log(`  VACUUM ANALYZE after the import: ${((performance.now() - t) / 1000).toFixed(1)} s (autovacuum does it in service)`);
+  for (const table of ['catalog_facts', 'catalog_heads', 'catalog_entities', 'catalog_relations']) await db.query(`VACUUM ${table}`);
+  console.log(`  VACUUM after the import, as autovacuum would: ${((performance.now() - t) / 1000).toFixed(1)} s (not part of the import)`);
 
   // ---- queries over HTTP, with a token ----
   const byKind = (k: string) => descriptors.filter((d) => d.kind === k).map((d) => d.metadata.name);
@@ -239,7 +238,7 @@ try {
   await measure('by-ref of a team (hundreds of relations)', goal, (i) => `/api/v1/catalog/entities/by-ref/group/default/${groups[i % groups.length]}`);
   await measure('Backstage GET /api/catalog/entities/by-query (kind, spec.type)', goal, (i) => `/api/catalog/entities/by-query?filter=${q(`kind=${kindTypes[i % kindTypes.length][0].toLowerCase()},spec.type=${kindTypes[i % kindTypes.length][1]}`)}&limit=20`);
   await measure('Backstage GET /api/catalog/entities/by-name/component/default/…', TOTAL > 200_000 ? 25 : 2, (i) => `/api/catalog/entities/by-name/component/default/${components[(i * 7919) % components.length]}`);
-  await measure('Backstage GET /api/catalog/entity-facets (kind, spec.owner)', goal, () => '/api/catalog/entity-facets?facet=kind&facet=spec.owner');
+  await measure('Backstage GET /api/catalog/entity-facets (spec.type, owner) of components', goal, () => `/api/catalog/entity-facets?facet=spec.type&facet=relations.ownedBy&filter=${q('kind=component')}`);
   const missed = results.filter((r) => r.p95 > r.goal);
   console.log(missed.length ? `\nover the goal: ${missed.map((r) => r.label).join('; ')}` : '\nevery query within its goal');
   console.log(`load at the end: ${load()}`);

@@ -211,8 +211,11 @@ async function writeBatch(c: pg.PoolClient, id: string, source: string, batch: P
  * before and no longer lists are removed, with their relations), and the search indexes' pending
  * lists are merged once for the whole import.
  */
+/** From this many entities on, a commit refreshes the planner's statistics (see commitImport). */
+const ANALYZE_FROM = 5000;
+
 export async function commitImport(pool: pg.Pool, id: string, user: string, authorize?: Authorize): Promise<CommitResult> {
-  return inTransaction(pool, async (c) => {
+  const result = await inTransaction(pool, async (c) => {
     const { source, errors } = await session(c, id, user);
     await lockSource(c, source, 'exclusive');
     const { rows: gone } = await c.query<{ ref: string; owner: string | null }>(
@@ -226,6 +229,10 @@ export async function commitImport(pool: pg.Pool, id: string, user: string, auth
     await cleanSearchIndexes(c);
     return { source, entities: rows[0].n, removed, kept: gone.length - remove.length };
   });
+  // After a large import the planner must know the new rows at once: without statistics it picks
+  // plans that take seconds where they take a millisecond (autovacuum gets there only after a while).
+  if (result.entities >= ANALYZE_FROM) await pool.query('ANALYZE catalog_facts, catalog_heads, catalog_entities, catalog_relations');
+  return result;
 }
 
 /** Drops a session without removing anything (the CLI's Ctrl-C, or a run with errors it was told to abandon). */

@@ -244,7 +244,8 @@ export async function removeEntitiesIn(c: Queryable, refs: string[]): Promise<st
 
 /** After a bulk write, merge the search indexes' pending lists now rather than make searches scan them. */
 export async function cleanSearchIndexes(c: Queryable): Promise<void> {
-  await c.query(`SELECT gin_clean_pending_list('catalog_entities_search'::regclass), gin_clean_pending_list('catalog_entities_name_trgm'::regclass), gin_clean_pending_list('catalog_heads_head'::regclass),
+  await c.query(`SELECT gin_clean_pending_list('catalog_entities_search'::regclass), gin_clean_pending_list('catalog_entities_name_trgm'::regclass),
+    gin_clean_pending_list('catalog_entities_title_trgm'::regclass), gin_clean_pending_list('catalog_heads_head'::regclass),
     gin_clean_pending_list('catalog_heads_name_words'::regclass), gin_clean_pending_list('catalog_heads_title_words'::regclass)`);
 }
 
