@@ -135,6 +135,6 @@ test('a chunk writes a large file in batches, and a syntax error late in a file 
   assert.equal(r.written, 2500);
   assert.deepEqual(r.errors.map((e) => `${e.file} ${e.document} ${e.errors[0].field}`), ['dup.yaml 1 metadata.name', 'late.yaml 1501 (yaml)']);
   assert.match(r.errors[0].errors[0].message, /already defined in many\.yaml document 8/);
-  assert.equal((await refsOf('api:import:batches')).length, 2500, 'nothing of late.yaml, though its first 1,000 were written before the error');
+  assert.equal((await refsOf('api:import:batches')).length, 2500, 'nothing of late.yaml, though its first batches were written before the error');
   await commitImport(pool, s.id, 'dana');
 });
