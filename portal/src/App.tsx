@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { AppShell, Avatar, Burger, Center, Group, Loader, Menu, NavLink, ScrollArea, Text, UnstyledButton, Badge, Stack } from '@mantine/core';
+import { AppShell, Avatar, Burger, Center, Group, Loader, Menu, NavLink, ScrollArea, Text, UnstyledButton, Badge, Stack, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconRoute, IconStack2, IconUsersGroup, IconBooks, IconChecklist, IconLogout, IconChevronDown, IconApi, IconShieldCheck, IconGavel, IconReportMoney } from '@tabler/icons-react';
 import { Link, Route, Switch, useLocation } from 'wouter';
@@ -74,9 +74,11 @@ export function App() {
           <NoticesMenu userId={user.id} ml="auto" mr="xs" />
           <Menu position="bottom-end" width={240} withArrow>
             <Menu.Target>
-              <UnstyledButton aria-label={`Account: ${user.name}`} data-testid="user-menu" style={{ color: 'white' }}>
+              {/* Named by what it shows, so speech and sight agree; on a phone, where the name is hidden, by a hidden copy. */}
+              <UnstyledButton data-testid="user-menu" style={{ color: 'white' }}>
+                <VisuallyHidden hiddenFrom="xs">{user.name}, account menu</VisuallyHidden>
                 <Group gap={10} wrap="nowrap">
-                  <Avatar color="gold" variant="filled" radius="xl" size={34}>
+                  <Avatar color="gold" variant="filled" radius="xl" size={34} aria-hidden>
                     {initials}
                   </Avatar>
                   <Stack gap={0} visibleFrom="xs">

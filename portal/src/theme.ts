@@ -1,4 +1,4 @@
-import { createTheme, type MantineColorsTuple } from '@mantine/core';
+import { createTheme, DEFAULT_THEME, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
 
 // Goldpath's accent: a warm gold on deep ink; everything else is Mantine's defaults.
 const gold: MantineColorsTuple = ['#fff8e1', '#ffefcc', '#ffdd9b', '#fdca64', '#fcba38', '#fbb01c', '#f2a60a', '#d89100', '#c08000', '#a66d00'];
@@ -12,12 +12,33 @@ export const theme = createTheme({
   fontFamilyMonospace: "'DejaVu Sans Mono', 'Liberation Mono', ui-monospace, monospace",
   headings: { fontFamily: "'Inter Variable', 'Inter', 'Liberation Sans', Arial, sans-serif", fontWeight: '650' },
   defaultRadius: 'md',
+  // Filled badges and buttons pick black or white text by their colour's lightness (WCAG AA).
+  autoContrast: true,
   cursorType: 'pointer',
   components: {
     Card: { defaultProps: { withBorder: true, radius: 'lg', shadow: 'xs' } },
+    // Initials in white on the accent (5.9:1); Mantine's light avatar is 3:1.
+    Avatar: { defaultProps: { variant: 'filled', color: 'ink' } },
     Paper: { defaultProps: { radius: 'lg' } },
     // Mantine's close button is an icon alone: give it a name screen readers can say.
     Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
     Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
   },
+});
+
+/**
+ * WCAG AA wants 4.5:1 for text. Mantine's "dimmed" grey (#868e96) reads at 3.3:1 on white; this one
+ * reads at 6:1 and still recedes. Light and outline badges write in their colour's 6th shade, 2–3:1
+ * for green, orange or yellow; a darker mix of the 9th reads above 5:1 for every colour.
+ * test/e2e/portal-accessibility.test.ts checks every page with axe-core.
+ */
+const colorNames = [...Object.keys(DEFAULT_THEME.colors), 'ink', 'gold'];
+const darkText = (c: string) => `color-mix(in srgb, var(--mantine-color-${c}-9) 70%, black)`;
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: {
+    '--mantine-color-dimmed': '#5c6370',
+    ...Object.fromEntries(colorNames.flatMap((c) => [[`--mantine-color-${c}-light-color`, darkText(c)], [`--mantine-color-${c}-outline`, darkText(c)]])),
+  },
+  dark: {},
 });

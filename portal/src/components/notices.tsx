@@ -48,13 +48,14 @@ export function NoticesMenu({ userId, ml, mr }: { userId: string; ml?: MantineSp
   return (
     <Box ml={ml} mr={mr}>
       <Menu position="bottom-end" width={360} withArrow>
-        <Menu.Target>
-          <Indicator disabled={notices.length === 0} label={notices.length} size={16} color={urgent ? 'red' : 'gold'} offset={4}>
+        {/* The menu's target is the button itself: a popup role on the indicator's div is not allowed. */}
+        <Indicator disabled={notices.length === 0} label={notices.length} size={16} color={urgent ? 'red' : 'gold'} offset={4}>
+          <Menu.Target>
             <ActionIcon variant="subtle" color="gray.0" size="lg" aria-label={`Notices: ${notices.length} unread`} data-testid="notices-bell">
               <IconBell size={20} />
             </ActionIcon>
-          </Indicator>
-        </Menu.Target>
+          </Menu.Target>
+        </Indicator>
         <Menu.Dropdown data-testid="notices-menu">
           <Menu.Label>Notices</Menu.Label>
           {notices.length === 0 && (

@@ -152,7 +152,7 @@ function DecisionsChart({ entries, bucketMs }: { entries: AuditRow[]; bucketMs: 
 function AuditTable({ entries }: { entries: AuditRow[] }) {
   return (
     <Card withBorder padding={0}>
-      <Table.ScrollContainer minWidth={900}>
+      <Table.ScrollContainer minWidth={900} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': 'Audit log table' } }}>
         <Table verticalSpacing="xs" highlightOnHover data-testid="audit-table">
           <Table.Thead>
             <Table.Tr>

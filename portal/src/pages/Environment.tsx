@@ -99,7 +99,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
             <StatusBadge status={shownEnvironmentStatus(env)} size="lg" />
           </Group>
           <Text c="dimmed" size="sm">
-            <Anchor component={Link} href={`/launch/${env.path}`} size="sm">
+            <Anchor component={Link} href={`/launch/${env.path}`} size="sm" underline="always">
               {env.path}
             </Anchor>{' '}
             · launched by <b>{env.owner}</b> for team <b>{env.team}</b> {ago(env.createdAt)}
@@ -152,7 +152,7 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
       )}
       {env.status === 'deleted' && (
         <Alert color="gray" icon={<IconTrashX />} title="Deleted">
-          Every resource was removed {ago(env.deletedAt)}. <Anchor component={Link} href={`/launch/${env.path}`}>Launch {env.path} again</Anchor> if you need it back.
+          Every resource was removed {ago(env.deletedAt)}. <Anchor component={Link} href={`/launch/${env.path}`} underline="always">Launch {env.path} again</Anchor> if you need it back.
         </Alert>
       )}
 
@@ -388,7 +388,8 @@ function Snippets({ snippets }: { snippets: ReturnType<typeof snippetsFor> }) {
         {snippets.map((s) => (
           <Tabs.Panel key={s.id} value={s.id}>
             <Box pos="relative">
-              <pre className="gp-snippet" data-snippet={s.id} aria-label={`${s.label} snippet`}>
+              {/* Focusable, so that a keyboard can scroll a long line too. */}
+              <pre className="gp-snippet" data-snippet={s.id} aria-label={`${s.label} snippet`} tabIndex={0}>
                 {reveal ? s.code : s.masked}
               </pre>
               <Box pos="absolute" top={8} right={8}>

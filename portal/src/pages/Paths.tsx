@@ -53,7 +53,7 @@ export function PathCard({ path }: { path: GoldenPath }) {
             {path.title}
           </Title>
           <Tooltip label={path.extensible ? 'Extensible: add or override resources' : 'Locked: fill in parameters, the rest is decided'} withArrow>
-            <ThemeIcon variant="subtle" color="gray" size="sm" aria-label={path.extensible ? 'Extensible path' : 'Locked path'}>
+            <ThemeIcon variant="subtle" color="gray" size="sm" role="img" aria-label={path.extensible ? 'Extensible path' : 'Locked path'}>
               {path.extensible ? <IconPuzzle size={16} /> : <IconLock size={16} />}
             </ThemeIcon>
           </Tooltip>

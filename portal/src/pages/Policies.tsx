@@ -103,7 +103,7 @@ function PolicyItem({ policy: p }: { policy: Policy }) {
     <Stack gap={6} data-policy={p.id} data-effect={p.effect} id={`policy-${p.id}`}>
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Group gap={8} wrap="nowrap">
-          <Badge color={forbid ? 'red' : 'green'} variant="filled" size="sm" w={64}>
+          <Badge color={forbid ? 'red.9' : '#2b7a3b' /* white text at 5.3:1 (WCAG AA) */} variant="filled" size="sm" w={64}>
             {p.effect}
           </Badge>
           <Text fw={600} ff="monospace" size="sm" style={{ wordBreak: 'break-all' }}>
