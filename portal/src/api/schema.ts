@@ -567,6 +567,17 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 docs: string | null;
+                                /** @description Estimated cost per day at the rate card's prices; null while the rate card has errors */
+                                cost: {
+                                    currency: string;
+                                    perDay: string;
+                                    items: {
+                                        resource: string;
+                                        type: string;
+                                        perDay: string;
+                                        basis: string;
+                                    }[];
+                                } | null;
                             }[];
                             errors: {
                                 file: string;
@@ -632,6 +643,17 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             docs: string | null;
+                            /** @description Estimated cost per day at the rate card's prices; null while the rate card has errors */
+                            cost: {
+                                currency: string;
+                                perDay: string;
+                                items: {
+                                    resource: string;
+                                    type: string;
+                                    perDay: string;
+                                    basis: string;
+                                }[];
+                            } | null;
                         };
                     };
                 };
@@ -3220,6 +3242,262 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an import of descriptor files (any number, sent in chunks) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Names a sub-source, stored as api:<source>; without it the source is api
+                         * @example import:catalog
+                         */
+                        source?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The import; send its files to /api/v1/catalog/imports/chunks, then commit it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            source: string;
+                            expiresAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/imports/chunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send descriptor files of an import: parsed and checked here, their valid entities written now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The id from POST /api/v1/catalog/imports */
+                        import: string;
+                        /** @description Descriptor files (multi-document YAML) */
+                        files: {
+                            /**
+                             * @description The file's path relative to what was imported (posix), used in messages and to resolve placeholders and Location targets
+                             * @example catalog/payments/catalog-info.yaml
+                             */
+                            path: string;
+                            text: string;
+                        }[];
+                        /** @description Files that the descriptors' $text, $json and $yaml placeholders name; nothing else is read */
+                        attachments?: {
+                            /**
+                             * @description The file's path relative to what was imported (posix), used in messages and to resolve placeholders and Location targets
+                             * @example catalog/payments/catalog-info.yaml
+                             */
+                            path: string;
+                            text: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The chunk's valid entities are written; each bad document or refused file is listed with file, document, line and field */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            files: number;
+                            entities: number;
+                            written: number;
+                            unchanged: number;
+                            errors: {
+                                file: string;
+                                /** @description 1-based; 0 when the whole file is refused */
+                                document: number;
+                                line: number | null;
+                                entity: string | null;
+                                errors: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            }[];
+                            locations: {
+                                file: string;
+                                document: number;
+                                line: number;
+                                entity: string;
+                                /** @description Files or globs, relative to the same root as the files sent: the client reads and sends them in a later chunk */
+                                targets: string[];
+                                optional: boolean;
+                                skipped: {
+                                    target: string;
+                                    reason: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description No such import in progress */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/imports/{id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish an import: the source now holds exactly what the import named */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Entities the source held before and the import no longer named are removed, unless a document was bad */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            source: string;
+                            entities: number;
+                            removed: string[];
+                            /** @description Entities no longer named but kept, because some documents of the import were bad */
+                            kept: number;
+                        };
+                    };
+                };
+                /** @description No such import in progress */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Abandon an import: what its chunks wrote stays, nothing is removed */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Forgotten */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/policies": {
         parameters: {
             query?: never;
@@ -3374,6 +3652,307 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An itemised usage and spend report
+         * @description Rows grouped by resource, resource type, user, path, environment, team or day, for any window; the total is the exact sum of the rows. Amounts are decimal strings in the rate card's currency.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The team (default: yours); `*` for every team, with the shared services' idle rows (admins) */
+                    team?: string;
+                    /** @description How rows are grouped */
+                    by?: "resource" | "resourceType" | "user" | "path" | "environment" | "team" | "day";
+                    /** @description Start of the window (default: the first day of this month, UTC) */
+                    from?: string;
+                    /** @description End of the window, exclusive (default: now); a date alone means the end of that day */
+                    to?: string;
+                    /** @description csv for a spreadsheet (or send Accept: text/csv) */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report (JSON, or CSV with a final TOTAL line) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SpendReport"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No valid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly budgets of the teams you may see, and where each stands */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Budgets */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            currency: string;
+                            budgets: components["schemas"]["Budget"][];
+                        };
+                    };
+                };
+                /** @description No valid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/{team}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a team's monthly budget (admins)
+         * @description A notice goes to the team when its spend this month reaches threshold %; at 100 % the policy engine refuses new launches for it (running environments keep running).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    team: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        monthly: string | number;
+                        /** @default 80 */
+                        threshold?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The budget as set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Budget"];
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No valid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3404,6 +3983,59 @@ export interface components {
             status: number | null;
             id: string;
             at: string;
+        };
+        SpendReport: {
+            currency: string;
+            team: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            by: "resource" | "resourceType" | "user" | "path" | "environment" | "team" | "day";
+            /**
+             * @description The exact decimal sum of rows[].amount
+             * @example 12.3400
+             */
+            total: string;
+            rows: {
+                key: string;
+                label: string;
+                amount: string;
+                quantity: string | null;
+                unit: string | null;
+                idle: boolean;
+                team: string | null;
+                user: string | null;
+                path: string | null;
+                environment: string | null;
+                resourceType: string | null;
+            }[];
+            daily: {
+                day: string;
+                amount: string;
+            }[];
+            budget: {
+                monthly: string;
+                spentThisMonth: string;
+                percent: number;
+                threshold: number;
+                /** @enum {string} */
+                state: "ok" | "warning" | "exceeded";
+            } | null;
+        };
+        Budget: {
+            team: string;
+            monthly: string;
+            threshold: number;
+            updatedBy: string | null;
+            updatedAt: string;
+            status: {
+                monthly: string;
+                spentThisMonth: string;
+                percent: number;
+                threshold: number;
+                /** @enum {string} */
+                state: "ok" | "warning" | "exceeded";
+            } | null;
         };
     };
     responses: never;
