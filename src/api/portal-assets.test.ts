@@ -16,8 +16,8 @@ function portal() {
   writeFileSync(join(dist, 'assets', 'app-abc123.js'), script);
   writeFileSync(join(dist, 'assets', 'app-abc123.js.br'), brotliCompressSync(script));
   writeFileSync(join(dist, 'assets', 'app-abc123.js.gz'), gzipSync(script));
-  const app = new Hono();
-  mountPortal(app as Hono<never>, dist);
+  const app = new Hono<never>();
+  mountPortal(app, dist);
   return { app, done: () => rmSync(dist, { recursive: true, force: true }) };
 }
 
