@@ -52,9 +52,11 @@ const CHUNK = 2000;
  * One entity as a row of the JSON document a write statement reads, as text: the descriptor is
  * serialised once (for its hash and, spliced in, for the row) rather than twice.
  */
-function rowOf(v: ValidEntity, source: string): string {
+function rowOf(v: ValidEntity, source: string, storedHash?: string): string | null {
   const e = v.entity;
   const json = JSON.stringify(e);
+  const hash = createHash('sha1').update(source).update('\0').update(json).digest('base64url');
+  if (hash === storedHash) return null; // exactly as stored: nothing to send
   const s = searchText(e);
   const columns = JSON.stringify({
     ref: v.ref, kind: e.kind, namespace: e.metadata.namespace, name: e.metadata.name, title: e.metadata.title ?? null,
@@ -62,7 +64,7 @@ function rowOf(v: ValidEntity, source: string): string {
     lifecycle: typeof e.spec.lifecycle === 'string' ? e.spec.lifecycle : null,
     owner: ownerOf(e), tags: e.metadata.tags, source,
     s_name: s.name, s_title: s.title, s_keywords: s.keywords, s_description: s.description,
-    hash: createHash('sha1').update(source).update('\0').update(json).digest('base64url'),
+    hash,
   });
   return `${columns.slice(0, -1)},"entity":${json}}`;
 }
@@ -99,6 +101,7 @@ interface Existing {
   ref: string;
   owner: string | null;
   source: string;
+  hash?: string;
 }
 
 /**
@@ -154,7 +157,9 @@ export async function writeEntitiesIn(c: pg.PoolClient, source: string, entities
   await lockSource(c, source, opts.lock);
   const refs = entities.map((e) => e.ref);
   // One read of what exists (owner and source), from the narrow table.
-  const { rows: found } = await c.query<Existing>('SELECT f.ref, f.owner, f.source FROM catalog_facts f WHERE f.ref = ANY($1::text[])', [refs]);
+  // The hash too, so that an entity exactly as stored (a re-import) is not even sent to the database.
+  const { rows: found } = await c.query<Existing>(
+    'SELECT f.ref, f.owner, f.source, e.hash FROM catalog_facts f JOIN catalog_entities e ON e.ref = f.ref WHERE f.ref = ANY($1::text[])', [refs]);
   const existing = new Map(found.map((r) => [r.ref, r]));
   const foreign = found.filter((r) => r.source !== source);
   if (foreign.length && opts.foreign !== 'skip') {
@@ -172,7 +177,8 @@ export async function writeEntitiesIn(c: pg.PoolClient, source: string, entities
   const changedBefore: string[] = [];
   for (let i = 0; i < mine.length; i += CHUNK) {
     const slice = mine.slice(i, i + CHUNK);
-    const rows = slice.map((v) => rowOf(v, source));
+    const rows = slice.map((v) => rowOf(v, source, existing.get(v.ref)?.hash)).filter((r) => r !== null);
+    if (!rows.length) continue;
     // One statement writes every side: the search row and, for the rows actually written, the narrow head and facts rows.
     const { rows: written } = await c.query<{ ref: string }>(
       `WITH w AS (
