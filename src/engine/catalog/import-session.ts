@@ -234,7 +234,11 @@ export async function commitImport(pool: pg.Pool, id: string, user: string, auth
   });
   // After a large import the planner must know the new rows at once: without statistics it picks
   // plans that take seconds where they take a millisecond (autovacuum gets there only after a while).
-  if (result.entities >= ANALYZE_FROM) await pool.query('ANALYZE catalog_facts, catalog_heads, catalog_entities, catalog_relations');
+  // Only when the rows changed enough since the last ANALYZE (a re-import of the same files changes none).
+  if (result.entities >= ANALYZE_FROM) {
+    const { rows } = await pool.query<{ n: string }>(`SELECT coalesce(max(n_mod_since_analyze), 0) AS n FROM pg_stat_user_tables WHERE relname IN ('catalog_facts', 'catalog_entities')`);
+    if (Number(rows[0].n) >= ANALYZE_FROM) await pool.query('ANALYZE catalog_facts, catalog_heads, catalog_entities, catalog_relations');
+  }
   return result;
 }
 
