@@ -111,6 +111,7 @@ const knownActions: Record<string, string> = {
   'POST /api/v1/warehouse/apply': 'applyWarehouse',
   'POST /api/v1/catalog/entities': 'registerEntity',
   'DELETE /api/v1/catalog/entities/by-ref/:kind/:namespace/:name': 'deleteEntity',
+  'POST /api/v1/catalog/imports/:id/commit': 'commitCatalogImport',
   'DELETE /api/v1/tokens/:id': 'revokeToken',
   'POST /api/v1/tokens': 'createToken',
   'POST /api/v1/stream-tickets': 'createStreamTicket',

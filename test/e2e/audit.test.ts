@@ -50,7 +50,11 @@ async function rowsAfter(after: string): Promise<{ actor: string; action: string
 const probeEntity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'audit-probe' }, spec: { type: 'service', lifecycle: 'experimental', owner: 'churn-analytics' } };
 
 /** What the fixtures share: made by their `prepare` steps, which run before the audit is watched. */
-const ctx: { env?: EnvironmentView; spareToken?: string; spareTokenId?: string; approvals?: ApprovalView[]; noticeId?: string; model?: string } = {};
+const ctx: { env?: EnvironmentView; spareToken?: string; spareTokenId?: string; approvals?: ApprovalView[]; noticeId?: string; model?: string; importId?: string } = {};
+
+/** Starts an import of dana's (outside the watched call, when a fixture needs one to act on). */
+const startedImport = async () => (await apiJson<{ id: string }>('POST', '/api/v1/catalog/imports', { as: 'dana', body: { source: 'audit' } })).id;
+const probeYaml = `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: audit-import-probe\nspec:\n  type: service\n  lifecycle: experimental\n  owner: churn-analytics\n`;
 
 async function readyEnvironment(): Promise<EnvironmentView> {
   if (ctx.env) return ctx.env;
@@ -165,6 +169,28 @@ const fixtures: Record<string, Fixture> = {
   'DELETE /api/v1/catalog/entities/by-ref/{kind}/{namespace}/{name}': {
     call: () => api('DELETE', '/api/v1/catalog/entities/by-ref/component/default/audit-probe', { as: 'dana' }),
     actor: 'dana', action: 'deleteEntity',
+  },
+  'POST /api/v1/catalog/imports': {
+    call: () => api('POST', '/api/v1/catalog/imports', { as: 'dana', body: { source: 'audit' } }),
+    actor: 'dana', action: 'createCatalogImport',
+  },
+  'POST /api/v1/catalog/imports/chunks': {
+    prepare: async () => { ctx.importId = await startedImport(); },
+    call: () => api('POST', '/api/v1/catalog/imports/chunks', { as: 'dana', body: { import: ctx.importId, files: [{ path: 'catalog-info.yaml', text: probeYaml }] } }),
+    actor: 'dana', action: 'registerEntity',
+  },
+  'POST /api/v1/catalog/imports/{id}/commit': {
+    call: () => api('POST', `/api/v1/catalog/imports/${ctx.importId}/commit`, { as: 'dana' }),
+    actor: 'dana', action: 'commitCatalogImport',
+  },
+  'DELETE /api/v1/catalog/imports/{id}': {
+    prepare: async () => { ctx.importId = await startedImport(); },
+    call: () => api('DELETE', `/api/v1/catalog/imports/${ctx.importId}`, { as: 'dana' }),
+    actor: 'dana', action: 'deleteCatalogImport',
+  },
+  'PUT /api/v1/budgets/{team}': {
+    call: () => api('PUT', '/api/v1/budgets/churn-analytics', { as: 'priya', body: { monthly: '5000.00', threshold: 80 } }),
+    actor: 'priya', action: 'setBudget',
   },
   'POST /api/v1/models/{id}/admission': {
     prepare: async () => { ctx.model = (await apiJson<{ models: { id: string; allowed: boolean }[] }>('GET', '/api/v1/models', { as: 'dana' })).models.find((m) => m.allowed)!.id; },
