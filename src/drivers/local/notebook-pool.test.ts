@@ -98,9 +98,11 @@ test('unclaimed servers are stopped with the platform, their folders and uids gi
   if (!sandbox.available) return t.skip('warm servers need the workspace sandbox');
   await poolWarm(1);
   const [standby] = readdirSync(join(work, 'envs', '.pool'));
+  // The sandboxes of this driver's standbys: their command lines bind homes under this test's folder
+  // (other platforms on the machine keep standbys of their own).
   const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
     try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('notebook standing by') || readFileSync(`/proc/${p}/cmdline`, 'utf8').includes("sys.stdout.write('warm");
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(join(work, 'envs', '.pool'));
     } catch {
       return false;
     }
