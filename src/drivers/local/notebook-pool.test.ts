@@ -4,6 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { notebookPool } from './notebook-pool.ts';
 import { createBareRepo } from '../../infrastructure/git-http/index.ts';
 import { isProcessAlive, runCell } from '../../infrastructure/jupyter/index.ts';
 import { detectSandbox, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
@@ -22,6 +25,15 @@ const input = (env: string, vars: Record<string, string>): ProvisionInput => ({
   params: { repo: `${env}-repo`, repoUrl: `http://${env}:secret@127.0.0.1:7399/git/${env}-repo.git`, env: vars },
   environment: { id: env, name: env, team: 'churn-analytics', owner: 'ravi', dataClass: 'synthetic', path: 'tiny', params: {} },
 });
+
+/** Processes whose command line names this folder: the sandboxes of the standbys kept in it. */
+const standbysIn = (dir: string) => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  try {
+    return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
+  } catch {
+    return false;
+  }
+}).map(Number);
 
 async function poolWarm(n: number) {
   for (let i = 0; i < 600; i++) {
@@ -98,15 +110,7 @@ test('unclaimed servers are stopped with the platform, their folders and uids gi
   if (!sandbox.available) return t.skip('warm servers need the workspace sandbox');
   await poolWarm(1);
   const [standby] = readdirSync(join(work, 'envs', '.pool'));
-  // The sandboxes of this driver's standbys: their command lines bind homes under this test's folder
-  // (other platforms on the machine keep standbys of their own).
-  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(join(work, 'envs', '.pool'));
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  const pids = standbysIn(join(work, 'envs', '.pool'));
   assert.ok(pids.length > 0, 'a standby process runs');
   await driver.stopAll();
   assert.ok(!existsSync(join(work, 'envs', '.pool', standby)));
@@ -115,4 +119,37 @@ test('unclaimed servers are stopped with the platform, their folders and uids gi
     const claims = readdirSync(join(work, 'envs', '.uids')).filter((f) => /^\d+$/.test(f)).map((f) => readFileSync(join(work, 'envs', '.uids', f), 'utf8'));
     assert.deepEqual(claims.filter((o) => o.startsWith('pool/')), [], 'no uid is held by the pool');
   }
+});
+
+test('a platform killed with -9 leaves no warm server running, and the next start clears their folders and uids', async (t) => {
+  if (!sandbox.available) return t.skip('warm servers need the workspace sandbox');
+  const dir = join(work, 'crash-pool');
+  const claims = join(work, 'crash-uids');
+  // A platform of its own: a process that keeps one server warm, then is killed without warning.
+  const pool = fileURLToPath(new URL('./notebook-pool.ts', import.meta.url));
+  const sb = fileURLToPath(new URL('../../infrastructure/sandbox/index.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', `
+    import { notebookPool } from ${JSON.stringify(pool)};
+    import { detectSandbox } from ${JSON.stringify(sb)};
+    const p = await notebookPool({ dir: ${JSON.stringify(dir)}, claimsDir: ${JSON.stringify(claims)}, size: 1, sandbox: await detectSandbox() });
+    while (p.size().warm < 1) await new Promise((r) => setTimeout(r, 50));
+    console.log('warm');
+    setInterval(() => {}, 1000);
+  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('warm') && resolve());
+    child.once('exit', (code) => reject(new Error(`the platform stand-in exited (${code}) before its server was warm`)));
+  });
+  const running = standbysIn(dir);
+  assert.ok(running.length > 0, 'a warm server runs');
+  child.kill('SIGKILL');
+  // Its end of the pipe closed: the standby sees it and exits.
+  for (let i = 0; i < 100 && running.some((pid) => isProcessAlive(pid)); i++) await sleep(50);
+  assert.deepEqual(running.filter((pid) => isProcessAlive(pid)), [], 'every warm server exited with its platform');
+  assert.equal(readdirSync(dir).length, 1, 'its folder is still there until the next start');
+
+  const next = await notebookPool({ dir, claimsDir: claims, size: 0, sandbox });
+  assert.deepEqual(readdirSync(dir), [], 'the next start cleared the folder');
+  if (root) assert.deepEqual(readdirSync(claims).filter((f) => /^\d+$/.test(f)), [], 'and gave the uid back');
+  await next.close();
 });
