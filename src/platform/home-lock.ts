@@ -10,7 +10,9 @@ function platformAlive(pid: number): boolean {
     return false;
   }
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('cli/main.ts');
+    // The CLI from its sources or from its bundle (scripts/build-cli.ts).
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('cli/main.ts') || cmdline.includes('cli/goldpath.js');
   } catch {
     return true; // no /proc here: trust the signal check
   }
