@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../src/cli/client.ts';
-import { goldpathBin, startPlatformProcess, type PlatformProcess } from '../test/support/platform-process.ts';
+import { goldpathBin, settled, startPlatformProcess, type PlatformProcess } from '../test/support/platform-process.ts';
 
 const runs = Number(process.env.BENCH_RUNS) || 20;
 const gnuTime = spawnSync('time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
@@ -32,6 +32,7 @@ let server = process.env.GOLDPATH_URL;
 let token = process.env.GOLDPATH_TOKEN;
 if (!server || !token) {
   platform = await startPlatformProcess();
+  await settled(platform);
   server = platform.url;
   token = (JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { defaultUser: string; tokens: Record<string, string> }).tokens.dana;
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { PolicyAction, PolicyEntity } from '../src/domain/policy/decision.ts';
 import { ApiClient } from '../src/cli/client.ts';
 import { shippedPolicies } from '../test/support/policies.ts';
-import { startPlatformProcess } from '../test/support/platform-process.ts';
+import { settled, startPlatformProcess } from '../test/support/platform-process.ts';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
@@ -51,6 +51,7 @@ console.log(`  per decision: p50 ${fmt(pct(samples, 50))}, p99 ${fmt(pct(samples
 
 // ---- 2. through the door ----------------------------------------------------------------------------
 const platform = await startPlatformProcess();
+await settled(platform);
 try {
   const token = (JSON.parse(readFileSync(join(platform.home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens.dana;
   const api = new ApiClient(platform.url, token);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { startPlatformProcess } from '../test/support/platform-process.ts';
+import { settled, startPlatformProcess } from '../test/support/platform-process.ts';
 
 const dist = resolve('portal/dist');
 const loads = Number(process.env.BENCH_LOADS ?? 7);
@@ -23,6 +23,7 @@ const wire = (file: string) => (file.endsWith('.woff2') ? statSync(file).size : 
 const allBytes = files(dist).reduce((s, f) => s + wire(f), 0);
 
 const platform = await startPlatformProcess();
+await settled(platform);
 const profile = mkdtempSync(join(tmpdir(), 'goldpath-bench-chromium-'));
 const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args, viewport: { width: 1280, height: 800 } });

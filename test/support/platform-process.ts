@@ -108,3 +108,17 @@ export async function startPlatformProcess(opts: { home?: string; port?: number;
     },
   };
 }
+
+/**
+ * Until the platform is idle: its warm notebook servers (GOLDPATH_WARM_NOTEBOOKS) are all started,
+ * so that a benchmark measures the steady state rather than their start beside it.
+ */
+export async function settled(p: PlatformProcess, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const health = (await (await fetch(`${p.url}/api/v1/health`)).json()) as { warmNotebooks?: { starting: number } };
+    if (!health.warmNotebooks || health.warmNotebooks.starting === 0) return;
+    if (Date.now() > end) throw new Error(`the platform's warm notebook servers were still starting after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,6 +1,7 @@
 import { glob, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { formatDocumentError, isGlob, placeholderTargets, type DocumentError } from '../../domain/catalog/descriptor-files.ts';
+import type { LocationTargets } from '../../domain/catalog/locations.ts';
 import { CliError, type ApiClient } from '../client.ts';
 import { dim, red } from '../format.ts';
 import { print, printJson } from '../output.ts';
@@ -25,16 +26,7 @@ const isYaml = (f: string) => /\.ya?ml$/i.test(f);
 const skipDirs = new Set(['node_modules', '.git']);
 const looksLikeDescriptors = (text: string) => /^(apiVersion|kind)\s*:/m.test(text);
 
-interface Location {
-  file: string;
-  document: number;
-  line: number;
-  entity: string;
-  targets: string[];
-  optional: boolean;
-  skipped: { target: string; reason: string }[];
-}
-interface ChunkResult { files: number; entities: number; written: number; unchanged: number; errors: DocumentError[]; locations: Location[] }
+interface ChunkResult { files: number; entities: number; written: number; unchanged: number; errors: DocumentError[]; locations: LocationTargets[] }
 interface CommitResult { source: string; entities: number; removed: string[]; kept: number }
 interface SentFile { path: string; text: string }
 
@@ -115,7 +107,7 @@ export async function importCatalog(client: ApiClient, target: string, opts: { s
   const totals = { files: 0, entities: 0, written: 0, unchanged: 0 };
 
   const session = await client.request<{ id: string; source: string }>('POST', '/api/v1/catalog/imports', { source });
-  const follow = async (loc: Location) => {
+  const follow = async (loc: LocationTargets) => {
     for (const s of loc.skipped) if (!opts.json) process.stderr.write(dim(`${loc.file} document ${loc.document} ${loc.entity}: ${s.target} not followed: ${s.reason}`) + '\n');
     for (const t of loc.targets) {
       const matches = isGlob(t) ? await expandGlob(onDisk(t)) : [onDisk(t)];

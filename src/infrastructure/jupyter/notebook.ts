@@ -4,7 +4,7 @@
  *
  * Debian ships the classic notebook 6.x, so options are `NotebookApp.*`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -196,18 +196,7 @@ export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {})
   closeSync(logFd);
   child.unref();
 
-  let exited: string | undefined;
-  let onExit = (): void => {};
-  // A probe can hang when something else holds the port; an exit must end the wait at once.
-  const exit = new Promise<false>((resolve) => (onExit = () => resolve(false)));
-  child.once('exit', (code, signal) => {
-    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    onExit();
-  });
-  child.once('error', (err) => {
-    exited = `could not be run (${err.message}); is Debian's jupyter-notebook installed?`;
-    onExit();
-  });
+  const { exit, exited } = watchExit(child, 'is Debian\'s jupyter-notebook installed?');
 
   const pid = child.pid;
   const where = `${host}:${spec.port}`;
@@ -225,8 +214,27 @@ export async function startNotebook(spec: NotebookSpec, opts: StartOptions = {})
     }
   }
 
-  await waitUntilServing({ pid, host, port: spec.port, token: spec.token, baseUrl, logFile: spec.logFile, logStart, timeoutMs, exit, exited: () => exited });
+  await waitUntilServing({ pid, host, port: spec.port, token: spec.token, baseUrl, logFile: spec.logFile, logStart, timeoutMs, exit, exited });
   return { pid, url: `http://${clientHost(host)}:${spec.port}${baseUrl}?token=${encodeURIComponent(spec.token)}` };
+}
+
+/**
+ * How a server process ended, as soon as it does: a probe can hang when something else holds the
+ * port, so an exit must end the wait at once. `exit` resolves (false) then; `exited` says how.
+ */
+export function watchExit(child: ChildProcess, hintIfNotRun: string): { exit: Promise<false>; exited: () => string | undefined } {
+  let exited: string | undefined;
+  let onExit = (): void => {};
+  const exit = new Promise<false>((resolve) => (onExit = () => resolve(false)));
+  child.once('exit', (code, signal) => {
+    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    onExit();
+  });
+  child.once('error', (err) => {
+    exited = `could not be run (${err.message}); ${hintIfNotRun}`;
+    onExit();
+  });
+  return { exit, exited: () => exited };
 }
 
 export interface ServerStart {

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sandboxedCommand, type SandboxSupport } from '../sandbox/index.ts';
-import { BOOTSTRAP_PRELUDE, normaliseBaseUrl, notebookEnv, serverOptions, stopNotebook, waitUntilServing } from './notebook.ts';
+import { BOOTSTRAP_PRELUDE, normaliseBaseUrl, notebookEnv, serverOptions, stopNotebook, waitUntilServing, watchExit } from './notebook.ts';
 
 /** Imports done, it says `warm` and waits for one line: the claim. Its output then goes to the log. */
 const STANDBY_BOOTSTRAP = BOOTSTRAP_PRELUDE + String.raw`
@@ -73,17 +73,7 @@ export function startStandby(spec: StandbySpec): Standby {
   closeSync(logFd);
   child.unref();
 
-  let exited: string | undefined;
-  let onExit = (): void => {};
-  const exit = new Promise<false>((resolve) => (onExit = () => resolve(false)));
-  child.once('exit', (code, signal) => {
-    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    onExit();
-  });
-  child.once('error', (err) => {
-    exited = `could not be run (${err.message})`;
-    onExit();
-  });
+  const { exit, exited } = watchExit(child, 'is Debian\'s jupyter-notebook installed?');
   // Its stdin stays open until the claim: the platform's end closing is what tells it to go.
   child.stdin!.on('error', () => {});
   const warm = new Promise<void>((resolve, reject) => {
@@ -93,7 +83,7 @@ export function startStandby(spec: StandbySpec): Standby {
       said += chunk;
       if (said.includes('warm\n')) resolve();
     });
-    void exit.then(() => reject(new Error(`a notebook standing by ${exited ?? 'exited'} before it was warm (see ${spec.logFile})`)));
+    void exit.then(() => reject(new Error(`a notebook standing by ${exited() ?? 'exited'} before it was warm (see ${spec.logFile})`)));
   });
   warm.catch(() => {}); // whoever takes it awaits it; an unclaimed failure is only logged
   // The platform must not wait for a standby to exit, nor keep its event loop for it.
@@ -111,7 +101,7 @@ export function startStandby(spec: StandbySpec): Standby {
       const line = JSON.stringify({ env: claim.env, dir: claim.dir, token: claim.token, options: serverOptions(claim.host, claim.port, claim.dir, baseUrl) });
       await new Promise<void>((resolve, reject) => child.stdin!.end(line + '\n', (err?: Error | null) => (err ? reject(err) : resolve())));
       child.stdout!.destroy();
-      await waitUntilServing({ pid, host: claim.host, port: claim.port, token: claim.token, baseUrl, logFile: claim.logFile, logStart, timeoutMs: claim.timeoutMs ?? 30_000, exit, exited: () => exited });
+      await waitUntilServing({ pid, host: claim.host, port: claim.port, token: claim.token, baseUrl, logFile: claim.logFile, logStart, timeoutMs: claim.timeoutMs ?? 30_000, exit, exited });
     },
     async discard() {
       child.stdin!.destroy();
