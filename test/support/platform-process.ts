@@ -20,7 +20,9 @@ async function portFree(port: number): Promise<boolean> {
 /** A base port whose next two ports (S3 endpoint, PostgreSQL) are free too. */
 export async function freePortTriple(): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    // Below Linux's ephemeral range (32768 and up), which every outgoing connection and every
+    // notebook's OS-chosen port draws from: a port checked free here is not taken before it is bound.
+    const base = 20000 + Math.floor(Math.random() * 12000);
     if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 2))) return base;
   }
   throw new Error('no free ports');
