@@ -69,8 +69,16 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await page.getByRole('button', { name: 'Clear search and filters' }).click();
     await page.getByRole('searchbox').or(page.getByLabel('Search golden paths')).fill('jupyter synthetic');
     await card.waitFor();
+    // The words the hint suggests find paths: a tool by what people call it, a task by its tag.
+    await page.getByLabel('Search golden paths').fill('postgres');
+    await page.locator('article[data-path="sql-data-querying"]').waitFor();
+    await page.getByLabel('Search golden paths').fill('churn');
+    await page.locator('article[data-path="data-science-customer-data"]').waitFor();
     await page.getByLabel('Search golden paths').fill('');
     await page.getByText('Software', { exact: true }).click();
+    // No software path is shipped yet: the tab says so rather than 'Nothing matches “”'.
+    await page.getByText('No software paths yet').waitFor();
+    assert.equal(await page.getByText('Nothing matches').count(), 0);
     await page.getByText('Data', { exact: true }).click();
     await card.waitFor();
     await page.getByText('All paths', { exact: true }).click();

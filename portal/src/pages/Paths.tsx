@@ -26,9 +26,20 @@ const useLabels: Record<string, string> = {
 };
 const useLabel = (u: string | null) => (u ? (useLabels[u] ?? titleCase(u)) : 'Other');
 
+/** The words people search for a resource by, beside its type: "postgres" finds the warehouse. */
+const resourceWords: Record<string, string> = {
+  warehouse: 'postgres postgresql sql database warehouse',
+  database: 'postgres postgresql sql database',
+  notebook: 'jupyter python notebook',
+  'git-repo': 'git repository repo',
+  bucket: 's3 bucket storage object',
+  ide: 'vs code vscode ide editor',
+  llm: 'llm gpt genai model',
+};
+
 function matches(p: GoldenPath, q: string): boolean {
   if (!q) return true;
-  const hay = [p.title, p.name, p.description, p.audience, p.use ?? '', p.dataClass ?? '', ...p.tags, ...p.resources.map((r) => `${r.id} ${r.type} ${resourceInfo(r.type).purpose}`)]
+  const hay = [p.title, p.name, p.description, p.audience, p.use ?? '', p.dataClass ?? '', ...p.tags, ...p.resources.map((r) => `${r.id} ${r.type} ${resourceInfo(r.type).purpose} ${resourceWords[r.type] ?? ''}`)]
     .join(' ')
     .toLowerCase();
   return q
@@ -206,6 +217,10 @@ export function PathsPage() {
         <EmptyState icon={<IconRoute size={30} />} title="No golden paths yet">
           Your platform team has not published any golden path. Path files go in the platform's paths folder (see docs/golden-paths.md); they appear here on reload.
         </EmptyState>
+      ) : shown.length === 0 && !q && uses.length === 0 && audience !== 'all' ? (
+        <EmptyState icon={<IconRoute size={30} />} title={`No ${(audiences[audience]?.title ?? audience).toLowerCase()} paths yet`}>
+          Your platform team has not published one. {audiences[audience]?.blurb}
+        </EmptyState>
       ) : shown.length === 0 ? (
         <EmptyState
           icon={<IconSearch size={30} />}
@@ -223,7 +238,7 @@ export function PathsPage() {
             </Button>
           }
         >
-          Nothing matches “{q}”{uses.length ? ' with these filters' : ''}. Try a tool (“jupyter”, “postgres”) or a task (“churn”, “website”).
+          Nothing matches “{q}”{uses.length ? ' with these filters' : ''}. Try a tool (“jupyter”, “postgres”) or a task (“churn”, “sql”).
         </EmptyState>
       ) : (
         groups.map(([aud, byUse]) => (
