@@ -28,7 +28,7 @@ import type { TeamQuotas } from '../engine/quotas/quotas.ts';
 import { auditTrail } from './audit-trail.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerSpendRoutes } from './spend-routes.ts';
-import type { Spend } from '../engine/spend/service.ts';
+import { Spend } from '../engine/spend/service.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
@@ -49,9 +49,8 @@ export interface ApiDeps {
   applyWarehousePolicy?: () => Promise<{ datasets: number }>;
   /** The platform's own reason to refuse a path here (e.g. sensitive data on a host that cannot sandbox). */
   refuseLaunch?: (path: { id: string; dataClass: string | null }) => string | undefined;
-  /** Spend: the rate card, reports and budgets (docs/spend.md); launch asks it whether the team's budget is spent. */
+  /** Spend: the rate card, reports and budgets (docs/spend.md); launch asks it whether the team's budget is spent. Default: one from the policy folders. */
   spend?: Spend;
-  budgetExceeded?: (team: string) => Promise<boolean>;
   /** Notebook servers kept warm for the next launches: how many are ready, how many starting. */
   warmNotebooks?: () => Promise<{ warm: number; starting: number } | null>;
 }
@@ -60,7 +59,11 @@ export interface ApiDeps {
  * The HTTP API under /api/v1 (and the portal at /). Handlers translate HTTP to engine calls and
  * nothing more; request and response schemas are zod, from which the OpenAPI document comes.
  */
-export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
+export function createApi(given: ApiDeps): OpenAPIHono<Env> {
+  // One Spend for every route, and launches ask it about budgets.
+  // (Its rate card is read when first asked for: an API built without policies, as some tests build it, never is.)
+  const spend = given.spend ?? new Spend({ pool: given.pool, policyDirs: given.policy?.dirs ?? [] });
+  const deps = { ...given, spend, budgetExceeded: spend.budgetExceeded };
   const app = newApiApp<Env>();
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no such endpoint: ${c.req.method} ${c.req.path}; see /api/v1/openapi.json` } }, 404));
   // Before every route: headers on every answer, then bodies refused by size before they are read,

@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type pg from 'pg';
 import { PathCost } from '../domain/spend/estimate.ts';
 import type { GoldenPath } from '../domain/golden-path/schema.ts';
 import type { PathLibrary } from '../engine/paths/library.ts';
 import { RateCardError } from '../engine/spend/rate-card-file.ts';
-import { Spend } from '../engine/spend/service.ts';
+import type { Spend } from '../engine/spend/service.ts';
 import { formatPathError } from '../engine/paths/loader.ts';
 import { errors, json, secured, type Api, type Env } from './openapi.ts';
 
@@ -18,12 +17,10 @@ const PathSummary = z.object({
 });
 
 /** The golden paths on offer, and the files that did not load (with file, line and field). */
-export function registerPathRoutes(app: Api, deps: { paths: PathLibrary; pool: pg.Pool; spend?: Spend }): void {
-  let own: Spend | undefined;
-  const costOf = (c: Context<Env>, path: GoldenPath): z.infer<typeof PathCost> | null => {
-    const spend = deps.spend ?? (own ??= new Spend({ pool: deps.pool, policyDirs: c.get('policy').dirs }));
+export function registerPathRoutes(app: Api, deps: { paths: PathLibrary; spend: Spend }): void {
+  const costOf = (path: GoldenPath): z.infer<typeof PathCost> | null => {
     try {
-      return spend.pathCost(path);
+      return deps.spend.pathCost(path);
     } catch (e) {
       // A rate card broken after start: paths stay listed, without a price, and the log says why.
       if (e instanceof RateCardError) {
@@ -40,7 +37,7 @@ export function registerPathRoutes(app: Api, deps: { paths: PathLibrary; pool: p
       use: path.metadata.use ?? null, tags: path.metadata.tags, owner: path.metadata.owner, version: path.spec.version,
       dataClass: path.spec.dataClass ?? null, approval: path.spec.approval, extensible: path.spec.extensible,
       resources: Object.entries(path.spec.resources).map(([id, r]) => ({ id, type: r.type })),
-      parameters: path.spec.parameters, docs: path.spec.docs ?? null, cost: costOf(c, path),
+      parameters: path.spec.parameters, docs: path.spec.docs ?? null, cost: costOf(path),
     };
   };
   app.openapi(createRoute({ method: 'get', path: '/api/v1/paths', security: secured,

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type pg from 'pg';
 import { BudgetState } from '../domain/spend/budget.ts';
 import { reportCsv } from '../domain/spend/csv.ts';
@@ -8,9 +7,9 @@ import { PlatformError } from '../engine/errors.ts';
 import { teamExists } from '../engine/identity/users.ts';
 import { ask } from '../engine/policy/guard.ts';
 import { budgetStatus, listBudgets, setBudget } from '../engine/spend/budgets.ts';
-import { Spend } from '../engine/spend/service.ts';
+import type { Spend } from '../engine/spend/service.ts';
 import { authorize } from './authorize.ts';
-import { errors, json, secured, type Api, type Env } from './openapi.ts';
+import { errors, json, secured, type Api } from './openapi.ts';
 
 const dateOrTime = (what: string) => z.string().max(40)
   .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(new Date(s).getTime()), { message: `${what} must be an ISO date (2026-12-01) or date and time (2026-12-01T08:00:00Z)` });
@@ -51,9 +50,7 @@ const instant = (s: string, end: boolean): Date => {
 const MAX_WINDOW_DAYS = 732;
 
 /** Usage and spend per team (docs/spend.md): itemised reports, CSV, and the teams' monthly budgets. */
-export function registerSpendRoutes(app: Api, deps: { pool: pg.Pool; spend?: Spend }): void {
-  let own: Spend | undefined;
-  const spendOf = (c: Context<Env>): Spend => deps.spend ?? (own ??= new Spend({ pool: deps.pool, policyDirs: c.get('policy').dirs }));
+export function registerSpendRoutes(app: Api, deps: { pool: pg.Pool; spend: Spend }): void {
 
   app.openapi(createRoute({ method: 'get', path: '/api/v1/spend', security: secured, tags: ['spend'],
     summary: 'An itemised usage and spend report',
@@ -65,7 +62,7 @@ export function registerSpendRoutes(app: Api, deps: { pool: pg.Pool; spend?: Spe
     } }),
     async (c) => {
       const q = c.req.valid('query');
-      const spend = spendOf(c);
+      const spend = deps.spend;
       const now = spend.reports.clock.now();
       const from = q.from ? instant(q.from, false) : monthStart(now);
       const to = q.to ? instant(q.to, true) : now;
@@ -88,7 +85,7 @@ export function registerSpendRoutes(app: Api, deps: { pool: pg.Pool; spend?: Spe
     summary: 'The monthly budgets of the teams you may see, and where each stands',
     responses: { 200: json(z.object({ currency: z.string(), budgets: z.array(BudgetView) }), 'Budgets'), 401: errors[401] } }),
     async (c) => {
-      const spend = spendOf(c);
+      const spend = deps.spend;
       const user = c.get('user');
       const visible = (await listBudgets(deps.pool)).filter((b) => ask(c.get('policy'), user, 'readSpend', { type: 'Team', id: b.team }).allowed);
       const budgets = [];
@@ -107,6 +104,6 @@ export function registerSpendRoutes(app: Api, deps: { pool: pg.Pool; spend?: Spe
       if (!(await teamExists(deps.pool, team))) throw new PlatformError(404, 'unknown_team', `no team "${team}"`);
       authorize(c, 'setBudget', { type: 'Team', id: team });
       const budget = await setBudget(deps.pool, team, body, c.get('user').id);
-      return c.json({ ...budget, status: await budgetStatus(deps.pool, spendOf(c).reports, team) }, 200);
+      return c.json({ ...budget, status: await budgetStatus(deps.pool, deps.spend.reports, team) }, 200);
     });
 }

@@ -81,7 +81,8 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(async () => policies.close());
     progress(`policies: ${policies.policies.length} in force, from ${policies.dirs.join(' and ')}`);
     // The rate card beside them: prices that do not parse stop the start here, with file and line.
-    new RateCardFile(policies.dirs).card();
+    const rateCard = new RateCardFile(policies.dirs);
+    rateCard.card();
     // Probed in the background: a real sandboxed `true`, ready long before the first launch needs it.
     const sandboxProbe = detectSandbox();
     const publicUrl = `http://${config.host}:${config.port}`;
@@ -160,7 +161,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     stops.push(() => notebooks.stopAll());
     const quotas = new TeamQuotas({ policyDirs: policies.dirs, storage: { reposDir, bucketsDir: join(config.home, 's3') } });
     quotas.validate();
-    const spend = new Spend({ pool, policyDirs: policies.dirs });
+    const spend = new Spend({ pool, rateCard });
     const drivers = new DriverRegistry([
       gitRepoDriver({ reposDir, publicUrl }),
       warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1), statementTimeoutMs: config.warehouseStatementTimeoutMs }),
@@ -202,7 +203,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     }));
 
     const api = createApi({
-      pool, paths, feed, version, portalDir: portalDistDir, policy: policies, quotas, spend, budgetExceeded: spend.budgetExceeded,
+      pool, paths, feed, version, portalDir: portalDistDir, policy: policies, quotas, spend,
       warmNotebooks: () => notebooks.pool(),
       oidc: config.oidc ? new OidcSignIn(pool, config.oidc) : undefined,
       dataOwners: async () => Object.entries(policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),

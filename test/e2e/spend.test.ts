@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { parseCsv } from '../support/csv.ts';
 
 // Usage and spend through the real CLI: the cost shown before launch, a launched environment's
 // spend as a table and as CSV, and a spent budget refusing the next launch while the first runs on.
@@ -24,21 +25,6 @@ after(async () => {
   await platform?.stop();
 });
 
-/** RFC 4180, as a spreadsheet reads it. */
-const parseCsv = (text: string): string[][] => {
-  const rows: string[][] = [];
-  let row: string[] = [], field = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
-  }
-  return rows;
-};
 
 test('goldpath paths shows each path\'s cost per day before launch', async () => {
   const r = await platform.cli(['--as', 'dana', 'paths']);

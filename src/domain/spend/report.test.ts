@@ -7,25 +7,7 @@ import { splitShared } from './split.ts';
 import { estimatePathCost } from './estimate.ts';
 import { budgetState } from './budget.ts';
 import { RateCard } from './rate-card.ts';
-
-/** RFC 4180 as a spreadsheet reads it: quoted fields may hold commas, quotes (doubled) and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
-  }
-  assert.equal(field, '', 'the file ends with a line break');
-  return rows;
-}
+import { parseCsv } from '../../../test/support/csv.ts';
 
 const item = (over: Partial<LineItem>): LineItem => ({
   day: '2026-12-01', team: 't', user: 'u', path: 'p', environment: 'e1', environmentName: 'n', resourceId: 'notebook', resourceType: 'notebook',
@@ -39,7 +21,9 @@ test('a report\'s CSV opens in a spreadsheet: parsed back, every row and the tot
     item({ environment: 'e2', environmentName: '=HYPERLINK("x")', day: '2026-12-02', amount: new Decimal('1.0000') }),
   ];
   const report = buildReport(items, 'environment', daysOf(new Date('2026-12-01T00:00:00Z'), new Date('2026-12-02T12:00:00Z')));
-  const rows = parseCsv(reportCsv({ ...report, currency: 'EUR' }));
+  const csv = reportCsv({ ...report, currency: 'EUR' });
+  assert.ok(csv.endsWith('\r\n'), 'the file ends with a line break');
+  const rows = parseCsv(csv);
   assert.deepEqual(rows[0], ['key', 'label', 'team', 'user', 'path', 'environment', 'resourceType', 'quantity', 'unit', 'idle', 'amount', 'currency']);
   assert.equal(rows.length, 1 + 2 + 1);
   assert.ok(rows.every((r) => r.length === rows[0].length), 'every line has every column');
@@ -52,7 +36,9 @@ test('a report\'s CSV opens in a spreadsheet: parsed back, every row and the tot
 
 test('a cell a spreadsheet would run as a formula is kept as text', () => {
   const report = buildReport([item({ user: '=cmd|calc', amount: new Decimal(1) })], 'user', ['2026-12-01']);
-  const rows = parseCsv(reportCsv({ ...report, currency: 'EUR' }));
+  const csv = reportCsv({ ...report, currency: 'EUR' });
+  assert.ok(csv.endsWith('\r\n'), 'the file ends with a line break');
+  const rows = parseCsv(csv);
   assert.equal(rows[1][0], "'=cmd|calc");
 });
 

@@ -13,9 +13,10 @@ export class Spend {
   readonly reports: SpendReports;
   readonly #pool: pg.Pool;
 
-  constructor(opts: { pool: pg.Pool; policyDirs: readonly string[]; clock?: Clock }) {
+  /** `rateCard`: the platform's, already read at start; else one read from `policyDirs`. */
+  constructor(opts: { pool: pg.Pool; clock?: Clock } & ({ rateCard: RateCardFile } | { policyDirs: readonly string[] })) {
     this.#pool = opts.pool;
-    this.rateCard = new RateCardFile(opts.policyDirs);
+    this.rateCard = 'rateCard' in opts ? opts.rateCard : new RateCardFile(opts.policyDirs);
     this.reports = new SpendReports({ db: opts.pool, card: () => this.rateCard.card(), clock: opts.clock });
   }
 
