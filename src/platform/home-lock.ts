@@ -2,17 +2,23 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-/** Is pid a live platform? (After a crash its number may belong to another program by now.) */
-function platformAlive(pid: number): boolean {
+/** The script this process runs (the CLI's sources or its bundle): what the lock knows it by. */
+const entry = process.argv[1] ?? '';
+
+/**
+ * Is pid still the platform that wrote the lock? After a crash its number may belong to another
+ * program by now: it must run the same script. A lock without one (written before it was kept)
+ * is checked against the CLI's known entries.
+ */
+function platformAlive(pid: number, script: string | undefined): boolean {
   try {
     process.kill(pid, 0);
   } catch {
     return false;
   }
   try {
-    // The CLI from its sources or from its bundle (scripts/build-cli.ts).
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes('cli/main.ts') || cmdline.includes('cli/goldpath.js');
+    return script ? cmdline.includes(script) : cmdline.includes('cli/main.ts') || cmdline.includes('cli/goldpath.js');
   } catch {
     return true; // no /proc here: trust the signal check
   }
@@ -26,12 +32,12 @@ function platformAlive(pid: number): boolean {
 export function lockHome(home: string, url: string): () => void {
   const file = join(home, 'platform.lock');
   if (existsSync(file)) {
-    const held = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; url: string };
-    if (held.pid !== process.pid && platformAlive(held.pid)) {
+    const held = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; url: string; entry?: string };
+    if (held.pid !== process.pid && platformAlive(held.pid, held.entry)) {
       throw new Error(`Goldpath is already running from ${home} (process ${held.pid}) at ${held.url}: use it, stop it with Ctrl-C, or start another with --data-dir`);
     }
   }
-  writeFileSync(file, JSON.stringify({ pid: process.pid, url }));
+  writeFileSync(file, JSON.stringify({ pid: process.pid, url, entry }));
   return () => rmSync(file, { force: true });
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { buildCli } from '../../scripts/build-cli.ts';
@@ -40,7 +40,7 @@ test('the bundled CLI says what the sources say, and knows it is the bundle', as
   assert.match((await goldpath(bundle, ['envs'])).stderr, /cannot reach the platform at http:\/\/127\.0\.0\.1:1/);
 
   // `up` stays out of the bundle (it is the whole server): the bundle imports it from the sources.
-  const main = readFileSync(join(outdir, 'chunks', (await import('node:fs')).readdirSync(join(outdir, 'chunks')).find((f) => f.startsWith('main-'))!), 'utf8');
+  const main = readFileSync(join(outdir, 'chunks', readdirSync(join(outdir, 'chunks')).find((f) => f.startsWith('main-'))!), 'utf8');
   const upImport = main.match(/import\("([^"]*src\/cli\/commands\/up\.ts)"\)/)?.[1];
   assert.ok(upImport, 'the bundle imports up.ts at run time');
   assert.ok(existsSync(resolve(join(outdir, 'chunks'), upImport)), `${upImport} resolves from the bundle's chunks to the source file`);
