@@ -11,7 +11,7 @@ export { PermanentDriverError } from '../domain/resource/permanent-error.ts';
 export {
   checkOutputs, checkParams, declarationOf, defineDriver, outputNames, withContractChecks,
   type Driver, type DriverDefinition, type EnvironmentFacts, type ObjectJsonSchema, type OutputsSchema, type ParamsSchema,
-  type ProvisionInput, type ProvisionResult, type ResourceRef, type ResourceTypeDeclaration, type ResourceTypes, type StatusResult,
+  type ProvisionInput, type ProvisionResult, type ResourceRef, type ResourceTypeDeclaration, type ResourceTypes, type StatusResult, type WorkspaceUpstream,
 } from '../domain/resource/driver-contract.ts';
 
 /** The target of the embedded default; callers that name no target mean this one. */

@@ -46,6 +46,17 @@ export interface StatusResult {
   message?: string;
 }
 
+
+/**
+ * Where the front door sends a workspace's web traffic (`/w/<environment>/<resource>/…`). The
+ * browser never learns it: the upstream's port, socket and token stay behind the platform.
+ */
+export type WorkspaceUpstream =
+  /** A server the workspace runs on the loopback (or a unix socket); `headers` (its own token) are added to every request. */
+  | { kind: 'http'; url: string; socketPath?: string; headers?: Record<string, string> }
+  /** Files the platform serves itself, e.g. a built website preview. */
+  | { kind: 'static'; root: string };
+
 /** What a driver takes: an object schema of its params after placeholder substitution. */
 export type ParamsSchema = z.ZodType<Record<string, unknown>>;
 /** What a driver gives: an object schema whose fields are the outputs other resources may use. */
@@ -71,6 +82,8 @@ export interface Driver {
    * null when it cannot tell (not running, not answering). Types without it are never stopped for idleness.
    */
   activity?(ref: ResourceRef): Promise<Date | null>;
+  /** Where the front door reaches this resource's web UI or service now; null while it does not run. Types without it serve nothing. */
+  upstream?(ref: ResourceRef): Promise<WorkspaceUpstream | null>;
 }
 
 /** A driver as its author writes it: params and outputs typed from its own schemas. */
@@ -88,6 +101,8 @@ export interface DriverDefinition<P extends ParamsSchema, O extends OutputsSchem
    * null when it cannot tell (not running, not answering). Types without it are never stopped for idleness.
    */
   activity?(ref: ResourceRef): Promise<Date | null>;
+  /** Where the front door reaches this resource's web UI or service now; null while it does not run. Types without it serve nothing. */
+  upstream?(ref: ResourceRef): Promise<WorkspaceUpstream | null>;
 }
 
 /**
