@@ -222,7 +222,14 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
       },
     });
     const honoListener = getRequestListener(api.fetch);
-    const git = createGitHttpHandler({ reposDir, prefix: '/git', authorize: repoAuthorizer(pool), onPush: catalogOnPush({ pool, reposDir, policy: policies }) });
+    // Each push to a hosted repo is announced to every listener: the catalog, and the builds of the workspaces that serve it.
+    const pushListeners: Array<(repo: string) => void | Promise<void>> = [catalogOnPush({ pool, reposDir, policy: policies })];
+    const git = createGitHttpHandler({
+      reposDir, prefix: '/git', authorize: repoAuthorizer(pool),
+      onPush: async (repo) => {
+        await Promise.all(pushListeners.map(async (listener) => listener(repo)));
+      },
+    });
     const server: Server = createServer((req, res) => {
       git(req, res)
         .then((handled) => (handled ? undefined : honoListener(req, res)))
