@@ -1,7 +1,7 @@
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startStandby, type Standby } from '../../infrastructure/jupyter/index.ts';
+import { startStandby, type Standby, type StandbySpec } from '../../infrastructure/jupyter/index.ts';
 import { claimUid, handOver, releaseUid, releaseUidsOf, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 
 /**
@@ -35,6 +35,8 @@ export interface NotebookPoolOptions {
   size: number;
   sandbox: Extract<SandboxSupport, { available: true }>;
   onError?: (err: Error) => void;
+  /** How a standby starts; tests put a fake here to make starts fail at will. */
+  start?: (spec: StandbySpec) => Standby;
 }
 
 const OWNER_PREFIX = 'pool/';
@@ -59,7 +61,7 @@ export async function notebookPool(opts: NotebookPoolOptions): Promise<NotebookP
     const uid = process.getuid?.() === 0 ? await claimUid(opts.claimsDir, owner) : undefined;
     if (uid !== undefined) await handOver(home, uid, uid);
     await chmod(home, 0o700);
-    const standby = startStandby({ home, uid, sandbox: opts.sandbox, logFile: join(dir, 'notebook.log') });
+    const standby = (opts.start ?? startStandby)({ home, uid, sandbox: opts.sandbox, logFile: join(dir, 'notebook.log') });
     const entry = { warm: false, notebook: { dir, owner, uid, standby } };
     entries.push(entry);
     try {
@@ -94,10 +96,10 @@ export async function notebookPool(opts: NotebookPoolOptions): Promise<NotebookP
   return {
     take() {
       const i = entries.findIndex((e) => e.warm);
-      if (i < 0) return null;
-      const [entry] = entries.splice(i, 1);
+      const [entry] = i < 0 ? [] : entries.splice(i, 1);
+      // Also when none was warm: a fill that gave up after repeated failures tries again on demand.
       fill();
-      return entry.notebook;
+      return entry?.notebook ?? null;
     },
     size: () => ({ warm: entries.filter((e) => e.warm).length, starting: entries.filter((e) => !e.warm).length }),
     async close() {
