@@ -14,6 +14,8 @@ export interface PlatformConfig {
   pathDirs: string[];
   /** catalog-info.yaml files registered at start (source `file:catalog-dir`). */
   catalogDir: string;
+  /** The built portal to serve; the shipped one when unset. */
+  portalDir?: string;
   warehouseScale: number;
   /** The warehouse's data policy (classification, masking, owners); default: the repository's warehouse/policy.yaml. */
   warehousePolicy?: string;
@@ -53,6 +55,8 @@ export function platformConfig(options: { dataDir?: string; port?: number; host?
     databaseUrl: process.env.DATABASE_URL || undefined,
     pathDirs: [orgPaths],
     catalogDir: process.env.GOLDPATH_CATALOG_DIR ?? join(home, 'catalog'),
+    // Another build of the portal (a developer's, or one per test run) can be served instead of the shipped one.
+    portalDir: process.env.GOLDPATH_PORTAL_DIR ? resolve(process.env.GOLDPATH_PORTAL_DIR) : undefined,
     warehouseScale: options.scale ?? (Number(process.env.GOLDPATH_WAREHOUSE_SCALE) || 1),
     warehousePolicy: process.env.GOLDPATH_WAREHOUSE_POLICY || undefined,
     warehouseStatementTimeoutMs: Number(process.env.GOLDPATH_WAREHOUSE_STATEMENT_TIMEOUT_MS) || undefined,

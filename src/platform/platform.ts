@@ -203,7 +203,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     }));
 
     const api = createApi({
-      pool, paths, feed, version, portalDir: portalDistDir, policy: policies, quotas, spend,
+      pool, paths, feed, version, portalDir: config.portalDir ?? portalDistDir, policy: policies, quotas, spend,
       warmNotebooks: () => notebooks.pool(),
       oidc: config.oidc ? new OidcSignIn(pool, config.oidc) : undefined,
       dataOwners: async () => Object.entries(policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
