@@ -58,6 +58,30 @@ export const Lifetime = z
   .refine((l) => l.ttl <= l.maxTtl, { message: 'ttl must not be longer than maxTtl: an environment cannot start beyond the limit it may be extended to', path: ['ttl'] });
 export type Lifetime = z.infer<typeof Lifetime>;
 
+/**
+ * What a user may add to an environment of an extensible (software) path, in an Extension
+ * (src/domain/golden-path/extension.ts): resources of the listed types, each at most `max` times;
+ * new values for the listed parameters (their JSON Schema in spec.parameters still holds them to
+ * its limits); and environment variables for the listed resources (added to their `env` param,
+ * never replacing the path's own).
+ */
+export const ExtensionRules = z.strictObject({
+  resources: z
+    .record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a resource type such as database or cache'), z.strictObject({
+      max: z.number({ error: 'must be a whole number: how many resources of this type a user may add' }).int().min(1).max(20),
+    }))
+    .default({}),
+  parameters: z.array(z.string().min(1)).default([]),
+  env: z.array(identifier).default([]),
+});
+export type ExtensionRules = z.infer<typeof ExtensionRules>;
+
+/**
+ * `extensible: true` (a software path that says no more): every parameter may be overridden,
+ * within its schema, and nothing may be added. Rules that allow more are written out.
+ */
+export const defaultExtensionRules = (parameterNames: string[]): ExtensionRules => ({ resources: {}, parameters: parameterNames, env: [] });
+
 export const GoldenPath = z.strictObject({
   apiVersion: z.literal('goldpath.dev/v1', { error: 'must be "goldpath.dev/v1"' }),
   kind: z.literal('GoldenPath', { error: 'must be "GoldenPath"' }),
@@ -77,7 +101,10 @@ export const GoldenPath = z.strictObject({
     /** How long an approved grant lasts before it is revoked. */
     approvalValidDays: z.number().int().positive().max(365).default(30),
     lifetime: Lifetime.prefault({}),
-    extensible: z.boolean(),
+    /** false: locked (data paths); true or rules: a base users extend within the rules (see ExtensionRules). */
+    extensible: z.union([z.boolean(), ExtensionRules], {
+      error: 'must be false (locked), true, or the rules of what users may add, e.g. { resources: { cache: { max: 1 } }, parameters: [memory], env: [service] }',
+    }),
     parameters: ParametersSchema,
     resources: z
       .record(identifier, ResourceSpec)
@@ -85,7 +112,13 @@ export const GoldenPath = z.strictObject({
     docs: z.string().optional(),
     /** Tools the path's resources start beyond those providing its resource types (e.g. dbt); each must be in the tool registry. */
     tools: z.array(identifier).default([]),
-  }),
+  }).transform(({ extensible, ...spec }) => ({
+    ...spec,
+    /** Whether users may extend it at all (what the catalog and the portal show). */
+    extensible: extensible !== false,
+    /** What they may add; null for a locked path. */
+    extensionRules: extensible === false ? null : extensible === true ? defaultExtensionRules(Object.keys(spec.parameters.properties ?? {})) : extensible,
+  })),
 });
 export type GoldenPath = z.infer<typeof GoldenPath>;
 export type GoldenPathInput = z.input<typeof GoldenPath>;

@@ -92,7 +92,7 @@ export function parseGoldenPath(
   }
   const parsed = GoldenPath.safeParse(doc.toJS());
   if (!parsed.success) {
-    return { errors: parsed.error.issues.map((i) => issueToError(i, doc, lineCounter, file)) };
+    return { errors: parsed.error.issues.flatMap((i) => issueToErrors(i, doc, lineCounter, file)) };
   }
   const path = parsed.data;
   const errors: PathFileError[] = [];
@@ -103,6 +103,7 @@ export function parseGoldenPath(
       at(['spec', 'resources', id, 'type'], `unknown resource type "${r.type}"; known types: ${[...types.keys()].join(', ')}`);
     }
   }
+  errors.push(...checkExtensionRules(path, types).map(([p, message]) => ({ file, line: lineOf(doc, lineCounter, p), field: p.join('.'), message })));
   const source = { file, text, doc, lineCounter };
   const badReferences = checkPlaceholders(path, types, source);
   errors.push(...checkResourceParams(path, types, source), ...badReferences);
@@ -119,6 +120,37 @@ export function parseGoldenPath(
     at(['spec', 'parameters'], `not a valid JSON Schema: ${(e as Error).message}`);
   }
   return errors.length ? { errors } : { path, source: { shown: file, line: (p) => lineOf(doc, lineCounter, p) } };
+}
+
+/** The rules of an extensible path name what exists: resource types with a driver, its parameters and resources. */
+function checkExtensionRules(path: GoldenPath, types: ResourceTypes): [(string | number)[], string][] {
+  const rules = path.spec.extensionRules;
+  if (!rules) return [];
+  const at = ['spec', 'extensible'];
+  const params = Object.keys(path.spec.parameters.properties ?? {});
+  const problems: [(string | number)[], string][] = [];
+  for (const t of Object.keys(rules.resources)) {
+    if (!types.has(t)) problems.push([[...at, 'resources', t], `unknown resource type "${t}"; known types: ${[...types.keys()].join(', ')}`]);
+  }
+  rules.parameters.forEach((p, i) => {
+    if (!params.includes(p)) problems.push([[...at, 'parameters', i], `the path has no parameter ${p}; its parameters are ${params.join(', ') || 'none'}`]);
+  });
+  rules.env.forEach((id, i) => {
+    if (!path.spec.resources[id]) problems.push([[...at, 'env', i], `the path has no resource ${id}; its resources are ${Object.keys(path.spec.resources).join(', ')}`]);
+  });
+  return problems;
+}
+
+/**
+ * A union's failure (e.g. `extensible`: false or rules) is reported as the failure of the branch
+ * the value was meant for: the one whose problems are not just "not this type".
+ */
+export function issueToErrors(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): PathFileError[] {
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const meant = issue.errors.filter((branch) => !(branch.length === 1 && branch[0].code === 'invalid_type' && branch[0].path.length === 0));
+    if (meant.length === 1) return meant[0].flatMap((i) => issueToErrors({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, doc, lc, file));
+  }
+  return [issueToError(issue, doc, lc, file)];
 }
 
 function issueToError(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): PathFileError {

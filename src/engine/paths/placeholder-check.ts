@@ -26,13 +26,34 @@ const scopes = ['resources', 'params', 'environment', 'path'];
  * only at launch, after the resources before it were made and rolled back.
  */
 export function checkPlaceholders(path: GoldenPath, types: ResourceTypes, src: PathSource): PathFileError[] {
+  const explain = placeholderExplainer(path, types);
+  const errors: PathFileError[] = [];
+  for (const id of Object.keys(path.spec.resources)) {
+    const params = src.doc.getIn(['spec', 'resources', id, 'params'], true);
+    forEachString(params, (value, start, end) => {
+      for (const ref of placeholdersIn(value)) {
+        const problem = explain(id, ref);
+        if (!problem) continue;
+        // The placeholder's own line, also inside a multi-line block scalar.
+        const at = src.text.slice(start, end).indexOf(ref.raw);
+        errors.push({ file: src.file, line: src.lineCounter.linePos(start + Math.max(at, 0)).line, field: null, message: `${ref.raw}: ${problem}` });
+      }
+    });
+  }
+  return errors;
+}
+
+/**
+ * Says what is wrong with one placeholder in the params of resource `self` of `path` (null when it
+ * is fine): the path loader asks it for each placeholder of a path file, and the extension check
+ * for each of an extension, against the path as merged with it.
+ */
+export function placeholderExplainer(path: GoldenPath, types: ResourceTypes): (self: string, ref: PlaceholderRef) => string | null {
   const resources = path.spec.resources;
   const ids = Object.keys(resources);
   const dependsOn = new Map(resourceNodes(resources).map((n) => [n.id, n.dependsOn]));
   const parameters = Object.keys(path.spec.parameters.properties ?? {});
-  const errors: PathFileError[] = [];
-
-  const explain = (self: string, ref: PlaceholderRef): string | null => {
+  return (self, ref) => {
     const [first, second] = ref.path;
     switch (ref.scope) {
       case 'resources': {
@@ -63,20 +84,6 @@ export function checkPlaceholders(path: GoldenPath, types: ResourceTypes, src: P
         return `unknown placeholder scope "${ref.scope}"; use ${scopes.map((s) => `\${${s}.…}`).join(', ')} (write $\${ for a literal \${)`;
     }
   };
-
-  for (const id of ids) {
-    const params = src.doc.getIn(['spec', 'resources', id, 'params'], true);
-    forEachString(params, (value, start, end) => {
-      for (const ref of placeholdersIn(value)) {
-        const problem = explain(id, ref);
-        if (!problem) continue;
-        // The placeholder's own line, also inside a multi-line block scalar.
-        const at = src.text.slice(start, end).indexOf(ref.raw);
-        errors.push({ file: src.file, line: src.lineCounter.linePos(start + Math.max(at, 0)).line, field: null, message: `${ref.raw}: ${problem}` });
-      }
-    });
-  }
-  return errors;
 }
 
 /**
@@ -117,8 +124,8 @@ function reaches(dependsOn: Map<string, string[]>, from: string, to: string): bo
   return false;
 }
 
-/** Calls fn with every string value under a YAML node and its source range (keys are not substituted, so they are skipped). */
-function forEachString(node: unknown, fn: (value: string, start: number, end: number) => void): void {
+/** Calls fn with every string value under a YAML node (exported for the extension check) and its source range (keys are not substituted, so they are skipped). */
+export function forEachString(node: unknown, fn: (value: string, start: number, end: number) => void): void {
   if (isScalar(node)) {
     if (typeof node.value === 'string' && node.range) fn(node.value, node.range[0], node.range[1]);
   } else if (isMap(node)) {
