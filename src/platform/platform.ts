@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import pg from 'pg';
 import { createApi } from '../api/app.ts';
+import { createFrontDoor } from '../api/front-door/door.ts';
+import { workspaceDomainFor } from '../api/front-door/workspace-origin.ts';
 import { DriverRegistry } from '../drivers/driver.ts';
 import { gitRepoDriver } from '../drivers/local/git-repo.ts';
 import { warehouseDriver } from '../drivers/local/warehouse.ts';
@@ -155,7 +157,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     if (sandbox.available) progress(`workspaces run sandboxed (bubblewrap, ${sandbox.mode === 'uid-per-workspace' ? 'a uid of their own each' : 'the platform\'s uid'})`);
     else console.error(`[platform] WORKSPACES ARE NOT SANDBOXED on this host: ${sandbox.reason}. Notebooks see the whole machine (as a uid of their own when the platform runs as root, else as the platform's user); golden paths with sensitive data are refused here.`);
     const notebooks = notebookDriver({
-      workDir: join(config.home, 'envs'), reposDir, host: config.host, sandbox, warm: config.warmNotebooks,
+      workDir: join(config.home, 'envs'), reposDir, host: config.host, publicUrl, sandbox, warm: config.warmNotebooks,
       onPoolError: (err) => console.error(`[platform] a warm notebook server failed to start: ${err.message}`),
     });
     stops.push(() => notebooks.stopAll());
@@ -230,7 +232,10 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
         await Promise.all(pushListeners.map(async (listener) => listener(repo)));
       },
     });
+    // The front door: workspaces' web UIs and services, on this port (docs/front-door.md).
+    const door = createFrontDoor({ pool, policy: policies, drivers, origins: { platformOrigin: publicUrl, domain: workspaceDomainFor(config.host, process.env.GOLDPATH_WORKSPACE_DOMAIN) } });
     const server: Server = createServer((req, res) => {
+      if (door.owns(req)) return void door.handle(req, res);
       git(req, res)
         .then((handled) => (handled ? undefined : honoListener(req, res)))
         .catch(() => {
@@ -238,6 +243,9 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
         });
     });
     server.keepAliveTimeout = 5000;
+    server.on('upgrade', (req, socket, head) => {
+      if (!door.upgrade(req, socket, head) && server.listenerCount('upgrade') === 1) socket.destroy();
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
         reject(e.code === 'EADDRINUSE' ? new Error(`port ${config.port} is in use: stop the other program or start with --port <another>`) : e));

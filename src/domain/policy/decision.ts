@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const PolicyAction = z.enum([
   'launch', 'read', 'readCredentials', 'stop', 'start', 'delete', 'extend', 'listEnvironments',
   'readApproval', 'decideApproval', 'breakGlass', 'registerEntity', 'replaceEntity', 'deleteEntity',
-  'applyWarehouse', 'readSpend', 'setBudget', 'readAudit', 'useTool', 'serveModel',
+  'applyWarehouse', 'readSpend', 'setBudget', 'readAudit', 'useTool', 'serveModel', 'openWorkspace',
 ]);
 export type PolicyAction = z.infer<typeof PolicyAction>;
 

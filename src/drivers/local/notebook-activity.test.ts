@@ -25,7 +25,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'notebook-activity-'));
   mkdirSync(join(work, 'repos'));
   await createBareRepo(join(work, 'repos'), 'envact-repo', { 'README.md': '# idle\n' });
-  driver = notebookDriver({ workDir: join(work, 'envs'), reposDir: join(work, 'repos'), host: '127.0.0.1', sandbox: await detectSandbox() });
+  driver = notebookDriver({ workDir: join(work, 'envs'), reposDir: join(work, 'repos'), host: '127.0.0.1', publicUrl: 'http://127.0.0.1:7300', sandbox: await detectSandbox() });
 });
 after(async () => {
   await driver?.stopAll();

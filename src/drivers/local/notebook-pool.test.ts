@@ -50,7 +50,7 @@ before(async (t) => {
   for (const env of ['envA', 'envB']) await createBareRepo(join(work, 'repos'), `${env}-repo`, { 'README.md': `# ${env}\n` });
   sandbox = await detectSandbox();
   if (!sandbox.available && process.env.CI) throw new Error(`no sandbox on the CI machine: ${sandbox.reason}`);
-  driver = notebookDriver({ workDir: join(work, 'envs'), reposDir: join(work, 'repos'), host: '127.0.0.1', sandbox, warm: 1 });
+  driver = notebookDriver({ workDir: join(work, 'envs'), reposDir: join(work, 'repos'), host: '127.0.0.1', publicUrl: 'http://127.0.0.1:7300', sandbox, warm: 1 });
 });
 after(async () => {
   await driver?.stopAll();

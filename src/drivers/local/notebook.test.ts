@@ -30,7 +30,7 @@ before(async () => {
   await createBareRepo(join(work, 'repos'), 'env1-repo', { 'README.md': '# churn\n', 'notebooks/a.ipynb': '{"cells":[],"metadata":{},"nbformat":4,"nbformat_minor":5}' });
   sandbox = await detectSandbox();
   if (!sandbox.available && process.env.CI) throw new Error(`no sandbox on the CI machine: ${sandbox.reason}`);
-  driver = notebookDriver({ workDir: join(work, 'envs'), reposDir: join(work, 'repos'), host: '127.0.0.1', sandbox });
+  driver = notebookDriver({ workDir: join(work, 'envs'), reposDir: join(work, 'repos'), host: '127.0.0.1', publicUrl: 'http://127.0.0.1:7300', sandbox });
 });
 after(async () => {
   await driver?.stopAll();
@@ -40,7 +40,7 @@ after(async () => {
 test('provision starts Jupyter on a clone whose origin is the repository URL, and gives exactly the declared outputs', async () => {
   const { state, outputs } = await driver.provision(input());
   assert.deepEqual(Object.keys(notebookOutputs.parse(outputs)).sort(), ['baseUrl', 'port', 'token', 'url']);
-  assert.equal(outputs.url, `http://127.0.0.1:${outputs.port}/tree?token=${outputs.token}`);
+  assert.equal(outputs.url, 'http://127.0.0.1:7300/w/env1/notebook/', 'the stable address through the front door');
   assert.equal((await fetch(`${outputs.baseUrl}api/status`, { headers: { authorization: `token ${outputs.token}` } })).status, 200);
   const clone = join(work, 'envs', 'env1', 'notebook', 'home', 'work');
   // Read as a file: git refuses to look into a repository another uid owns.

@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cloneRepo } from '../../infrastructure/git-http/index.ts';
-import { findFreePort, isProcessAlive, notebookAnswers, notebookLastActivity, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
+import { clientHost, findFreePort, isProcessAlive, notebookAnswers, notebookLastActivity, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
 import { claimUid, handOver, releaseUid, transferUid, WORKSPACE_HOME, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 import { z } from 'zod';
 import { defineDriver, PermanentDriverError, type Driver } from '../driver.ts';
+import { workspaceUrl } from '../../domain/resource/workspace-url.ts';
 import { notebookPool, type NotebookPool, type WarmNotebook } from './notebook-pool.ts';
 
 export const notebookParams = z.strictObject({
@@ -16,7 +17,7 @@ export const notebookParams = z.strictObject({
 });
 
 export const notebookOutputs = z.strictObject({
-  url: z.string().describe('the notebook\'s tree URL with its token: what a person follows'),
+  url: z.string().describe('the notebook\'s stable address through the platform\'s front door (/w/<environment>/<resource>/): what a person follows'),
   baseUrl: z.string(),
   token: z.string(),
   port: z.number().int(),
@@ -30,6 +31,8 @@ export interface NotebookDriverOptions {
   workDir: string;
   reposDir: string;
   host: string;
+  /** The platform's own address: notebooks are reached through its front door, at workspaceUrl(). */
+  publicUrl: string;
   /** Whether (and how) workspaces run sandboxed on this host; see infrastructure/sandbox. */
   sandbox: SandboxSupport;
   /** How many servers to keep warm for the next launches (notebook-pool.ts); sandboxed hosts only. */
@@ -73,8 +76,8 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       return null;
     }
   };
-  const outputs = (run: RunFile) => ({
-    url: `http://${opts.host}:${run.port}/tree?token=${run.token}`,
+  const outputs = (environmentId: string, resourceId: string, run: RunFile) => ({
+    url: workspaceUrl(opts.publicUrl, environmentId, resourceId),
     baseUrl: `http://${opts.host}:${run.port}/`,
     token: run.token,
     port: run.port,
@@ -135,7 +138,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     await writeFile(join(dir, 'run.json'), JSON.stringify(run), { mode: 0o600 });
     running.add(run.pid);
     await warm.standby.claim({ host: opts.host, port: run.port, token: run.token, dir: posix.join(WORKSPACE_HOME, 'work'), env, logFile: join(dir, 'notebook.log') });
-    return { state: { ...run, sandboxed: true, warm: true, ...(uid !== undefined ? { uid } : {}) }, outputs: outputs(run) };
+    return { state: { ...run, sandboxed: true, warm: true, ...(uid !== undefined ? { uid } : {}) }, outputs: outputs(environmentId, resourceId, run) };
   };
 
   const driver = defineDriver({
@@ -154,7 +157,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       const stateOf = (run: RunFile) => ({ ...run, sandboxed: Boolean(sandbox), ...(uid !== undefined ? { uid } : {}) });
       if (existing && isProcessAlive(existing.pid) && (await notebookAnswers(existing.port, existing.token, opts.host))) {
         running.add(existing.pid);
-        return { state: stateOf(existing), outputs: outputs(existing) };
+        return { state: stateOf(existing), outputs: outputs(environmentId, resourceId, existing) };
       }
       if (existing && isProcessAlive(existing.pid)) await stopNotebook(existing.pid);
       await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -175,7 +178,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       running.add(proc.pid);
       const run = { pid: proc.pid, port, token };
       await writeFile(join(dir, 'run.json'), JSON.stringify(run), { mode: 0o600 });
-      return { state: stateOf(run), outputs: outputs(run) };
+      return { state: stateOf(run), outputs: outputs(environmentId, resourceId, run) };
     },
     async status({ environmentId, resourceId }) {
       const run = await readRun(dirOf(environmentId, resourceId));
@@ -200,6 +203,12 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
         await stopNotebook(run.pid);
         running.delete(run.pid);
       }
+    },
+    // The front door adds the token: the browser never holds it.
+    async upstream({ environmentId, resourceId }) {
+      const run = await readRun(dirOf(environmentId, resourceId));
+      if (!run || !isProcessAlive(run.pid)) return null;
+      return { kind: 'http' as const, url: `http://${clientHost(opts.host)}:${run.port}`, headers: { authorization: `token ${run.token}` } };
     },
     async activity({ environmentId, resourceId }) {
       const run = await readRun(dirOf(environmentId, resourceId));

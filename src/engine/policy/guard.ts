@@ -34,6 +34,7 @@ function whoMay(action: PolicyAction, r: PolicyResource, team = teamOf(r)): stri
     case 'registerEntity': case 'replaceEntity': case 'deleteEntity': return 'catalog entities are registered, changed and removed by their owner (a team you are in, or you)';
     case 'applyWarehouse': return 'only platform admins apply the warehouse policy';
     case 'readCredentials': return 'only the owner and their team see these credentials';
+    case 'openWorkspace': return 'only the owner and their team open its workspaces';
     default: return team ? `only members of ${team} may` : undefined;
   }
 }
