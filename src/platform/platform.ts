@@ -12,6 +12,7 @@ import { gitRepoDriver } from '../drivers/local/git-repo.ts';
 import { warehouseDriver } from '../drivers/local/warehouse.ts';
 import { bucketDriver } from '../drivers/local/bucket.ts';
 import { notebookDriver } from '../drivers/local/notebook.ts';
+import { ideDriver } from '../drivers/local/ide.ts';
 import { defaultLocalUser } from '../engine/identity/demo-organisation.ts';
 import { applyOrganisation, loadOrganisationFile, type Organisation } from '../engine/identity/organisation.ts';
 import { ensureLocalAccounts } from '../engine/identity/local-accounts.ts';
@@ -161,6 +162,8 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
       onPoolError: (err) => console.error(`[platform] a warm notebook server failed to start: ${err.message}`),
     });
     stops.push(() => notebooks.stopAll());
+    const ides = ideDriver({ workDir: join(config.home, 'envs'), reposDir, publicUrl, sandbox });
+    stops.push(() => ides.stopAll());
     const quotas = new TeamQuotas({ policyDirs: policies.dirs, storage: { reposDir, bucketsDir: join(config.home, 's3') } });
     quotas.validate();
     const spend = new Spend({ pool, rateCard });
@@ -169,6 +172,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
       warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1), statementTimeoutMs: config.warehouseStatementTimeoutMs }),
       bucketDriver(store),
       notebooks,
+      ides,
     ]);
 
     const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.declarations(), { checkTools: toolCheckFor(policies) });

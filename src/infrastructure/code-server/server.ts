@@ -113,8 +113,6 @@ export function ideArgs(home: string, folder: string, port: number): string[] {
     // The front door is the only way in: no second proxy to loopback ports inside the IDE.
     '--disable-proxy',
     '--ignore-last-opened',
-    // The workspace has a browser origin of its own, given by the front door, which checks it.
-    '--trusted-origins', '*',
     // A closed tab frees its processes after 30 s instead of three hours.
     '--reconnection-grace-time', '30',
     '--user-data-dir', posix.join(home, IDE_DATA),
