@@ -14,6 +14,7 @@ import { registerPathRoutes } from './path-routes.ts';
 import { registerModelRoutes } from './model-routes.ts';
 import { registerQuotaRoutes } from './quota-routes.ts';
 import { registerEnvironmentRoutes } from './environment-routes.ts';
+import { registerBuildRoutes } from './build-routes.ts';
 import { registerApprovalRoutes } from './approval-routes.ts';
 import { registerLifetimeRoutes } from './lifetime-routes.ts';
 import { registerNoticeRoutes } from './notice-routes.ts';
@@ -97,6 +98,7 @@ export function createApi(given: ApiDeps): OpenAPIHono<Env> {
   registerModelRoutes(app, deps);
   registerQuotaRoutes(app, deps);
   registerEnvironmentRoutes(app, deps);
+  registerBuildRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerLifetimeRoutes(app, deps);
   registerNoticeRoutes(app, deps);

@@ -146,3 +146,30 @@ test('an expired token gets 401 saying it expired and how to get a new one', asy
   assert.equal(r.body.error.code, 'token_expired');
   assert.match(r.body.error.message, /expired at .*sign in again.*goldpath up/);
 });
+
+test('a token created through the API works, is listed without its secret, and stops working when revoked', async () => {
+  const made = await call('POST', '/api/v1/tokens', { token: dana, body: { label: 'laptop', days: 30 } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.match(made.body.token, /^gpt_/);
+  assert.equal(made.body.label, 'laptop');
+  assert.equal(made.body.kind, 'cli');
+  const days = (Date.parse(made.body.expiresAt) - Date.now()) / 86_400_000;
+  assert.ok(days > 29.9 && days <= 30, `it works for 30 days (${days})`);
+  assert.equal((await call('GET', '/api/v1/me', { token: made.body.token })).body.id, 'dana');
+  const listed = await call('GET', '/api/v1/tokens', { token: dana });
+  const row = listed.body.tokens.find((t: { id: string }) => t.id === made.body.id);
+  assert.equal(row.label, 'laptop');
+  assert.ok(!JSON.stringify(listed.body).includes(made.body.token), 'the secret is never listed');
+  assert.equal((await call('DELETE', `/api/v1/tokens/${made.body.id}`, { token: dana })).status, 204);
+  assert.equal((await call('GET', '/api/v1/me', { token: made.body.token })).status, 401);
+});
+
+test('a token with no label or a lifetime beyond a year is refused with what to fix', async () => {
+  const noLabel = await call('POST', '/api/v1/tokens', { token: dana, body: { label: ' ' } });
+  assert.equal(noLabel.status, 400);
+  assert.match(JSON.stringify(noLabel.body), /name the token/);
+  const tooLong = await call('POST', '/api/v1/tokens', { token: dana, body: { label: 'ci', days: 1000 } });
+  assert.equal(tooLong.status, 400);
+  assert.match(JSON.stringify(tooLong.body), /at most 365 days/);
+  assert.equal((await call('POST', '/api/v1/tokens', { body: { label: 'x' } })).status, 401);
+});

@@ -22,4 +22,8 @@ export const noticeKinds = {
   expiryWarning: 'expiry-warning',
   expired: 'expired',
   breakGlass: 'break-glass',
+  ready: 'environment-ready',
+  failed: 'environment-failed',
+  approvalRequested: 'approval-requested',
+  approvalDecided: 'approval-decided',
 } as const;

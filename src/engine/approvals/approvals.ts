@@ -5,6 +5,7 @@ import { PlatformError } from '../errors.ts';
 import type { User } from '../identity/users.ts';
 import type { Actor } from '../environments/launch.ts';
 import { notify } from '../notices/notices.ts';
+import { noticeKinds } from '../../domain/notice/schema.ts';
 import type { Queryable } from '../environments/store.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
@@ -67,6 +68,10 @@ export async function requestApprovals(
     );
   }
   const teams = [...byTeam.keys()].sort();
+  for (const [team, sets] of byTeam) {
+    await notify(db, { team, kind: noticeKinds.approvalRequested, environmentId: req.environmentId,
+      message: `${req.user.name} asks your team for ${req.dataClass} data (${sets.map((s) => s.dataset).join(', ')}): ${req.reason}` });
+  }
   await environments.addEvent(req.environmentId, null, { type: 'approval.requested', message: `${req.user.id} asked ${teams.join(' and ')} for ${req.dataClass} data: ${req.reason}` });
   return teams;
 }
@@ -129,6 +134,8 @@ export async function decideApproval(
         message: `BREAK-GLASS: ${user.id}, a platform admin, ${status} ${a.requested_by}'s access to your data (${a.datasets.join(', ')}) for environment "${a.environment_name}" on your team's behalf: ${reason.trim()}`,
       });
     }
+    await notify(client, { user: a.requested_by, kind: noticeKinds.approvalDecided, environmentId: a.environment_id,
+      message: `${a.approver_team} ${status} your access to ${a.datasets.join(', ')}${breakGlass ? ' (break-glass, by a platform admin)' : ''}: ${reason.trim()}` });
     // What follows for the environment (all approved: provisioning; one rejection: failed) is the planner's rule.
     const { moreWork } = await applyBookkeeping(environments, a.environment_id, new Date());
     if (moreWork) await enqueueReconcile(client, a.environment_id);

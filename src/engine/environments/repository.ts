@@ -4,7 +4,9 @@ import type { PlanApproval, PlannedEvent } from '../../domain/environment/plan.t
 import type { EnvironmentView, EventView } from '../../domain/environment/schema.ts';
 import type { Json } from '../../drivers/driver.ts';
 import { inTransaction } from '../../infrastructure/postgres/transaction.ts';
+import type { ExtensionRecord } from '../../domain/golden-path/extension.ts';
 import { toEnvironmentView, toEventView, type EnvironmentRow, type EventRow, type Queryable, type ResourceRow } from './store.ts';
+import { notifyOwner } from '../notices/notices.ts';
 
 /** An environment with everything the planner looks at. */
 export interface EnvironmentSnapshot {
@@ -113,6 +115,12 @@ export interface EnvironmentRepository {
   isBusy(id: string): Promise<boolean>;
   /** Runs fn in one transaction, with a repository and a connection bound to it. */
   atomically<T>(fn: (repo: EnvironmentRepository, db: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Records the environment's extension and makes its resources what the extended path declares:
+   * new ones are added (pending), changed ones get their new params and are marked pending to be
+   * provisioned again, and every resource gets its wave in the new graph. With its event.
+   */
+  applyExtension(id: string, change: { record: ExtensionRecord; resources: NewEnvironment['resources']; changed: string[]; event: PlannedEvent }): Promise<void>;
 }
 
 const lockKey = (id: string) => 'env:' + id;
@@ -212,7 +220,10 @@ export class PgEnvironmentRepository implements EnvironmentRepository {
        INSERT INTO events (environment_id, resource_id, type, message) SELECT id, NULL, $5, $6 FROM changed`,
       [id, change.from, change.to, change.reason, change.event.type, change.event.message],
     );
-    return (rowCount ?? 0) > 0;
+    const changed = (rowCount ?? 0) > 0;
+    // The owner hears of the outcome in the notification centre, not only on the environment's page.
+    if (changed && (change.to === 'ready' || change.to === 'failed')) await notifyOwner(this.#db, id, change.to, change.reason);
+    return changed;
   }
 
   async setDesired(id: string, change: { desired: DesiredState; status: EnvironmentStatus; event: PlannedEvent }): Promise<boolean> {
@@ -336,6 +347,22 @@ export class PgEnvironmentRepository implements EnvironmentRepository {
     } finally {
       client.release();
     }
+  }
+
+  async applyExtension(id: string, change: { record: ExtensionRecord; resources: NewEnvironment['resources']; changed: string[]; event: PlannedEvent }): Promise<void> {
+    await this.atomically(async (_repo, db) => {
+      await db.query('UPDATE environments SET extension = $2, updated_at = now() WHERE id = $1', [id, JSON.stringify(change.record)]);
+      for (const r of change.resources) {
+        await db.query(
+          `INSERT INTO resources (environment_id, id, type, params, depends_on, wave) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (environment_id, id) DO UPDATE SET params = EXCLUDED.params, depends_on = EXCLUDED.depends_on, wave = EXCLUDED.wave,
+             status = CASE WHEN resources.id = ANY($7) AND resources.status IN ('ready', 'failed') THEN 'pending' ELSE resources.status END,
+             updated_at = now()`,
+          [id, r.id, r.type, JSON.stringify(r.params), r.dependsOn, r.wave, change.changed],
+        );
+      }
+      await insertEvent(db, id, null, change.event);
+    });
   }
 
   async atomically<T>(fn: (repo: EnvironmentRepository, db: Queryable) => Promise<T>): Promise<T> {

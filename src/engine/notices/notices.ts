@@ -1,4 +1,4 @@
-import type { NoticeView } from '../../domain/notice/schema.ts';
+import { noticeKinds, type NoticeView } from '../../domain/notice/schema.ts';
 import type { Queryable } from '../environments/store.ts';
 import { PlatformError } from '../errors.ts';
 import type { User } from '../identity/users.ts';
@@ -23,6 +23,20 @@ export async function notify(db: Queryable, notice: NewNotice): Promise<number> 
     [notice.user ?? null, notice.team ?? null, notice.kind, notice.message, notice.environmentId ?? null],
   );
   return Number(rows[0].id);
+}
+
+/**
+ * Tells an environment's owner that it became ready or failed, in the same statement as nothing else:
+ * the owner is read from the row, so callers need only the id.
+ */
+export async function notifyOwner(db: Queryable, environmentId: string, status: 'ready' | 'failed', reason: string | null): Promise<void> {
+  await db.query(
+    `INSERT INTO notices (user_id, kind, message, environment_id)
+     SELECT owner_id, $2, CASE WHEN $2 = '${noticeKinds.ready}' THEN 'environment "' || name || '" is ready'
+                               ELSE 'environment "' || name || '" failed' || coalesce(': ' || $3, '') END, id
+     FROM environments WHERE id = $1`,
+    [environmentId, status === 'ready' ? noticeKinds.ready : noticeKinds.failed, reason],
+  );
 }
 
 interface NoticeRow {
