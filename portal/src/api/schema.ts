@@ -329,7 +329,88 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** @description Creates an API token for you (a CLI or automation token). Its secret is in this answer only: it is never shown again. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label: string;
+                        /**
+                         * @description How long it works (default 90 days)
+                         * @example 90
+                         */
+                        days?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new token */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example tok_k3x9q2mz */
+                            id: string;
+                            /** @description `cli` or `session` */
+                            kind: string;
+                            label: string;
+                            createdAt: string;
+                            expiresAt: string;
+                            /** @description Updated at most once a minute */
+                            lastUsedAt: string | null;
+                            /** @description The token this request was made with */
+                            current: boolean;
+                            /** @description The secret, shown once */
+                            token: string;
+                        };
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No valid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
