@@ -13,6 +13,9 @@ import { warehouseDriver } from '../drivers/local/warehouse.ts';
 import { bucketDriver } from '../drivers/local/bucket.ts';
 import { notebookDriver } from '../drivers/local/notebook.ts';
 import { ideDriver } from '../drivers/local/ide.ts';
+import { sitePreviewDriver } from '../drivers/local/site-preview.ts';
+import { PgBuildJournal } from '../engine/builds/build-journal.ts';
+import { buildsOnPush } from './builds-on-push.ts';
 import { defaultLocalUser } from '../engine/identity/demo-organisation.ts';
 import { applyOrganisation, loadOrganisationFile, type Organisation } from '../engine/identity/organisation.ts';
 import { ensureLocalAccounts } from '../engine/identity/local-accounts.ts';
@@ -66,7 +69,12 @@ export interface RunningPlatform {
 export type Progress = (step: string) => void;
 
 /** Starts every part of the platform in dependency order; stop() ends them in reverse. */
-export async function startPlatform(config: PlatformConfig, progress: Progress = () => {}): Promise<RunningPlatform> {
+export async function startPlatform(config: PlatformConfig, report: Progress = () => {}, signal?: AbortSignal): Promise<RunningPlatform> {
+  // Ctrl-C while starting ends the start at the next step, and what was started so far is stopped below.
+  const progress: Progress = (step) => {
+    report(step);
+    signal?.throwIfAborted();
+  };
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e) => console.error(`[platform] stop: ${(e as Error).message}`));
@@ -167,12 +175,15 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const quotas = new TeamQuotas({ policyDirs: policies.dirs, storage: { reposDir, bucketsDir: join(config.home, 's3') } });
     quotas.validate();
     const spend = new Spend({ pool, rateCard });
+    // Website previews (and services) build on push in the workspace sandbox; their builds are journaled in PostgreSQL.
+    const sitePreviews = sitePreviewDriver({ workDir: join(config.home, 'envs'), reposDir, publicUrl, sandbox, journal: new PgBuildJournal(pool) });
     const drivers = new DriverRegistry([
       gitRepoDriver({ reposDir, publicUrl }),
       warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1), statementTimeoutMs: config.warehouseStatementTimeoutMs }),
       bucketDriver(store),
       notebooks,
       ides,
+      sitePreviews,
     ]);
 
     const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.declarations(), { checkTools: toolCheckFor(policies) });
@@ -230,6 +241,7 @@ export async function startPlatform(config: PlatformConfig, progress: Progress =
     const honoListener = getRequestListener(api.fetch);
     // Each push to a hosted repo is announced to every listener: the catalog, and the builds of the workspaces that serve it.
     const pushListeners: Array<(repo: string) => void | Promise<void>> = [catalogOnPush({ pool, reposDir, policy: policies })];
+    pushListeners.push(buildsOnPush({ pool, builders: { 'site-preview': sitePreviews } }));
     const git = createGitHttpHandler({
       reposDir, prefix: '/git', authorize: repoAuthorizer(pool),
       onPush: async (repo) => {

@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { openBrowser, storySteps, type Browser } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { localAccount, localCredentials } from '../support/local-accounts.ts';
+import { notebookRuns } from '../support/front-door.ts';
 
 let platform: PlatformProcess;
 let browser: Browser;
@@ -76,8 +77,8 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     await page.locator('article[data-path="data-science-customer-data"]').waitFor();
     await page.getByLabel('Search golden paths').fill('');
     await page.getByText('Software', { exact: true }).click();
-    // No software path is shipped yet: the tab says so rather than 'Nothing matches “”'.
-    await page.getByText('No software paths yet').waitFor();
+    // The software tab holds the software paths (the website path among them).
+    await page.locator('article[data-path="website"]').waitFor();
     assert.equal(await page.getByText('Nothing matches').count(), 0);
     await page.getByText('Data', { exact: true }).click();
     await card.waitFor();
@@ -141,7 +142,8 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
   await step(t, 'the notebook link opens Jupyter', async () => {
     const [tab] = await Promise.all([context.waitForEvent('page'), page.locator('[data-open="notebook"]').click()]);
     await tab.waitForLoadState('load');
-    assert.match(tab.url(), /^http:\/\/127\.0\.0\.1:\d+\//);
+    // Through the front door, on the workspace's own origin (never the portal's).
+    assert.match(tab.url(), new RegExp(`^http://notebook--${envId}\\.localhost:\\d+/`));
     // Jupyter's own page, not an error: its title or markup names it.
     await tab.waitForFunction(() => /jupyter/i.test(document.title + document.documentElement.outerHTML), undefined, { timeout: 20_000 });
     assert.doesNotMatch(await tab.title(), /^(404|500|403)/);
@@ -150,8 +152,6 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
   });
 
   await step(t, 'stop from the environment page: the notebook ends, the lists say stopped', async () => {
-    const before = await platform.cliJson<{ resources: { id: string; outputs: Record<string, string> }[] }>(['env', envId]);
-    const nb = before.resources.find((r) => r.id === 'notebook')!.outputs;
     await page.getByRole('button', { name: 'Stop environment' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(/Ends:/).waitFor();
@@ -165,7 +165,7 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
     assert.ok(await card.locator('[data-open="notebook"]').isDisabled(), 'a stopped notebook cannot be opened');
     await page.locator('[data-event="environment.stopped"]').waitFor();
     await page.getByRole('button', { name: 'Start environment' }).waitFor();
-    await assert.rejects(fetch(`${nb.baseUrl}api/status?token=${nb.token}`), 'the notebook no longer answers');
+    assert.equal(notebookRuns(platform.home, envId), false, 'the notebook no longer runs');
     await page.mouse.move(0, 0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot('07c-stopped');

@@ -9,10 +9,11 @@ import { gitRepoDeclaration } from '../../drivers/local/git-repo.ts';
 import { bucketDeclaration } from '../../drivers/local/bucket.ts';
 import { warehouseDeclaration } from '../../drivers/local/warehouse.ts';
 import { notebookDeclaration } from '../../drivers/local/notebook.ts';
+import { sitePreviewDeclaration } from '../../drivers/local/site-preview.ts';
 import { parseGoldenPath, loadGoldenPaths, formatPathError } from './loader.ts';
 
 // What the local drivers declare, as the platform hands it to the loader (the registry's declarations).
-const types = new Map([gitRepoDeclaration, notebookDeclaration, bucketDeclaration, warehouseDeclaration].map((d) => [d.type, declarationOf(d)]));
+const types = new Map([gitRepoDeclaration, notebookDeclaration, bucketDeclaration, warehouseDeclaration, sitePreviewDeclaration].map((d) => [d.type, declarationOf(d)]));
 const builtInPaths = fileURLToPath(new URL('../../../paths/', import.meta.url));
 const valid = `apiVersion: goldpath.dev/v1
 kind: GoldenPath
@@ -101,7 +102,7 @@ test('the built-in library loads without errors against the local drivers, from 
   try {
     const { paths, errors } = await loadGoldenPaths([builtInPaths], types);
     assert.deepEqual(errors.map(formatPathError), []);
-    assert.deepEqual(paths.map((p) => p.path.metadata.name), ['data-science-customer-data', 'data-science-experimentation', 'sql-data-querying']);
+    assert.deepEqual(paths.map((p) => p.path.metadata.name), ['data-science-customer-data', 'data-science-experimentation', 'sql-data-querying', 'website']);
   } finally {
     process.chdir(cwd);
   }

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 export const supportModels = ['vendor', 'community', 'internal', 'none'] as const;
-export const toolCategories = ['notebook', 'ide', 'database', 'etl', 'vcs', 'storage', 'llm'] as const;
+export const toolCategories = ['notebook', 'ide', 'database', 'etl', 'vcs', 'storage', 'llm', 'web', 'runtime', 'cache', 'queue'] as const;
 
 const entryId = z
   .string()
