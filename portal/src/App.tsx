@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { AppShell, Avatar, Burger, Center, Group, Loader, Menu, NavLink, ScrollArea, Text, UnstyledButton, Badge, Stack, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconRoute, IconStack2, IconUsersGroup, IconBooks, IconChecklist, IconLogout, IconChevronDown, IconApi, IconShieldCheck, IconGavel, IconReportMoney } from '@tabler/icons-react';
+import { IconRoute, IconStack2, IconUsersGroup, IconBooks, IconChecklist, IconLogout, IconChevronDown, IconApi, IconShieldCheck, IconGavel, IconReportMoney, IconSettings } from '@tabler/icons-react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { useAuth } from './auth.tsx';
 import { Logo } from './components/logo.tsx';
@@ -10,7 +10,9 @@ import { PathsPage } from './pages/Paths.tsx';
 import { EnvironmentsPage } from './pages/Environments.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
 import { usePendingCount } from './lib/pending.ts';
-import { NoticesMenu } from './components/notices.tsx';
+import { NotificationCentre } from './components/notifications.tsx';
+import { GlobalSearch } from './components/search.tsx';
+import { ColorSchemeToggle } from './components/color-scheme.tsx';
 
 // Heavy pages load on demand, so the first page stays small.
 const LaunchPage = lazy(() => import('./pages/Launch.tsx'));
@@ -21,6 +23,7 @@ const ApprovalsPage = lazy(() => import('./pages/Approvals.tsx'));
 const AuditPage = lazy(() => import('./pages/Audit.tsx'));
 const PoliciesPage = lazy(() => import('./pages/Policies.tsx'));
 const SpendPage = lazy(() => import('./pages/Spend.tsx'));
+const SettingsPage = lazy(() => import('./pages/Settings.tsx'));
 
 const nav = [
   { href: '/', label: 'Golden paths', icon: IconRoute, match: (p: string) => p === '/' || p.startsWith('/launch') },
@@ -31,6 +34,7 @@ const nav = [
   { href: '/approvals', label: 'Approvals', icon: IconChecklist, match: (p: string) => p.startsWith('/approvals') },
   { href: '/audit', label: 'Audit log', icon: IconShieldCheck, match: (p: string) => p.startsWith('/audit') },
   { href: '/policies', label: 'Policies', icon: IconGavel, match: (p: string) => p.startsWith('/policies') },
+  { href: '/settings', label: 'Settings', icon: IconSettings, match: (p: string) => p.startsWith('/settings') },
 ];
 
 function PageFallback() {
@@ -71,7 +75,11 @@ export function App() {
               <Logo />
             </Link>
           </Group>
-          <NoticesMenu userId={user.id} ml="auto" mr="xs" />
+          <Group gap={6} wrap="nowrap" ml="auto" mr="xs">
+            <GlobalSearch />
+            <ColorSchemeToggle />
+            <NotificationCentre userId={user.id} />
+          </Group>
           <Menu position="bottom-end" width={240} withArrow>
             <Menu.Target>
               {/* Named by what it shows, so speech and sight agree; on a phone, where the name is hidden, by a hidden copy. */}
@@ -102,6 +110,9 @@ export function App() {
                   </Badge>
                 )}
               </Menu.Label>
+              <Menu.Item component={Link} href="/settings" leftSection={<IconSettings size={16} />}>
+                Settings and API tokens
+              </Menu.Item>
               <Menu.Item component="a" href="/api/v1/openapi.json" target="_blank" leftSection={<IconApi size={16} />}>
                 API reference (OpenAPI)
               </Menu.Item>
@@ -161,6 +172,7 @@ export function App() {
             <Route path="/audit" component={AuditPage} />
             <Route path="/policies" component={PoliciesPage} />
             <Route path="/spend" component={SpendPage} />
+            <Route path="/settings" component={SettingsPage} />
             <Route component={NotFoundPage} />
           </Switch>
         </Suspense>

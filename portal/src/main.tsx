@@ -9,10 +9,11 @@ import { Notifications } from '@mantine/notifications';
 import { cssVariablesResolver, theme } from './theme.ts';
 import { AuthProvider } from './auth.tsx';
 import { App } from './App.tsx';
+import { colorSchemeManager } from './components/color-scheme.tsx';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
       <Notifications position="top-right" />
       <AuthProvider>
         <App />

@@ -37,8 +37,13 @@ const darkText = (c: string) => `color-mix(in srgb, var(--mantine-color-${c}-9) 
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
   light: {
+    '--gp-bg': '#f6f7fb',
     '--mantine-color-dimmed': '#5c6370',
     ...Object.fromEntries(colorNames.flatMap((c) => [[`--mantine-color-${c}-light-color`, darkText(c)], [`--mantine-color-${c}-outline`, darkText(c)]])),
   },
-  dark: {},
+  // Dark mode: the page a shade darker than its cards; dimmed text a light grey (7:1 on the cards).
+  dark: {
+    '--gp-bg': 'var(--mantine-color-dark-8)',
+    '--mantine-color-dimmed': '#a9b0bc',
+  },
 });

@@ -22,6 +22,12 @@ before(async () => {
   const db = new pg.Client(platform.adminUrl('goldpath'));
   await db.connect();
   try {
+    // The launch's own "ready" notice would change the counts below: wait for it and mark it read.
+    for (let i = 0; (await db.query(`SELECT 1 FROM notices WHERE environment_id = $1 AND kind = 'environment-ready'`, [env.id])).rowCount === 0; i++) {
+      if (i > 600) throw new Error('the launch did not become ready in 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await db.query(`UPDATE notices SET read_at = now() WHERE environment_id = $1 AND kind = 'environment-ready'`, [env.id]);
     await db.query(
       `INSERT INTO notices (team_id, kind, message, environment_id) VALUES
          ('churn-analytics', 'expiry-warning', 'portal-lived expires soon', $1),

@@ -37,7 +37,7 @@ const resourceWords: Record<string, string> = {
   llm: 'llm gpt genai model',
 };
 
-function matches(p: GoldenPath, q: string): boolean {
+export function matches(p: GoldenPath, q: string): boolean {
   if (!q) return true;
   const hay = [p.title, p.name, p.description, p.audience, p.use ?? '', p.dataClass ?? '', ...p.tags, ...p.resources.map((r) => `${r.id} ${r.type} ${resourceInfo(r.type).purpose} ${resourceWords[r.type] ?? ''}`)]
     .join(' ')
