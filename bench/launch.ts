@@ -57,7 +57,12 @@ async function answers(env: EnvironmentView): Promise<boolean> {
       await s3.send(new HeadBucketCommand({ Bucket: o.bucket.bucket }));
       return true;
     })(),
-    (async () => (await fetch(`${o.notebook.baseUrl}api/status?token=${o.notebook.token}`)).status === 200)(),
+    // Through the front door, as a person's browser or program reaches it: the owner's API token.
+    (async () => {
+      const res = await fetch(`${o.notebook.url}api/status`, { headers: { authorization: `Bearer ${client.token}` } });
+      await res.arrayBuffer();
+      return res.status === 200;
+    })(),
   ];
   return (await Promise.all(checks.map((c) => c.catch(() => false)))).every(Boolean);
 }

@@ -7,6 +7,7 @@ import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import pg from 'pg';
 import { ApiClient } from '../../src/cli/client.ts';
 import { localTokens } from '../support/local-accounts.ts';
+import { viaDoor } from '../support/front-door.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query, until } from '../support/wait.ts';
 
@@ -95,8 +96,7 @@ test('a platform killed with -9 in the middle of launches finishes them after a 
   // Exactly one of everything per environment: orphaned notebooks were found again, not started twice.
   assert.deepEqual(await leftovers(platform, ids), { roles: 6, repos: 6, buckets: 6, notebooks: 6 });
   for (const e of envs) {
-    const nb = e.resources.find((r) => r.id === 'notebook')!.outputs as { baseUrl: string; token: string };
-    assert.equal((await fetch(`${nb.baseUrl}api/status?token=${nb.token}`)).status, 200);
+    assert.equal((await viaDoor(platform, e, 'api/status')).status, 200);
   }
 
   // A crash in the middle of deletes: the deletes finish after the restart.

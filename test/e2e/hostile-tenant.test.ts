@@ -9,6 +9,7 @@ import pg from 'pg';
 import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { outputsOf } from '../support/outputs.ts';
+import { notebookOf } from '../support/front-door.ts';
 import { postHuge } from '../support/huge-body.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query } from '../support/wait.ts';
@@ -21,8 +22,8 @@ let other: EnvironmentView;
 
 /** Runs Python in the tenant's kernel; the cell prints one JSON line with what it found. */
 async function inKernel<T>(code: string, timeoutMs = 120_000): Promise<T> {
-  const nb = outputsOf(env, 'notebook');
-  const cell = await runCell(nb.baseUrl, nb.token, code, { timeoutMs });
+  const nb = notebookOf(platform, env);
+  const cell = await runCell(nb.url, nb.auth, code, { timeoutMs });
   assert.equal(cell.status, 'ok', `${JSON.stringify(cell.error)}\n${cell.stderr}\n${cell.stdout}`);
   const line = cell.stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as T;

@@ -10,6 +10,7 @@ import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { localTokens } from '../support/local-accounts.ts';
 import { outputsOf } from '../support/outputs.ts';
+import { notebookOf, notebookRuns, viaDoor } from '../support/front-door.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { query, until } from '../support/wait.ts';
 
@@ -82,13 +83,14 @@ test('a data scientist launches Data Science Experimentation and every URL works
   assert.equal(await got.Body!.transformToString(), 'model-v1');
   await assert.rejects(s3(outputsOf(otherEnv, 'bucket')).send(new GetObjectCommand({ Bucket: bucket.bucket, Key: 'models/m.txt' })), /Access ?Denied/i);
 
-  // notebook: the token opens the API; the starter notebook's cells run as they are
-  const nb = outputsOf(env, 'notebook');
-  assert.equal((await fetch(`${nb.baseUrl}api/status?token=${nb.token}`)).status, 200);
-  assert.notEqual((await fetch(`${nb.baseUrl}api/status`)).status, 200);
+  // notebook: through the front door with the owner's API token; the starter notebook's cells run as they are
+  const nb = notebookOf(platform, env);
+  assert.match(nb.url, new RegExp(`^${platform.url}/w/${env.id}/notebook/$`));
+  assert.equal((await viaDoor(platform, env, 'api/status')).status, 200);
+  assert.equal((await fetch(`${nb.url}api/status`)).status, 401);
   const starter = JSON.parse(readFileSync(join(work, 'a', 'notebooks', 'starter.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
   const code = starter.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join('')).join('\n\n');
-  const cell = await runCell(nb.baseUrl, nb.token, `${code}\nprint('customers', len(customers))`, { timeoutMs: 120_000 });
+  const cell = await runCell(nb.url, nb.auth, `${code}\nprint('customers', len(customers))`, { timeoutMs: 120_000 });
   assert.equal(cell.status, 'ok', JSON.stringify(cell.error) + cell.stderr);
   assert.match(cell.stdout, /accuracy 0\.\d+/);
   assert.match(cell.stdout, /customers \d+/);
@@ -101,7 +103,8 @@ test('a data scientist launches Data Science Experimentation and every URL works
   const roles = await query(platform.adminUrl('warehouse'), `SELECT 1 FROM pg_roles WHERE rolname = '${wh.username}'`);
   assert.equal(roles.rowCount, 0, 'the warehouse role is dropped');
   assert.equal(existsSync(join(platform.home, 'repos', `${repo.name}.git`)), false, 'the repo is removed');
-  await assert.rejects(fetch(`${nb.baseUrl}api/status?token=${nb.token}`), 'the notebook process is gone');
+  assert.equal(notebookRuns(platform.home, env.id), false, 'the notebook process is gone');
+  assert.equal((await viaDoor(platform, env, 'api/status')).status, 404, 'its URL says the environment is gone');
   await assert.rejects(s3(bucket).send(new GetObjectCommand({ Bucket: bucket.bucket, Key: 'models/m.txt' })));
   assert.equal(existsSync(join(platform.home, 's3', bucket.bucket)), false, 'the bucket is removed');
   const shown = await platform.cli(['env', env.id, '--events']);
@@ -141,8 +144,7 @@ test('bad launch requests get clear errors and create nothing', async () => {
 
 test('stop ends the notebook but keeps its work and the data access; start brings it back', async () => {
   const env = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
-  const nb = outputsOf(env, 'notebook');
-  const put = await fetch(`${nb.baseUrl}api/contents/notes.txt?token=${nb.token}`, {
+  const put = await viaDoor(platform, env, 'api/contents/notes.txt', {
     method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', format: 'text', content: 'keep me' }),
   });
   assert.ok(put.status < 300, `saved a file in the notebook (${put.status})`);
@@ -150,14 +152,15 @@ test('stop ends the notebook but keeps its work and the data access; start bring
   const stopped = await platform.cliJson<EnvironmentView>(['stop', env.id, '--wait']);
   assert.equal(stopped.status, 'stopped');
   assert.equal(stopped.resources.find((r) => r.id === 'notebook')!.status, 'stopped');
-  await assert.rejects(fetch(`${nb.baseUrl}api/status?token=${nb.token}`), 'the notebook process ended');
+  assert.equal(notebookRuns(platform.home, env.id), false, 'the notebook process ended');
+  assert.equal((await viaDoor(platform, env, 'api/status')).status, 503, 'its URL says it is stopped');
   assert.ok((await query(outputsOf(env, 'warehouse').url, 'SELECT count(*)::int AS n FROM products')).rows[0].n > 0, 'data access is kept');
   assert.match((await platform.cli(['stop', env.id])).stdout, /stopped/, 'stopping twice is fine');
 
   const started = await platform.cliJson<EnvironmentView>(['start', env.id, '--wait']);
   assert.equal(started.status, 'ready');
-  const nb2 = outputsOf(started, 'notebook');
-  const file = await fetch(`${nb2.baseUrl}api/contents/notes.txt?token=${nb2.token}`);
+  assert.equal(outputsOf(started, 'notebook').url, outputsOf(env, 'notebook').url, 'the same URL after stop and start');
+  const file = await viaDoor(platform, started, 'api/contents/notes.txt');
   assert.equal(((await file.json()) as { content: string }).content, 'keep me');
   const notRunning = await platform.cli(['start', env.id]);
   assert.equal(notRunning.code, 0, 'starting a ready environment is a no-op');
@@ -169,16 +172,16 @@ test('Ctrl-C stops everything cleanly and the next start keeps all state', async
   // Its own environment, so that this test does not depend on what the others left behind.
   const ready = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
   assert.equal(ready.status, 'ready');
-  const nb = outputsOf(ready, 'notebook');
   assert.equal(await platform.stop(), 0);
   assert.equal(existsSync(join(platform.home, 'pg', 'postgres', 'postmaster.pid')), false, 'PostgreSQL stopped');
-  await assert.rejects(fetch(`${nb.baseUrl}api/status?token=${nb.token}`), 'notebooks stopped');
+  assert.equal(notebookRuns(platform.home, ready.id), false, 'notebooks stopped');
   platform = await startPlatformProcess({ home: platform.home, port: platform.port });
   const again = await platform.cliJson<EnvironmentView>(['env', ready.id]);
   assert.equal(again.status, 'ready');
   // The notebook was started again by the reconcile that follows a start.
-  const nb2 = outputsOf(await until(() => platform.cliJson<EnvironmentView>(['env', ready.id]), (e) => e.resources.every((r) => r.status === 'ready')), 'notebook');
-  assert.equal((await fetch(`${nb2.baseUrl}api/status?token=${nb2.token}`)).status, 200);
+  const back = await until(() => platform.cliJson<EnvironmentView>(['env', ready.id]), (e) => e.resources.every((r) => r.status === 'ready'));
+  assert.equal(outputsOf(back, 'notebook').url, outputsOf(ready, 'notebook').url, 'the same URL after the platform restarted');
+  assert.equal((await viaDoor(platform, back, 'api/status')).status, 200);
   const wh = outputsOf(again, 'warehouse');
   assert.ok((await query(wh.url, 'SELECT count(*)::int AS n FROM products')).rows[0].n > 0, 'warehouse credentials still work');
 });

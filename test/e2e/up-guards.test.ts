@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCell } from '../../src/infrastructure/jupyter/index.ts';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
-import { outputsOf } from '../support/outputs.ts';
+import { notebookOf } from '../support/front-door.ts';
 import { freePortTriple, goldpathBin, startPlatformProcess } from '../support/platform-process.ts';
 
 const run = promisify(execFile);
@@ -64,8 +64,8 @@ test('a host that cannot sandbox workspaces says so, refuses paths with sensitiv
     // Synthetic paths still run, and even unsandboxed a notebook never runs as root.
     const env = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--wait']);
     assert.equal(env.status, 'ready');
-    const nb = outputsOf(env, 'notebook');
-    const cell = await runCell(nb.baseUrl, nb.token, [
+    const nb = notebookOf(platform, env);
+    const cell = await runCell(nb.url, nb.auth, [
       'import os, json',
       'def reads(p):',
       '    try:',

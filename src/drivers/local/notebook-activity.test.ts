@@ -45,8 +45,10 @@ test("a notebook's activity is Jupyter's last_activity: health checks leave it, 
   assert.equal((await driver.activity!(ref))!.getTime(), first.getTime(), 'status checks and activity reads do not count as activity');
 
   const before = Date.now();
-  const { outputs } = await driver.provision(input);
-  assert.equal((await runCell(String(outputs.baseUrl), String(outputs.token), '1 + 1')).result, '2');
+  await driver.provision(input);
+  const up = await driver.upstream!(ref);
+  assert.ok(up?.kind === 'http');
+  assert.equal((await runCell(up.url, { headers: up.headers ?? {} }, '1 + 1')).result, '2');
   const after = await driver.activity!(ref);
   assert.ok(after!.getTime() >= before - 1000 && after!.getTime() > first.getTime(), 'running a cell is activity');
 

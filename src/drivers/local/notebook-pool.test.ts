@@ -44,6 +44,13 @@ async function poolWarm(n: number) {
   assert.fail(`the pool did not get ${n} warm server(s) in 30 s: ${JSON.stringify(await driver.pool())}`);
 }
 
+/** Where the front door sends an environment's notebook traffic, with the headers (its token) it adds. */
+async function upstreamOf(env: string): Promise<{ url: string; headers: Record<string, string> }> {
+  const up = await driver.upstream!({ environmentId: env, resourceId: 'notebook', state: {} });
+  assert.ok(up && up.kind === 'http');
+  return { url: up.url, headers: up.headers ?? {} };
+}
+
 before(async (t) => {
   work = mkdtempSync(join(tmpdir(), 'notebook-pool-'));
   mkdirSync(join(work, 'repos'));
@@ -65,12 +72,13 @@ test('a launch takes a warm server: it serves with its own token, folder, variab
 
   const a = await driver.provision(input('envA', { WAREHOUSE_URL: 'postgres://a@127.0.0.1/w' }));
   assert.equal(a.state.warm, true, 'the launch took the warm server');
-  assert.equal((await fetch(`${a.outputs.baseUrl}api/status`, { headers: { authorization: `token ${a.outputs.token}` } })).status, 200);
-  assert.equal((await fetch(`${a.outputs.baseUrl}api/status`, { headers: { authorization: 'token wrong' } })).status, 403);
+  const upA = await upstreamOf('envA');
+  assert.equal((await fetch(`${upA.url}/api/status`, { headers: upA.headers })).status, 200);
+  assert.equal((await fetch(`${upA.url}/api/status`, { headers: { authorization: 'token wrong' } })).status, 403);
   // Its folder moved to the environment's, with the clone inside its home; nothing left in the pool's.
   assert.ok(existsSync(join(work, 'envs', 'envA', 'notebook', 'home', 'work', 'README.md')));
   assert.ok(!existsSync(join(work, 'envs', '.pool', standby)));
-  const cell = await runCell(String(a.outputs.baseUrl), String(a.outputs.token), [
+  const cell = await runCell(upA.url, { headers: upA.headers }, [
     'import os, json',
     'print(json.dumps({"uid": os.getuid(), "cwd": os.getcwd(), "env": os.environ.get("WAREHOUSE_URL"), "home": sorted(os.listdir(os.path.expanduser("~"))), "token": "GOLDPATH_NOTEBOOK_TOKEN" in os.environ}))',
   ].join('\n'), { timeoutMs: 60_000 });
@@ -85,7 +93,7 @@ test('a launch takes a warm server: it serves with its own token, folder, variab
     assert.equal(a.state.uid, standbyUid);
     assert.equal(statSync(join(work, 'envs', 'envA', 'notebook', 'home', 'work', 'README.md')).uid, standbyUid, 'its clone is its own');
   }
-  assert.doesNotMatch(readFileSync(join(work, 'envs', 'envA', 'notebook', 'notebook.log'), 'utf8'), new RegExp(String(a.outputs.token)), 'the token is not in the log');
+  assert.doesNotMatch(readFileSync(join(work, 'envs', 'envA', 'notebook', 'notebook.log'), 'utf8'), new RegExp(String(a.state.token)), 'the token is not in the log');
 
   // The next launch gets the replacement: another server, another uid, none of the first one's files.
   await poolWarm(1);
@@ -93,16 +101,18 @@ test('a launch takes a warm server: it serves with its own token, folder, variab
   assert.equal(b.state.warm, true);
   assert.notEqual(b.state.pid, a.state.pid);
   if (root) assert.notEqual(b.state.uid, a.state.uid, 'each environment has a uid of its own');
-  const other = await runCell(String(b.outputs.baseUrl), String(b.outputs.token), 'import os; print(os.environ.get("WAREHOUSE_URL"), sorted(os.listdir(os.path.expanduser("~/work"))))', { timeoutMs: 60_000 });
+  const upB = await upstreamOf('envB');
+  const other = await runCell(upB.url, { headers: upB.headers }, 'import os; print(os.environ.get("WAREHOUSE_URL"), sorted(os.listdir(os.path.expanduser("~/work"))))', { timeoutMs: 60_000 });
   assert.equal(other.stdout.trim(), "postgres://b@127.0.0.1/w ['.git', 'README.md']");
   assert.match(readFileSync(join(work, 'envs', 'envB', 'notebook', 'home', 'work', 'README.md'), 'utf8'), /envB/);
 
-  // Stopped and started again, it starts a server of its own, with the same token and URL.
+  // Stopped and started again, it starts a server of its own, at the same URL (with a new token).
   await driver.stop!(input('envA', {}));
   assert.equal(isProcessAlive(Number(a.state.pid)), false);
   const again = await driver.provision(input('envA', { WAREHOUSE_URL: 'postgres://a@127.0.0.1/w' }));
   assert.equal(again.state.warm, undefined);
-  assert.equal(again.outputs.token, a.outputs.token);
+  assert.equal(again.outputs.url, a.outputs.url);
+  assert.notEqual(again.state.token, a.state.token);
   if (root) assert.equal(again.state.uid, a.state.uid, 'the environment keeps the uid it took over');
 });
 

@@ -10,6 +10,13 @@ import { detectSandbox, type SandboxSupport } from '../../infrastructure/sandbox
 import type { ProvisionInput } from '../driver.ts';
 import { notebookDriver, notebookOutputs, type NotebookDriver } from './notebook.ts';
 
+/** Where the front door sends the notebook's traffic, and the headers (its token) it adds. */
+async function upstreamOf(state: Record<string, unknown>): Promise<{ url: string; headers: Record<string, string> }> {
+  const up = await driver.upstream!({ environmentId: 'env1', resourceId: 'notebook', state: state as never });
+  assert.ok(up && up.kind === 'http', 'a running notebook has an http upstream');
+  return { url: up.url, headers: up.headers ?? {} };
+}
+
 let work: string;
 let driver: NotebookDriver;
 let sandbox: SandboxSupport;
@@ -39,9 +46,11 @@ after(async () => {
 
 test('provision starts Jupyter on a clone whose origin is the repository URL, and gives exactly the declared outputs', async () => {
   const { state, outputs } = await driver.provision(input());
-  assert.deepEqual(Object.keys(notebookOutputs.parse(outputs)).sort(), ['baseUrl', 'port', 'token', 'url']);
+  assert.deepEqual(Object.keys(notebookOutputs.parse(outputs)), ['url'], 'no port, no token: those stay behind the front door');
   assert.equal(outputs.url, 'http://127.0.0.1:7300/w/env1/notebook/', 'the stable address through the front door');
-  assert.equal((await fetch(`${outputs.baseUrl}api/status`, { headers: { authorization: `token ${outputs.token}` } })).status, 200);
+  const up = await upstreamOf(state);
+  assert.equal((await fetch(`${up.url}/api/status`, { headers: up.headers })).status, 200, 'the front door reaches it with the headers the driver gives');
+  assert.equal((await fetch(`${up.url}/api/status`)).status, 403, 'and nothing reaches it without them');
   const clone = join(work, 'envs', 'env1', 'notebook', 'home', 'work');
   // Read as a file: git refuses to look into a repository another uid owns.
   assert.equal(execFileSync('git', ['config', '--file', join(clone, '.git', 'config'), 'remote.origin.url'], { encoding: 'utf8' }).trim(), input().params.repoUrl);
@@ -50,8 +59,9 @@ test('provision starts Jupyter on a clone whose origin is the repository URL, an
 
 test('the kernel runs in the sandbox: its own uid, its home, none of the platform\'s files', { skip: false }, async (t) => {
   if (!sandbox.available) return t.skip('no sandbox on this host');
-  const { state, outputs } = await driver.provision(input());
-  const cell = await runCell(String(outputs.baseUrl), String(outputs.token), [
+  const { state } = await driver.provision(input());
+  const up = await upstreamOf(state);
+  const cell = await runCell(up.url, { headers: up.headers }, [
     'import os, json',
     `print(json.dumps({"uid": os.getuid(), "cwd": os.getcwd(), "sees_driver_dir": os.path.exists(${JSON.stringify(join(work, 'envs'))}), "env": os.environ.get("WAREHOUSE_URL")}))`,
   ].join('\n'), { timeoutMs: 60_000 });
@@ -75,8 +85,11 @@ test('provision again adopts the running server; stop ends it and keeps the work
   assert.equal((await driver.status({ environmentId: 'env1', resourceId: 'notebook', state: again.state })).healthy, false);
   const back = await driver.provision(input({ state: again.state }));
   assert.notEqual(back.state.pid, first.state.pid);
-  assert.equal(back.outputs.token, first.outputs.token, 'the URL people saved keeps its token');
+  assert.equal(back.outputs.url, first.outputs.url, 'the URL people saved stays the same');
+  assert.notEqual(back.state.token, first.state.token, 'the token is new on every start: nobody holds it but the front door');
   assert.equal((await driver.status({ environmentId: 'env1', resourceId: 'notebook', state: back.state })).healthy, true);
+  await driver.stop!({ environmentId: 'env1', resourceId: 'notebook', state: back.state });
+  assert.equal(await driver.upstream!({ environmentId: 'env1', resourceId: 'notebook', state: back.state }), null, 'a stopped notebook has no upstream: the door says it is stopped');
 });
 
 test('a hand-over cut short by a crash (clone made, home still the platform\'s) is done again before Jupyter starts', { skip: !root && 'only the platform running as root hands homes to uids' }, async () => {

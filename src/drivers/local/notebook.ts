@@ -18,9 +18,6 @@ export const notebookParams = z.strictObject({
 
 export const notebookOutputs = z.strictObject({
   url: z.string().describe('the notebook\'s stable address through the platform\'s front door (/w/<environment>/<resource>/): what a person follows'),
-  baseUrl: z.string(),
-  token: z.string(),
-  port: z.number().int(),
 });
 
 /** What a notebook resource takes and gives on this target; the path loader checks paths against it. */
@@ -76,12 +73,8 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       return null;
     }
   };
-  const outputs = (environmentId: string, resourceId: string, run: RunFile) => ({
-    url: workspaceUrl(opts.publicUrl, environmentId, resourceId),
-    baseUrl: `http://${opts.host}:${run.port}/`,
-    token: run.token,
-    port: run.port,
-  });
+  // Only the stable address: the port and the token stay behind the front door, which adds the token.
+  const outputs = (environmentId: string, resourceId: string) => ({ url: workspaceUrl(opts.publicUrl, environmentId, resourceId) });
   const sandbox = opts.sandbox.available ? opts.sandbox : undefined;
   // Only in a sandbox: a warm server sees its home at the same path wherever its folder moves.
   const pool: Promise<NotebookPool | null> = sandbox && (opts.warm ?? 0) > 0
@@ -138,7 +131,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     await writeFile(join(dir, 'run.json'), JSON.stringify(run), { mode: 0o600 });
     running.add(run.pid);
     await warm.standby.claim({ host: opts.host, port: run.port, token: run.token, dir: posix.join(WORKSPACE_HOME, 'work'), env, logFile: join(dir, 'notebook.log') });
-    return { state: { ...run, sandboxed: true, warm: true, ...(uid !== undefined ? { uid } : {}) }, outputs: outputs(environmentId, resourceId, run) };
+    return { state: { ...run, sandboxed: true, warm: true, ...(uid !== undefined ? { uid } : {}) }, outputs: outputs(environmentId, resourceId) };
   };
 
   const driver = defineDriver({
@@ -157,13 +150,15 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       const stateOf = (run: RunFile) => ({ ...run, sandboxed: Boolean(sandbox), ...(uid !== undefined ? { uid } : {}) });
       if (existing && isProcessAlive(existing.pid) && (await notebookAnswers(existing.port, existing.token, opts.host))) {
         running.add(existing.pid);
-        return { state: stateOf(existing), outputs: outputs(environmentId, resourceId, existing) };
+        return { state: stateOf(existing), outputs: outputs(environmentId, resourceId) };
       }
       if (existing && isProcessAlive(existing.pid)) await stopNotebook(existing.pid);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const work = await prepareHome(dir, params.repo, params.repoUrl as string | undefined, uid);
       const port = await findFreePort(opts.host);
-      const token = existing?.token ?? randomBytes(24).toString('hex');
+      // A new token on every start: nobody keeps it (the front door adds it), and one a process may
+      // have seen before a stop opens nothing after it.
+      const token = randomBytes(24).toString('hex');
       const proc = await startNotebook({
         dir: work,
         port,
@@ -178,7 +173,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       running.add(proc.pid);
       const run = { pid: proc.pid, port, token };
       await writeFile(join(dir, 'run.json'), JSON.stringify(run), { mode: 0o600 });
-      return { state: stateOf(run), outputs: outputs(environmentId, resourceId, run) };
+      return { state: stateOf(run), outputs: outputs(environmentId, resourceId) };
     },
     async status({ environmentId, resourceId }) {
       const run = await readRun(dirOf(environmentId, resourceId));

@@ -4,4 +4,4 @@ export type { NotebookProcess, NotebookSpec, StartOptions } from './notebook.ts'
 export { startStandby, type Standby, type StandbySpec, type Claim } from './standby.ts';
 export { runCell } from './kernel-client.ts';
 export { notebookLastActivity } from './activity.ts';
-export type { CellResult } from './kernel-client.ts';
+export type { CellResult, NotebookAuth } from './kernel-client.ts';

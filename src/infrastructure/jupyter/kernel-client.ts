@@ -29,19 +29,28 @@ function apiBase(baseUrl: string): URL {
   return u;
 }
 
-async function api(base: URL, token: string, method: string, path: string, body?: unknown): Promise<Response> {
+/**
+ * How a client proves itself: the notebook's own token (straight to the server), or headers, e.g.
+ * `Authorization: Bearer <API token>` through the platform's front door.
+ */
+export type NotebookAuth = string | { headers: Record<string, string> };
+
+const authHeaders = (auth: NotebookAuth): Record<string, string> => (typeof auth === 'string' ? { Authorization: `token ${auth}` } : auth.headers);
+
+async function api(base: URL, token: NotebookAuth, method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(new URL(path, base), {
     method,
-    headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+    headers: { ...authHeaders(token), 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
 
 /**
  * Starts a kernel, executes `code`, collects its outputs until the kernel is idle again, and shuts
- * the kernel down (also on failure). `baseUrl` is the notebook's URL (a ?token=... on it is ignored).
+ * the kernel down (also on failure). `baseUrl` is the notebook's URL (a ?token=... on it is ignored),
+ * or its stable URL through the front door with `{ headers: { Authorization: 'Bearer …' } }`.
  */
-export async function runCell(baseUrl: string, token: string, code: string, opts: { timeoutMs?: number; kernelName?: string } = {}): Promise<CellResult> {
+export async function runCell(baseUrl: string, token: NotebookAuth, code: string, opts: { timeoutMs?: number; kernelName?: string } = {}): Promise<CellResult> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const base = apiBase(baseUrl);
   const started = await api(base, token, 'POST', 'api/kernels', opts.kernelName ? { name: opts.kernelName } : {});
@@ -56,11 +65,11 @@ export async function runCell(baseUrl: string, token: string, code: string, opts
   }
 }
 
-function execute(base: URL, token: string, kernelId: string, code: string, timeoutMs: number): Promise<CellResult> {
+function execute(base: URL, token: NotebookAuth, kernelId: string, code: string, timeoutMs: number): Promise<CellResult> {
   const session = randomUUID();
   const wsUrl = new URL(`api/kernels/${kernelId}/channels?session_id=${session}`, base);
   wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(wsUrl, { headers: { Authorization: `token ${token}` } });
+  const ws = new WebSocket(wsUrl, { headers: authHeaders(token) });
   const msgId = randomUUID();
   const out: CellResult = { status: 'ok', stdout: '', stderr: '' };
   let idle = false;
