@@ -30,6 +30,8 @@ import { auditTrail } from './audit-trail.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerSpendRoutes } from './spend-routes.ts';
 import { Spend } from '../engine/spend/service.ts';
+import { registerSqlRoutes, type SqlConsoleDeps } from './sql-routes.ts';
+import type { DatasetInsight } from '../engine/datasets/dataset-insight.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
@@ -54,6 +56,10 @@ export interface ApiDeps {
   spend?: Spend;
   /** Notebook servers kept warm for the next launches: how many are ready, how many starting. */
   warmNotebooks?: () => Promise<{ warm: number; starting: number } | null>;
+  /** The SQL console: where saved queries are committed, who hears of those commits, its time limit. */
+  sqlConsole?: SqlConsoleDeps['sqlConsole'];
+  /** Statistics and synthetic previews for the dataset pages. */
+  datasetInsight?: DatasetInsight;
 }
 
 /**
@@ -108,6 +114,7 @@ export function createApi(given: ApiDeps): OpenAPIHono<Env> {
   registerPolicyRoutes(app);
   registerAuditRoutes(app, deps);
   registerSpendRoutes(app, deps);
+  registerSqlRoutes(app, deps);
   if (deps.portalDir) mountPortal(app as never, deps.portalDir);
   return app;
 }

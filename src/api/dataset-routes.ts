@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { PlatformError } from '../engine/errors.ts';
 import { authorize } from './authorize.ts';
 import { errors, json, secured, type Api } from './openapi.ts';
+import { registerDatasetInsightRoutes, type DatasetInsightDeps } from './dataset-insight-routes.ts';
 
 export const DatasetView = z.object({
   schema: z.string(), name: z.string(), kind: z.string(), dataset: z.string(), owner: z.string().nullable(), description: z.string().nullable(), visibleTo: z.array(z.string()),
@@ -10,7 +11,7 @@ export const DatasetView = z.object({
 export type DatasetView = z.infer<typeof DatasetView>;
 
 /** The warehouse's data dictionary: every table and view, its columns, their classification and who sees them. */
-export function registerDatasetRoutes(app: Api, deps: { dataDictionary?: () => Promise<{ relations: DatasetView[] }>; applyWarehousePolicy?: () => Promise<{ datasets: number }> }): void {
+export function registerDatasetRoutes(app: Api, deps: { dataDictionary?: () => Promise<{ relations: DatasetView[] }>; applyWarehousePolicy?: () => Promise<{ datasets: number }> } & DatasetInsightDeps): void {
   const datasets = async (): Promise<DatasetView[]> => {
     if (!deps.dataDictionary) throw new PlatformError(404, 'no_warehouse', 'this platform has no warehouse');
     return (await deps.dataDictionary()).relations;
@@ -27,6 +28,7 @@ export function registerDatasetRoutes(app: Api, deps: { dataDictionary?: () => P
       if (!found) throw new PlatformError(404, 'unknown_dataset', `no dataset ${schema}.${name}; GET /api/v1/datasets lists them`);
       return c.json(found, 200);
     });
+  registerDatasetInsightRoutes(app, { ...deps, datasets }); // preview and stats, for the dataset pages
 
   app.openapi(createRoute({ method: 'post', path: '/api/v1/warehouse/apply', security: secured,
     responses: { 200: json(z.object({ datasets: z.number() }), 'The policy file was read again: masked views, grants, the dictionary and the catalog follow it'), 400: errors[400], 403: errors[403] } }),

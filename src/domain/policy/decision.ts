@@ -5,6 +5,7 @@ export const PolicyAction = z.enum([
   'launch', 'read', 'readCredentials', 'stop', 'start', 'delete', 'extend', 'listEnvironments',
   'readApproval', 'decideApproval', 'breakGlass', 'registerEntity', 'replaceEntity', 'deleteEntity',
   'applyWarehouse', 'readSpend', 'setBudget', 'readAudit', 'useTool', 'serveModel', 'openWorkspace',
+  'queryWarehouse', 'saveQuery',
 ]);
 export type PolicyAction = z.infer<typeof PolicyAction>;
 
