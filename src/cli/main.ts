@@ -51,9 +51,10 @@ program.command('launch <path>').description('launch a golden path')
   .option('--name <name>', 'a name for the environment')
   .option('--param <key=value...>', 'a launch parameter (repeatable)')
   .option('--reason <why>', 'why you need the data (paths that need the data owners\' approval)')
+  .option('--extend <file>', 'add to a software path what your service needs: an Extension file, like a repository\'s goldpath.yaml')
   .option('--wait', 'show progress and end when it is ready or failed')
   .option(json, 'print the environment as JSON')
-  .action(run(async (path: string, opts: { team?: string; name?: string; param?: string[]; reason?: string; wait?: boolean; json?: boolean }) =>
+  .action(run(async (path: string, opts: { team?: string; name?: string; param?: string[]; reason?: string; extend?: string; wait?: boolean; json?: boolean }) =>
     (await import('./commands/launch.ts')).launch(await conn(), path, opts)));
 
 program.command('approvals').description('requests for data access waiting for your decision')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DataClass } from '../golden-path/schema.ts';
+import { ExtensionRecord } from '../golden-path/extension.ts';
 import { EnvironmentStatus, ResourceStatus, DesiredState } from './lifecycle.ts';
 
 /** The environment as the API, CLI and portal see it (DESIGN.md's contract). */
@@ -33,6 +34,8 @@ export const EnvironmentView = z.object({
   /** The workspace's own last activity, as the platform last measured it. */
   lastActivityAt: z.string().nullable(),
   resources: z.array(ResourceView),
+  /** What the developer added to the path (software paths only): resources, variables, parameters; null when nothing. */
+  extension: ExtensionRecord.nullable().optional(),
   /** True when the policy does not let the reader use this environment's credentials: secrets are hidden. */
   credentialsHidden: z.boolean().optional(),
 });
@@ -58,6 +61,13 @@ export const LaunchRequest = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
   /** Why the data is needed; required by paths whose data needs an owner's approval. */
   reason: z.string().trim().max(1000).optional(),
+  /**
+   * What to add to a software path (an Extension, as in a repository's goldpath.yaml): the YAML text
+   * or the object. Checked against the path's rules; a refusal names the rule and creates nothing.
+   */
+  extension: z.union([z.string().max(100_000, 'an extension is at most 100 kB'), z.record(z.string(), z.unknown())], {
+    error: 'must be an Extension: YAML text, or an object with resources, env and parameters',
+  }).optional(),
 });
 export type LaunchRequest = z.infer<typeof LaunchRequest>;
 

@@ -140,3 +140,18 @@ export function mergeExtension(path: GoldenPath, ext: Extension): GoldenPath {
   for (const [id, r] of Object.entries(ext.resources)) resources[id] = structuredClone(r);
   return { ...path, spec: { ...path.spec, resources } };
 }
+
+/** The extension an environment runs with, as recorded on it: what was added and where it came from. */
+export const ExtensionRecord = z.object({
+  resources: z.record(z.string(), ResourceSpec),
+  env: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+  parameters: z.record(z.string(), z.unknown()),
+  /** `launch`: given with the launch (--extend, the API); `repository`: the goldpath.yaml pushed to main. */
+  from: z.enum(['launch', 'repository']),
+  /** The commit the repository's goldpath.yaml was read at. */
+  commit: z.string().optional(),
+});
+export type ExtensionRecord = z.infer<typeof ExtensionRecord>;
+
+export const extensionRecord = (e: Extension, from: ExtensionRecord['from'], commit?: string): ExtensionRecord =>
+  ({ resources: e.resources, env: e.env, parameters: e.parameters, from, ...(commit ? { commit } : {}) });

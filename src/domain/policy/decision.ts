@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Everything the platform asks the policy engine about. The Cedar schema declares the same names. */
 export const PolicyAction = z.enum([
-  'launch', 'read', 'readCredentials', 'stop', 'start', 'delete', 'extend', 'listEnvironments',
+  'launch', 'read', 'readCredentials', 'stop', 'start', 'delete', 'extend', 'applyExtension', 'listEnvironments',
   'readApproval', 'decideApproval', 'breakGlass', 'registerEntity', 'replaceEntity', 'deleteEntity',
   'applyWarehouse', 'readSpend', 'setBudget', 'readAudit', 'useTool', 'serveModel', 'openWorkspace',
   'queryWarehouse', 'saveQuery',

@@ -14,6 +14,10 @@ import { enqueueReconcile } from '../orchestrator/jobs.ts';
 import { requestApprovals, type DataOwnership } from '../approvals/approvals.ts';
 import { NameTakenError, PgEnvironmentRepository } from './repository.ts';
 import { checkQuota, type TeamQuotas } from '../quotas/quotas.ts';
+import { extensionRecord, type Extension } from '../../domain/golden-path/extension.ts';
+import type { GoldenPath } from '../../domain/golden-path/schema.ts';
+import { readExtension, type CheckedExtension } from '../paths/extension.ts';
+import { formatPathError } from '../paths/loader.ts';
 
 /** Who asks, and the policy engine's guard that decides for them. */
 export interface Actor {
@@ -48,14 +52,18 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
   }
   const req = parsed.data;
   const loaded = deps.paths.get(req.path);
-  const path = loaded.path;
   const team = req.team ?? user.team;
   if (!(await teamExists(deps.pool, team))) throw new PlatformError(400, 'unknown_team', `no team "${team}"; use --team with one of your organisation's teams`);
   const budgetExceeded = (await deps.budgetExceeded?.(team)) ?? false;
-  actor.may('launch', { type: 'Path', id: path.metadata.name, dataClass: path.spec.dataClass ?? null }, { team: teamRef(team), budgetExceeded });
+  const pathResource = { type: 'Path', id: loaded.path.metadata.name, dataClass: loaded.path.spec.dataClass ?? null } as const;
+  actor.may('launch', pathResource, { team: teamRef(team), budgetExceeded });
+  // With an extension, what is launched is the path as extended (its resources, its variables, its parameters).
+  const extended = req.extension === undefined ? null : checkedExtension(deps, loaded.path, req.extension);
+  if (extended) actor.may('applyExtension', pathResource, { team: teamRef(team) });
+  const path = extended?.merged ?? loaded.path;
   let params: Record<string, unknown>;
   try {
-    params = resolveParameters(path.spec.parameters, req.params);
+    params = resolveParameters(path.spec.parameters, { ...(extended?.extension.parameters ?? {}), ...req.params });
   } catch (e) {
     if (e instanceof ParameterError) throw new PlatformError(400, 'invalid_parameters', e.message, e.problems);
     throw e;
@@ -92,8 +100,9 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
         await repo.create({
           id, name, pathId: path.metadata.name, pathVersion: path.spec.version, team, owner: user.id, dataClass: path.spec.dataClass ?? null,
           params, status: needsApproval ? 'awaiting-approval' : 'requested', resources, ttlMs: path.spec.lifetime.ttl,
-          event: { type: 'environment.requested', message: `${user.id} launched ${path.metadata.name} for team ${team}` },
+          event: { type: 'environment.requested', message: `${user.id} launched ${path.metadata.name} for team ${team}${extended ? ` extended with ${describeExtension(extended.extension)}` : ''}` },
         });
+        if (extended) await db.query('UPDATE environments SET extension = $2 WHERE id = $1', [id, JSON.stringify(extensionRecord(extended.extension, 'launch'))]);
         if (needsApproval) {
           await requestApprovals(db, repo, { environmentId: id, user, reason: req.reason!, dataClass: path.spec.dataClass ?? 'sensitive', validDays: path.spec.approvalValidDays, owners });
         } else {
@@ -107,6 +116,26 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
     }
     return (await environments.view(id))!;
   }
+}
+
+/** The extension checked against the path, or a 400 that lists each refusal with its rule (and line, for YAML). */
+function checkedExtension(deps: EnvironmentServiceDeps, path: GoldenPath, input: unknown): CheckedExtension {
+  const result = readExtension(input, path, deps.paths.types, 'extension');
+  if ('errors' in result) {
+    const details = result.errors.map((e) => ({ field: e.field ? `extension.${e.field}` : 'extension', message: `${e.line ? `line ${e.line}: ` : ''}${e.message}` }));
+    throw new PlatformError(400, 'extension_refused', result.errors.map(formatPathError).join('; '), details);
+  }
+  return result;
+}
+
+/** "cache (cache), 1 variable, 1 parameter": what an extension adds, for the launch's event. */
+export function describeExtension(e: Extension): string {
+  const parts = [
+    ...Object.entries(e.resources).map(([id, r]) => `${id} (${r.type})`),
+    ...(Object.keys(e.env).length ? [`${Object.values(e.env).reduce((n, v) => n + Object.keys(v).length, 0)} variable(s)`] : []),
+    ...(Object.keys(e.parameters).length ? [`parameters ${Object.keys(e.parameters).join(', ')}`] : []),
+  ];
+  return parts.join(', ') || 'nothing';
 }
 
 /**

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { EnvironmentView, EventView, ResourceView } from '../../domain/environment/schema.ts';
 import type { EnvironmentStatus, ResourceStatus, DesiredState } from '../../domain/environment/lifecycle.ts';
 import type { Json } from '../../drivers/driver.ts';
+import type { ExtensionRecord } from '../../domain/golden-path/extension.ts';
 
 /**
  * Rows of the environment tables and the views made of them, without I/O: reads and changes go
@@ -44,6 +45,8 @@ export interface EnvironmentRow {
   last_activity_at: Date | null;
   /** When the owner was warned that expires_at is near (cleared when it moves). */
   expiry_warned_at: Date | null;
+  /** What the developer added to the path (migration 015); null when nothing. */
+  extension?: ExtensionRecord | null;
 }
 
 export interface EventRow {
@@ -81,6 +84,7 @@ export function toEnvironmentView(e: EnvironmentRow, resources: ResourceRow[]): 
     expiresAt: e.expires_at?.toISOString() ?? null,
     lastActivityAt: e.last_activity_at?.toISOString() ?? null,
     resources: resources.map(toResourceView),
+    extension: e.extension ?? null,
   };
 }
 

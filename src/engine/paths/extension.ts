@@ -1,4 +1,4 @@
-import { Document, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { checkExtension, Extension, isEmptyExtension, lockedMessage, mergeExtension } from '../../domain/golden-path/extension.ts';
 import { provisioningWaves, resourceNodes, GraphError } from '../../domain/golden-path/graph.ts';
 import { placeholdersIn } from '../../domain/golden-path/placeholders.ts';
@@ -28,17 +28,25 @@ export function readExtension(input: unknown, path: GoldenPath, types: ResourceT
     text = input;
     doc = parseDocument(text, { lineCounter, prettyErrors: false });
     if (doc.errors.length > 0) {
-      return { errors: doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? null, field: null, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
+      return { errors: doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line, field: null, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
     }
   } else {
     doc = new Document(input); // an object from the API: fields, but no lines
   }
-  const at = (p: (string | number)[]) => lineOf(doc, lineCounter, p);
+  // The line of the key a problem is about (where a person looks), else of the deepest node there.
+  const at = (p: (string | number)[]) => keyLine(doc, lineCounter, p) ?? lineOf(doc, lineCounter, p);
   const raw = doc.toJS() as unknown;
   // A locked path refuses before anything else is looked at: there is nothing to fix in the file.
   if (!path.spec.extensionRules) return { errors: [{ file, line: null, field: null, message: lockedMessage(path) }] };
   const parsed = Extension.safeParse(raw ?? {});
-  if (!parsed.success) return { errors: parsed.error.issues.flatMap((i) => issueToErrors(i, doc, lineCounter, file)) };
+  if (!parsed.success) {
+    return {
+      errors: parsed.error.issues.flatMap((i) => issueToErrors(i, doc, lineCounter, file).map((e) => {
+        const keyPath = i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]] : i.path;
+        return { ...e, line: (text && keyLine(doc, lineCounter, keyPath.map((k) => (typeof k === 'symbol' ? String(k) : k)))) || e.line };
+      })),
+    };
+  }
   const extension = parsed.data;
   const errors: PathFileError[] = checkExtension(path, extension, types)
     .map((p) => ({ file, line: p.field.length ? at(p.field) : null, field: p.field.length ? p.field.join('.') : null, message: p.message }));
@@ -75,6 +83,15 @@ export function readExtension(input: unknown, path: GoldenPath, types: ResourceT
 
 /** An extension that adds nothing is no extension: launches and pushes treat it as absent. */
 export const addsNothing = isEmptyExtension;
+
+function keyLine(doc: Document, lc: LineCounter, path: (string | number)[]): number | null {
+  if (path.length === 0) return null;
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return null;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]);
+  const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+  return range ? lc.linePos(range[0]).line : null;
+}
 
 function forEachPlainString(value: unknown, fn: (s: string) => void): void {
   if (typeof value === 'string') fn(value);
