@@ -48,6 +48,7 @@ import { detectSandbox } from '../infrastructure/sandbox/index.ts';
 import { localAccountsFile, readCredentials, writeCredentials, type PlatformConfig } from './config.ts';
 import { localState } from './local-state.ts';
 import { repoAuthorizer, bucketKeyResolver } from './grants.ts';
+import { DatasetInsight } from '../engine/datasets/dataset-insight.ts';
 
 export const builtInPathsDir = fileURLToPath(new URL('../../paths/', import.meta.url));
 /** The shipped policies; an organisation's folder (GOLDPATH_POLICIES_DIR, default <data-dir>/policies) overrides them file by file. */
@@ -225,6 +226,12 @@ export async function startPlatform(config: PlatformConfig, report: Progress = (
       oidc: config.oidc ? new OidcSignIn(pool, config.oidc) : undefined,
       dataOwners: async () => Object.entries(policy.datasets).map(([dataset, d]) => ({ dataset, owner: d.owner })),
       dataDictionary: async () => dictionary,
+      datasetInsight: new DatasetInsight(warehouseUrl),
+      // A saved query is a commit in the environment's repository: announced like a push (pushListeners is filled below, before any request).
+      sqlConsole: {
+        reposDir, timeoutMs: Math.min(30_000, config.warehouseStatementTimeoutMs ?? 30_000),
+        announcePush: async (repo) => { await Promise.all(pushListeners.map(async (listener) => listener(repo))); },
+      },
       // Raw customer data never runs beside the platform's secrets in an unsandboxed notebook.
       refuseLaunch: sandbox.available ? undefined : (path) => path.dataClass === 'sensitive'
         ? `golden path ${path.id} works on sensitive data, and workspaces cannot be sandboxed on this host (${sandbox.reason}); ask the platform team to install bubblewrap, or use a masked or synthetic path`
