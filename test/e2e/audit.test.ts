@@ -113,6 +113,16 @@ const fixtures: Record<string, Fixture> = {
     call: () => api('POST', '/api/v1/stream-tickets', { as: 'dana', body: { environmentId: ctx.env!.id } }),
     actor: 'dana', action: 'read',
   },
+  'POST /api/v1/environments/{id}/sql': {
+    prepare: async () => { await readyEnvironment(); },
+    call: () => api('POST', `/api/v1/environments/${ctx.env!.id}/sql`, { as: 'dana', body: { sql: 'SELECT count(*) FROM customers' } }),
+    actor: 'dana', action: 'queryWarehouse',
+  },
+  'POST /api/v1/environments/{id}/queries': {
+    prepare: async () => { await readyEnvironment(); },
+    call: () => api('POST', `/api/v1/environments/${ctx.env!.id}/queries`, { as: 'dana', body: { name: 'audited', sql: 'SELECT 1' } }),
+    actor: 'dana', action: 'saveQuery',
+  },
   'POST /api/v1/environments/{id}/extend': {
     prepare: async () => { await readyEnvironment(); },
     call: () => api('POST', `/api/v1/environments/${ctx.env!.id}/extend`, { as: 'dana', body: { by: '1d' } }),
