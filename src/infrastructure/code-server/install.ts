@@ -4,6 +4,7 @@
  * The platform never installs it itself: a build takes minutes and a C++ toolchain.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +34,7 @@ export function codeServerInstall(env: NodeJS.ProcessEnv = process.env): CodeSer
   const fix = 'run ./setup.sh (or scripts/install-ide.sh alone, about 4 minutes on 2 cores)';
   if (!existsSync(marker)) {
     // setup.sh may still be building it in the background (its log says how far it got).
-    const building = existsSync(`${dir}.partial`) ? ' (an install is under way or was cut short: see .goldpath-tools/install-ide.log)' : '';
+    const building = installRunning(dir) ? ' yet (setup.sh is building it: see .goldpath-tools/install-ide.log)' : '';
     throw new IdeNotInstalledError(`the browser IDE (code-server) is not installed${building}: ${fix}`);
   }
   const version = readFileSync(marker, 'utf8').trim();
@@ -46,3 +47,31 @@ export function codeServerInstall(env: NodeJS.ProcessEnv = process.env): CodeSer
 
 /** Where the install's server starts, relative to its folder. */
 export const ENTRY = join('node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+/**
+ * The install, once setup.sh's background build of it (if one is under way) has finished; for
+ * tests that start while it still runs. Fails with the reason after `timeoutMs`, or at once when
+ * no build is under way.
+ */
+export async function codeServerInstalled(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<CodeServerInstall> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return codeServerInstall(env);
+    } catch (err) {
+      const dir = env.GOLDPATH_CODE_SERVER_DIR || join(projectRoot, '.goldpath-tools', 'code-server');
+      if (!(err instanceof IdeNotInstalledError) || !installRunning(dir) || Date.now() > deadline) throw err;
+    }
+    await sleep(1000);
+  }
+}
+
+/** Whether scripts/install-ide.sh is building into `<dir>.partial` right now (its pid is there while it runs). */
+function installRunning(dir: string): boolean {
+  try {
+    process.kill(Number(readFileSync(join(`${dir}.partial`, '.pid'), 'utf8')), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
