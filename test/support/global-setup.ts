@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 
 let server: EmbeddedServer | undefined;
 let dataDir: string | undefined;
+let homeTemplate: string | undefined;
 
 export async function globalSetup(): Promise<void> {
   if (process.env.GOLDPATH_TEST_ADMIN_URL) return;
@@ -23,9 +24,13 @@ export async function globalSetup(): Promise<void> {
   });
   server = await startEmbeddedPostgres({ dataDir, port, password: 'test-admin' });
   process.env.GOLDPATH_TEST_ADMIN_URL = server.adminUrl('postgres');
+  // Made by the first platform a test starts (test/support/platform-process.ts), removed at the end.
+  homeTemplate = join(tmpdir(), `goldpath-test-home-${process.pid}`);
+  process.env.GOLDPATH_TEST_HOME_TEMPLATE = homeTemplate;
 }
 
 export async function globalTeardown(): Promise<void> {
   await server?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (homeTemplate) rmSync(homeTemplate, { recursive: true, force: true });
 }

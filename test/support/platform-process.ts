@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,10 +45,62 @@ export interface PlatformProcess {
   adminUrl: (database: string) => string;
 }
 
+/**
+ * A first start makes the PostgreSQL cluster, migrates it and seeds the warehouse: most of ten
+ * seconds, and a test run starts dozens of platforms. So during a test run (the global setup names
+ * GOLDPATH_TEST_HOME_TEMPLATE) one data folder is made once, stopped cleanly, and every fresh data
+ * folder starts from a copy of its database. What a test writes itself (organisation.yaml,
+ * policies/) stays: the platform applies it at start as it would on any restart. Tests of the
+ * first start itself, or of another database or warehouse, start from nothing.
+ */
+const firstStartSettings = ['DATABASE_URL', 'WAREHOUSE_DATABASE_URL', 'GOLDPATH_WAREHOUSE_SCALE', 'GOLDPATH_WAREHOUSE_POLICY'];
+let templateMade: Promise<string> | undefined;
+
+async function homeTemplate(dir: string): Promise<string> {
+  if (existsSync(join(dir, 'state.json'))) return dir;
+  const making = mkdtempSync(`${dir}-making-`);
+  const env: Record<string, string | undefined> = { ...process.env, GOLDPATH_HOME: making, NO_COLOR: '1', GOLDPATH_WARM_NOTEBOOKS: '0' };
+  for (const name of [...firstStartSettings, 'GOLDPATH_URL', 'GOLDPATH_TOKEN', 'GOLDPATH_ORGANISATION_FILE', 'GOLDPATH_POLICIES_DIR']) delete env[name];
+  const child = spawn(goldpathBin, ['up', '--port', String(await freePortTriple())], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((res) => {
+    child.stdout!.on('data', () => {
+      if (out.includes('Goldpath is ready')) child.kill('SIGINT');
+    });
+    child.once('exit', res);
+  });
+  // The sh wrapper may end by the signal itself: what counts is that the platform said it stopped.
+  if (!/\nstopped\n/.test(out)) throw new Error(`the test runs' template data folder could not be made (exit ${code}):\n${out}`);
+  try {
+    renameSync(making, dir);
+  } catch {
+    rmSync(making, { recursive: true, force: true }); // another test process made it first
+  }
+  return dir;
+}
+
+/** Gives a fresh data folder the template's database, on ports of its own. */
+async function fromTemplate(home: string, port: number, env: Record<string, string | undefined>, args: string[]): Promise<void> {
+  const dir = process.env.GOLDPATH_TEST_HOME_TEMPLATE;
+  if (!dir || existsSync(join(home, 'pg')) || existsSync(join(home, 'state.json'))) return;
+  if (firstStartSettings.some((name) => env[name]) || args.includes('--scale') || env.GOLDPATH_TEST_FIRST_START) return;
+  const template = await (templateMade ??= homeTemplate(dir));
+  // cp -a: the cluster's files must stay the `postgres` user's.
+  await execFileAsync('cp', ['-a', join(template, 'pg'), join(home, 'pg')]);
+  for (const file of ['credentials.json', 'local-accounts.txt', 'organisation.yaml']) {
+    if (!existsSync(join(home, file)) && existsSync(join(template, file))) await execFileAsync('cp', ['-a', join(template, file), join(home, file)]);
+  }
+  const state = JSON.parse(readFileSync(join(template, 'state.json'), 'utf8')) as { postgresPort: number };
+  writeFileSync(join(home, 'state.json'), JSON.stringify({ ...state, postgresPort: port + 2 }, null, 2), { mode: 0o600 });
+}
+
 export async function startPlatformProcess(opts: { home?: string; port?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<PlatformProcess> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'goldpath-e2e-'));
   const port = opts.port ?? (await freePortTriple());
   const env: Record<string, string | undefined> = { ...process.env, GOLDPATH_HOME: home, NO_COLOR: '1', ...opts.env };
+  await fromTemplate(home, port, env, opts.args ?? []);
   delete env.GOLDPATH_URL;
   delete env.GOLDPATH_TOKEN;
   const child = spawn(goldpathBin, ['up', '--port', String(port), ...(opts.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
