@@ -12,8 +12,11 @@ import { gitRepoDriver } from '../drivers/local/git-repo.ts';
 import { warehouseDriver } from '../drivers/local/warehouse.ts';
 import { bucketDriver } from '../drivers/local/bucket.ts';
 import { notebookDriver } from '../drivers/local/notebook.ts';
+import { databaseDriver } from '../drivers/local/database.ts';
+import { cacheDriver } from '../drivers/local/cache.ts';
 import { ideDriver } from '../drivers/local/ide.ts';
 import { sitePreviewDriver } from '../drivers/local/site-preview.ts';
+import { javaServiceDriver } from '../drivers/local/java-service.ts';
 import { PgBuildJournal } from '../engine/builds/build-journal.ts';
 import { buildsOnPush } from './builds-on-push.ts';
 import { defaultLocalUser } from '../engine/identity/demo-organisation.ts';
@@ -171,6 +174,8 @@ export async function startPlatform(config: PlatformConfig, report: Progress = (
       onPoolError: (err) => console.error(`[platform] a warm notebook server failed to start: ${err.message}`),
     });
     stops.push(() => notebooks.stopAll());
+    const caches = cacheDriver({ workDir: join(config.home, 'envs'), sandbox });
+    stops.push(() => caches.stopAll());
     const ides = ideDriver({ workDir: join(config.home, 'envs'), reposDir, publicUrl, sandbox });
     stops.push(() => ides.stopAll());
     const quotas = new TeamQuotas({ policyDirs: policies.dirs, storage: { reposDir, bucketsDir: join(config.home, 's3') } });
@@ -178,6 +183,8 @@ export async function startPlatform(config: PlatformConfig, report: Progress = (
     const spend = new Spend({ pool, rateCard });
     // Website previews (and services) build on push in the workspace sandbox; their builds are journaled in PostgreSQL.
     const sitePreviews = sitePreviewDriver({ workDir: join(config.home, 'envs'), reposDir, publicUrl, sandbox, journal: new PgBuildJournal(pool) });
+    const services = javaServiceDriver({ workDir: join(config.home, 'envs'), reposDir, publicUrl, sandbox, journal: new PgBuildJournal(pool) });
+    stops.push(() => services.stopAll());
     const drivers = new DriverRegistry([
       gitRepoDriver({ reposDir, publicUrl }),
       warehouseDriver({ adminUrl: warehouseUrl, host: wu.hostname, port: Number(wu.port || 5432), database: wu.pathname.slice(1), statementTimeoutMs: config.warehouseStatementTimeoutMs }),
@@ -185,6 +192,10 @@ export async function startPlatform(config: PlatformConfig, report: Progress = (
       notebooks,
       ides,
       sitePreviews,
+      services,
+      // A service's own database on this server; its role may reach none of the platform's databases.
+      databaseDriver({ adminUrl, host: new URL(adminUrl).hostname, port: Number(new URL(adminUrl).port || 5432), closed: [new URL(platformUrl).pathname.slice(1), wu.pathname.slice(1), ...(embedded ? ['postgres'] : [])] }),
+      caches,
     ]);
 
     const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.declarations(), { checkTools: toolCheckFor(policies) });
@@ -248,7 +259,7 @@ export async function startPlatform(config: PlatformConfig, report: Progress = (
     const honoListener = getRequestListener(api.fetch);
     // Each push to a hosted repo is announced to every listener: the catalog, and the builds of the workspaces that serve it.
     const pushListeners: Array<(repo: string) => void | Promise<void>> = [catalogOnPush({ pool, reposDir, policy: policies })];
-    pushListeners.push(buildsOnPush({ pool, builders: { 'site-preview': sitePreviews } }));
+    pushListeners.push(buildsOnPush({ pool, builders: { 'site-preview': sitePreviews, service: services } }));
     const git = createGitHttpHandler({
       reposDir, prefix: '/git', authorize: repoAuthorizer(pool),
       onPush: async (repo) => {

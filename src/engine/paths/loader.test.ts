@@ -9,12 +9,15 @@ import { gitRepoDeclaration } from '../../drivers/local/git-repo.ts';
 import { bucketDeclaration } from '../../drivers/local/bucket.ts';
 import { warehouseDeclaration } from '../../drivers/local/warehouse.ts';
 import { notebookDeclaration } from '../../drivers/local/notebook.ts';
+import { databaseDeclaration } from '../../drivers/local/database.ts';
+import { cacheDeclaration } from '../../drivers/local/cache.ts';
 import { sitePreviewDeclaration } from '../../drivers/local/site-preview.ts';
+import { javaServiceDeclaration } from '../../drivers/local/java-service.ts';
 import { ideDeclaration } from '../../drivers/local/ide.ts';
 import { parseGoldenPath, loadGoldenPaths, formatPathError } from './loader.ts';
 
 // What the local drivers declare, as the platform hands it to the loader (the registry's declarations).
-const types = new Map([gitRepoDeclaration, notebookDeclaration, bucketDeclaration, warehouseDeclaration, sitePreviewDeclaration, ideDeclaration].map((d) => [d.type, declarationOf(d)]));
+const types = new Map([gitRepoDeclaration, notebookDeclaration, bucketDeclaration, warehouseDeclaration, sitePreviewDeclaration, javaServiceDeclaration, ideDeclaration, databaseDeclaration, cacheDeclaration].map((d) => [d.type, declarationOf(d)]));
 const builtInPaths = fileURLToPath(new URL('../../../paths/', import.meta.url));
 const valid = `apiVersion: goldpath.dev/v1
 kind: GoldenPath
