@@ -12,7 +12,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { claimUid, releaseUid, type SandboxSupport } from '../sandbox/index.ts';
-import { buildCommit, defaultBuildLimits, type BuildJournal } from './build.ts';
+import { buildCommit, defaultBuildLimits, redactValues, type BuildJournal } from './build.ts';
 import { BuildQueue } from './build-queue.ts';
 import { branchCommit } from './source.ts';
 import type { RunLimits } from './sandboxed-process.ts';
@@ -107,7 +107,9 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
         command: config.command, env: config.env, limits: opts.limits ?? defaultBuildLimits,
       });
       if (outcome.ok) {
-        const refused = await accept(folder, commit, uid).catch((err: Error) => err.message);
+        const given = await accept(folder, commit, uid).catch((err: Error) => err.message);
+        // A service's last lines may print its own variables: masked like the build's log.
+        const refused = given && redactValues(given, Object.values(config.env));
         if (refused) outcome = { ...outcome, ok: false, error: refused, log: `${outcome.log}\n[goldpath] ${refused}\n` };
       }
     } catch (err) {
