@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(git procps bubblewrap util-linux postgresql-client redis-server jupyter-notebook python3-pandas python3-psycopg2 python3-sklearn python3-boto3 python3-sqlalchemy)
+packages=(git procps bubblewrap util-linux postgresql-client redis-server openjdk-17-jdk-headless libpostgresql-jdbc-java jupyter-notebook python3-pandas python3-psycopg2 python3-sklearn python3-boto3 python3-sqlalchemy)
 [[ " $* " == *" --with-browser "* ]] && packages+=(chromium)
 with_ide=1; [[ " $* " == *" --without-ide "* ]] && with_ide=""
 [ -n "$with_ide" ] && packages+=(build-essential) # the IDE's two native modules (log files, a watchdog) are compiled
