@@ -15,9 +15,10 @@ import { CopyIcon, OutputRow } from '../components/copy.tsx';
 import { outputLabel } from '../lib/output-labels.ts';
 import { ErrorState, LoadingCards } from '../components/states.tsx';
 import { ExtendButton, expiryText } from '../components/lifetime.tsx';
+import { BuildStatus } from '../components/build-status.tsx';
 
 // Resource types a browser can open; for the others the URL is for a tool (git, psql, an S3 client).
-const browsable = new Set(['notebook', 'ide', 'service']);
+const browsable = new Set(['notebook', 'ide', 'service', 'site-preview']);
 const primaryAction: Record<string, string> = { 'git-repo': 'Copy clone URL', warehouse: 'Copy connection URL', database: 'Copy connection URL', bucket: 'Copy endpoint' };
 
 export default function EnvironmentPage({ id }: { id: string }) {
@@ -310,6 +311,7 @@ function ResourceCard({ resource: r, env }: { resource: Resource; env: Environme
             {r.error}
           </Text>
         )}
+        {typeof r.outputs.buildStatus === 'string' && r.status === 'ready' && <BuildStatus env={env} resource={r} />}
         {r.status === 'ready' && first.length > 0 && (
           <Stack gap={4}>
             {first.map(row)}
