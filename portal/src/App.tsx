@@ -24,13 +24,15 @@ const AuditPage = lazy(() => import('./pages/Audit.tsx'));
 const PoliciesPage = lazy(() => import('./pages/Policies.tsx'));
 const SpendPage = lazy(() => import('./pages/Spend.tsx'));
 const SettingsPage = lazy(() => import('./pages/Settings.tsx'));
+const SqlConsolePage = lazy(() => import('./pages/SqlConsole.tsx'));
+const DatasetPage = lazy(() => import('./pages/Dataset.tsx'));
 
 const nav = [
   { href: '/', label: 'Golden paths', icon: IconRoute, match: (p: string) => p === '/' || p.startsWith('/launch') },
   { href: '/environments', label: 'My environments', icon: IconStack2, match: (p: string) => p === '/environments' || (p.startsWith('/environments/') && true) },
   { href: '/team', label: 'Team environments', icon: IconUsersGroup, match: (p: string) => p.startsWith('/team') },
   { href: '/spend', label: 'Team spend', icon: IconReportMoney, match: (p: string) => p.startsWith('/spend') },
-  { href: '/catalog', label: 'Catalog', icon: IconBooks, match: (p: string) => p.startsWith('/catalog') },
+  { href: '/catalog', label: 'Catalog', icon: IconBooks, match: (p: string) => p.startsWith('/catalog') || p.startsWith('/datasets') },
   { href: '/approvals', label: 'Approvals', icon: IconChecklist, match: (p: string) => p.startsWith('/approvals') },
   { href: '/audit', label: 'Audit log', icon: IconShieldCheck, match: (p: string) => p.startsWith('/audit') },
   { href: '/policies', label: 'Policies', icon: IconGavel, match: (p: string) => p.startsWith('/policies') },
@@ -164,9 +166,11 @@ export function App() {
             <Route path="/" component={PathsPage} />
             <Route path="/launch/:name">{(p) => <LaunchPage name={p.name} />}</Route>
             <Route path="/environments">{() => <EnvironmentsPage scope="mine" />}</Route>
+            <Route path="/environments/:id/sql">{(p) => <SqlConsolePage id={p.id} />}</Route>
             <Route path="/environments/:id">{(p) => <EnvironmentPage id={p.id} />}</Route>
             <Route path="/team">{() => <EnvironmentsPage scope="team" />}</Route>
             <Route path="/catalog" component={CatalogPage} />
+            <Route path="/datasets/:schema/:name">{(p) => <DatasetPage schema={p.schema} name={p.name} />}</Route>
             <Route path="/catalog/:kind/:namespace/:name">{(p) => <CatalogEntityPage kind={p.kind} namespace={p.namespace} name={p.name} />}</Route>
             <Route path="/approvals" component={ApprovalsPage} />
             <Route path="/audit" component={AuditPage} />

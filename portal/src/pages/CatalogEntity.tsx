@@ -258,6 +258,18 @@ export function ClassificationBadge({ value }: { value: string | null | undefine
   );
 }
 
+/** The dataset page (preview, statistics, access) of the relation most people read: masked, else raw, else synthetic. */
+function DatasetPageLink({ relations }: { relations?: Record<string, string> }) {
+  const relation = relations?.masked ?? relations?.sensitive ?? relations?.synthetic;
+  if (!relation) return null;
+  const [schema, name] = relation.split('.');
+  return (
+    <Anchor component={Link} href={`/datasets/${schema}/${name}`} size="sm" underline="always" data-testid="dataset-page-link">
+      Preview rows and column statistics
+    </Anchor>
+  );
+}
+
 function DataDictionary({ spec }: { spec: Spec }) {
   const columns = arr<Column>(spec.columns);
   const location = spec.location as { relations?: Record<string, string>; schema?: string; table?: string } | undefined;
@@ -272,6 +284,7 @@ function DataDictionary({ spec }: { spec: Spec }) {
           <Text size="sm" c="dimmed">
             {columns.length} columns{sensitiveCount ? `, ${sensitiveCount} classified` : ''}. The warehouse enforces who sees what: each data class reads its own table or view.
           </Text>
+          <DatasetPageLink relations={location?.relations} />
         </div>
         {datasetVisible.length > 0 && (
           <Group gap={4}>

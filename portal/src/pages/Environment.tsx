@@ -16,6 +16,7 @@ import { outputLabel } from '../lib/output-labels.ts';
 import { ErrorState, LoadingCards } from '../components/states.tsx';
 import { ExtendButton, expiryText } from '../components/lifetime.tsx';
 import { BuildStatus } from '../components/build-status.tsx';
+import { SqlConsoleLink } from '../components/sql-console-link.tsx';
 
 // Resource types a browser can open; for the others the URL is for a tool (git, psql, an S3 client).
 const browsable = new Set(['notebook', 'ide', 'service', 'site-preview']);
@@ -162,6 +163,8 @@ function EnvironmentView({ env, events, onChange }: { env: Environment; events: 
           Only the owner (and, for non-sensitive data, their team) can use them. You see what this environment holds and where; {env.owner} has its credentials.
         </Alert>
       )}
+
+      {!deleted && <SqlConsoleLink env={env} />}
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
