@@ -14,6 +14,7 @@ import { bucketDriver } from '../drivers/local/bucket.ts';
 import { notebookDriver } from '../drivers/local/notebook.ts';
 import { databaseDriver } from '../drivers/local/database.ts';
 import { cacheDriver } from '../drivers/local/cache.ts';
+import { extendOnPush } from '../engine/environments/extend-environment.ts';
 import { ideDriver } from '../drivers/local/ide.ts';
 import { sitePreviewDriver } from '../drivers/local/site-preview.ts';
 import { javaServiceDriver } from '../drivers/local/java-service.ts';
@@ -260,6 +261,7 @@ export async function startPlatform(config: PlatformConfig, report: Progress = (
     // Each push to a hosted repo is announced to every listener: the catalog, and the builds of the workspaces that serve it.
     const pushListeners: Array<(repo: string) => void | Promise<void>> = [catalogOnPush({ pool, reposDir, policy: policies })];
     pushListeners.push(buildsOnPush({ pool, builders: { 'site-preview': sitePreviews, service: services } }));
+    pushListeners.push(extendOnPush({ pool, paths, policy: policies, reposDir })); // a pushed goldpath.yaml extends the environment
     const git = createGitHttpHandler({
       reposDir, prefix: '/git', authorize: repoAuthorizer(pool),
       onPush: async (repo) => {

@@ -35,6 +35,9 @@ const rollbackReason = 'could not provision bucket: quota exceeded';
 const cases: { name: string; env: PlanEnvironment; resources: PlanResource[]; approvals?: PlanApproval[]; steps: Step[] }[] = [
   { name: 'launch: a requested environment is provisioned wave by wave, then ready',
     env: env('requested'), resources: all('pending'), steps: [t('provisioning'), ...provisionAll, t('ready')] },
+  { name: 'extended while ready: what the extension added or changed is provisioned in its waves, and the environment stays ready',
+    env: env('ready'), resources: resources({ repo: 'ready', warehouse: 'ready', bucket: 'pending', notebook: 'pending' }),
+    steps: [{ kind: 'provision', resources: ['bucket'] }, { kind: 'provision', resources: ['notebook'] }] },
   { name: 'launch resumed after a crash: only what is not ready yet',
     env: env('provisioning'), resources: resources({ repo: 'ready', warehouse: 'provisioning' }),
     steps: [{ kind: 'provision', resources: ['warehouse'] }, { kind: 'provision', resources: ['bucket'] }, { kind: 'provision', resources: ['notebook'] }, t('ready')] },

@@ -182,11 +182,16 @@ export function plan(environment: PlanEnvironment, resources: PlanResource[], ap
 
   // desired === 'ready'
   switch (status) {
-    case 'ready':
+    case 'ready': {
+      // What an extension added (or changed) to a running environment is provisioned in its waves
+      // while the environment stays ready: a failure stays on that resource, nothing is rolled back.
+      const pending = resources.filter((r) => r.status === 'pending');
+      if (pending.length) return waves(pending, 'up').map((w): Step => ({ kind: 'provision', resources: ids(w) }));
       return [
         ...revokeLapsed(resources, approvals, now),
         { kind: 'check-health', resources: ids(resources.filter((r) => r.status !== 'deleted' && r.status !== 'stopped' && !(grantsData(r) && approvalEnded(approvals, now)))) },
       ];
+    }
     case 'stopping':
     case 'stopped':
       return [to('requested'), to('provisioning'), ...provisioning(resources, approvals)];
