@@ -35,6 +35,7 @@ const driver = (type: string, upstream?: (envId: string) => WorkspaceUpstream | 
 const drivers: Record<string, Driver> = {
   app: driver('app', (env) => (env === STOPPED ? null : env === DOWN ? { kind: 'http', url: 'http://127.0.0.1:1' } : { kind: 'http', url: upstreamUrl, headers: { Authorization: 'token workspace-secret' } })),
   preview: driver('preview', () => ({ kind: 'static', root: site })),
+  ide: driver('ide', () => ({ kind: 'http', url: `${upstreamUrl}/`, headers: { Authorization: 'token workspace-secret', Cookie: 'ide-session=ide-secret' } })),
   warehouse: driver('warehouse'),
 };
 
@@ -49,7 +50,7 @@ before(async () => {
       `INSERT INTO environments (id, name, path_id, path_version, team_id, owner_id, data_class, status, desired) VALUES ($1, $1, 'p', '1', 'churn-analytics', 'dana', $2, $3, $4)`,
       [id, dataClass, status, desired],
     );
-    for (const [rid, type, wave] of [['app', 'app', 1], ['site', 'preview', 1], ['warehouse', 'warehouse', 0]] as const) {
+    for (const [rid, type, wave] of [['app', 'app', 1], ['site', 'preview', 1], ['ide', 'ide', 1], ['warehouse', 'warehouse', 0]] as const) {
       await pool.query(`INSERT INTO resources (environment_id, id, type, wave, status) VALUES ($1, $2, $3, $4, 'ready')`, [id, rid, type, wave]);
     }
   }
@@ -147,6 +148,8 @@ test('a program with an API token reaches the workspace at the stable URL: the w
   assert.equal(got.url, '/api/status?q=1', 'the prefix is the door\'s');
   assert.equal(got.headers.authorization, 'token workspace-secret');
   assert.equal(got.headers.cookie, 'theirs=1', 'the door\'s cookie is taken off, the workspace\'s own kept');
+  assert.equal(got.headers.host, new URL(upstreamUrl).host, 'addressed as the upstream itself');
+  assert.equal(got.headers['x-forwarded-host'], undefined);
   assert.ok(!JSON.stringify(got.headers).includes(tokens.dana), 'the API token never reaches the workspace');
   assert.deepEqual(r.headers['set-cookie'], ['_xsrf=abc; Path=/'], 'the workspace cannot set the door\'s cookie');
 
@@ -155,6 +158,12 @@ test('a program with an API token reaches the workspace at the stable URL: the w
   const bare = await call(`/w/${A}/app`, { headers: bearer('dana') });
   assert.equal(bare.status, 308);
   assert.equal(bare.headers.location, `/w/${A}/app/`);
+});
+
+test('a workspace whose credential is a cookie gets it beside the browser\'s own cookies, and a browser cannot send its own instead', async () => {
+  const r = await call(`/w/${A}/ide/x`, { headers: { ...bearer('dana'), cookie: 'ide-session=forged; theirs=1' } });
+  assert.equal(r.status, 200, r.body);
+  assert.equal(JSON.parse(r.body).headers.cookie, 'theirs=1; ide-session=ide-secret');
 });
 
 test('bodies stream through both ways', async () => {
@@ -235,7 +244,7 @@ test('what does not exist is a 404 that says so; a stopped workspace a 503 that 
   assert.match(error(env).message, /no environment "e000000zzz"/);
   const res = await call(`/w/${A}/nope/`, { headers: bearer('dana') });
   assert.equal(res.status, 404);
-  assert.match(error(res).message, /no resource "nope"; its web resources: app, site/);
+  assert.match(error(res).message, /no resource "nope"; its web resources: app, ide, site/);
   const wh = await call(`/w/${A}/warehouse/`, { headers: bearer('dana') });
   assert.equal(wh.status, 404);
   assert.match(error(wh).message, /serves no web pages/);

@@ -339,13 +339,16 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
 
 /**
  * What the workspace receives: the request without the platform's credentials (its API token,
- * the door's cookie), Origin rewritten to the upstream's own (the door checked it already, and
- * servers such as Jupyter compare it with Host), and the workspace's own token.
+ * the door's cookie), addressed as if to the upstream itself (Host and Origin its own: the door
+ * checked the browser's Origin already, and servers such as Jupyter and code-server compare Origin
+ * with Host, or with X-Forwarded-Host, which is therefore not sent).
  */
 export function forwardedHeaders(req: IncomingMessage, up: Extract<WorkspaceUpstream, { kind: 'http' }>): IncomingHttpHeaders {
   const h: IncomingHttpHeaders = { ...req.headers };
   delete h.authorization;
   delete h['proxy-authorization'];
+  delete h.forwarded;
+  for (const k of Object.keys(h)) if (k.startsWith('x-forwarded-')) delete h[k];
   const cookies = (h.cookie ?? '').split(';').map((c) => c.trim()).filter((c) => c && !c.startsWith(`${SESSION_COOKIE}=`));
   if (cookies.length) h.cookie = cookies.join('; ');
   else delete h.cookie;
@@ -359,10 +362,7 @@ export function forwardedHeaders(req: IncomingMessage, up: Extract<WorkspaceUpst
       delete h.referer;
     }
   }
-  h['x-forwarded-host'] = req.headers.host;
-  h['x-forwarded-proto'] = 'http';
-  for (const [k, v] of Object.entries(up.headers ?? {})) h[k.toLowerCase()] = v;
-  return h;
+  return h; // the upstream's own headers are put on by the proxy (withOwnHeaders)
 }
 
 /** The upstream's answer as the browser gets it: its redirects kept under the stable URL's prefix, and never the door's cookie. */

@@ -47,12 +47,30 @@ function upstreamRequestOptions(up: Upstream, method: string, path: string, head
   return {
     method,
     path: base + path,
-    headers: { ...headers, host: u.host, ...lower(up.headers ?? {}) },
+    headers: withOwnHeaders({ ...headers, host: u.host }, up.headers ?? {}),
     ...(up.socketPath ? { socketPath: up.socketPath } : { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) }),
   };
 }
 
-const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+/**
+ * The upstream's own credentials on the request: its headers replace any of the same name, and its
+ * cookies join the client's (a client cookie of the same name is dropped: it cannot send its own instead).
+ */
+export function withOwnHeaders(headers: OutgoingHttpHeaders, own: Record<string, string>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = { ...headers };
+  for (const [k, v] of Object.entries(own)) {
+    const key = k.toLowerCase();
+    if (key !== 'cookie') {
+      out[key] = v;
+      continue;
+    }
+    const mine = v.split(';').map((c) => c.trim()).filter(Boolean);
+    const names = new Set(mine.map((c) => c.split('=')[0]));
+    const theirs = String(out.cookie ?? '').split(';').map((c) => c.trim()).filter((c) => c && !names.has(c.split('=')[0]));
+    out.cookie = [...theirs, ...mine].join('; ');
+  }
+  return out;
+}
 
 /** Proxies a plain HTTP request; resolves when the response has ended or either side went away. */
 export function forwardHttp(req: IncomingMessage, res: ServerResponse, up: Upstream, opts: ForwardOptions): Promise<void> {
