@@ -11,7 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { settled, startPlatformProcess } from '../test/support/platform-process.ts';
 
-const dist = resolve('portal/dist');
+// GOLDPATH_PORTAL_DIR measures another build (the platform this script starts serves the same one).
+const dist = resolve(process.env.GOLDPATH_PORTAL_DIR ?? 'portal/dist');
 const loads = Number(process.env.BENCH_LOADS ?? 7);
 if (!existsSync(join(dist, 'index.html'))) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 

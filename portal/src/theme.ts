@@ -44,6 +44,7 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
   // Dark mode: the page a shade darker than its cards; dimmed text a light grey (7:1 on the cards).
   dark: {
     '--gp-bg': 'var(--mantine-color-dark-8)',
+    '--mantine-color-anchor': 'var(--mantine-color-ink-2)',
     '--mantine-color-dimmed': '#a9b0bc',
   },
 });

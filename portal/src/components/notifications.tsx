@@ -99,14 +99,15 @@ export function NotificationCentre({ userId }: { userId: string }) {
   };
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} withArrow shadow="md" trapFocus returnFocus>
-      <Popover.Target>
-        <Indicator disabled={notices.length === 0} label={notices.length} size={16} color={urgent ? 'red' : 'gold'} offset={4}>
-          <ActionIcon variant="subtle" color="gray.0" size="lg" onClick={() => setOpened((o) => !o)} aria-expanded={opened} aria-haspopup="dialog"
+      {/* The popover's target is the button itself: a popup role on the indicator's div is not allowed. */}
+      <Indicator disabled={notices.length === 0} label={notices.length} size={16} color={urgent ? 'red' : 'gold'} offset={4}>
+        <Popover.Target>
+          <ActionIcon variant="subtle" color="gray.0" size="lg" onClick={() => setOpened((o) => !o)}
             aria-label={`Notices: ${notices.length} unread`} data-testid="notices-bell" data-count={notices.length}>
             <IconBell size={20} />
           </ActionIcon>
-        </Indicator>
-      </Popover.Target>
+        </Popover.Target>
+      </Indicator>
       <Popover.Dropdown p={0} data-testid="notices-menu" role="dialog" aria-label="Notifications">
         <Group justify="space-between" px="md" py="xs">
           <Text fw={700} size="sm">

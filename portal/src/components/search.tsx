@@ -2,7 +2,7 @@
 // and your team's), catalog entities and the paths' docs, grouped, in one keyboard-driven list.
 // Each group comes from the API the matching page uses, so it shows only what the reader may see.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Badge, Box, Group, Kbd, Loader, Modal, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Badge, Box, Group, Kbd, Loader, Modal, Text, TextInput, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue, useHotkeys, useOs } from '@mantine/hooks';
 import { IconBook, IconBooks, IconRoute, IconSearch, IconStack2 } from '@tabler/icons-react';
 import { useLocation } from 'wouter';
@@ -127,19 +127,21 @@ export function GlobalSearch() {
 
   return (
     <>
-      <UnstyledButton onClick={() => setOpened(true)} className="gp-search-button" aria-label="Search (Ctrl+K)" aria-keyshortcuts="Control+K Meta+K" data-testid="search-button">
+      {/* Named by what it shows ("Search Ctrl K"); on a phone, where only the icon shows, by a hidden "Search". */}
+      <UnstyledButton onClick={() => setOpened(true)} className="gp-search-button" aria-keyshortcuts="Control+K Meta+K" data-testid="search-button">
         <Group gap={8} wrap="nowrap">
           <IconSearch size={16} aria-hidden />
-          <Text size="sm" visibleFrom="md" aria-hidden>
+          <VisuallyHidden hiddenFrom="md">Search</VisuallyHidden>
+          <Text size="sm" visibleFrom="md">
             Search
           </Text>
-          <Kbd size="xs" visibleFrom="md" aria-hidden>
+          <Kbd size="xs" visibleFrom="md">
             {mac ? '⌘' : 'Ctrl'} K
           </Kbd>
         </Group>
       </UnstyledButton>
       <Modal opened={opened} onClose={close} withCloseButton={false} size="lg" padding={0} yOffset="10vh" title={<span className="gp-sr-only">Search</span>}
-        styles={{ header: { display: 'none' } }} aria-label="Search">
+        styles={{ header: { display: 'none' } }}>
         <TextInput
           data-autofocus
           size="lg"

@@ -221,6 +221,10 @@ export default function LaunchPage({ name }: { name: string }) {
                   transformErrors={transformErrors}
                   extraErrors={extraErrors}
                   showErrorList={false}
+                  // An invalid submit takes the person to the first field to fix; the errors show beside
+                  // the fields, so rjsf's default console.error is not needed.
+                  focusOnFirstError
+                  onError={() => undefined}
                   noHtml5Validate
                   liveValidate="onBlur"
                   idPrefix="launch"

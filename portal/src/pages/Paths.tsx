@@ -306,11 +306,11 @@ function RecentEnvironments() {
                   </Group>
                 </Box>
                 {nbUrl ? (
-                  <Button size="xs" variant="light" component="a" href={nbUrl} target="_blank" rel="noopener noreferrer" leftSection={<IconExternalLink size={14} />}>
+                  <Button size="xs" variant="light" component="a" href={nbUrl} target="_blank" rel="noopener noreferrer" leftSection={<IconExternalLink size={14} />} style={{ flexShrink: 0 }}>
                     {nb!.type === 'notebook' ? 'Notebook' : 'IDE'}
                   </Button>
                 ) : (
-                  <Button size="xs" variant="default" component={Link} href={`/environments/${e.id}`}>
+                  <Button size="xs" variant="default" component={Link} href={`/environments/${e.id}`} style={{ flexShrink: 0 }} aria-label={`Open ${e.name}`}>
                     Open
                   </Button>
                 )}
