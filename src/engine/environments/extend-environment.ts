@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import { extensionRecord, type ExtensionRecord } from '../../domain/golden-path/extension.ts';
 import { provisioningWaves, resourceNodes } from '../../domain/golden-path/graph.ts';
@@ -67,7 +68,7 @@ export async function extendEnvironment(
     if (e instanceof ParameterError) throw refuse(`${file}: ${e.message}`, e.problems);
     throw e;
   }
-  const changedParams = Object.keys(params).filter((k) => JSON.stringify(params[k]) !== JSON.stringify(env.params[k]));
+  const changedParams = Object.keys(params).filter((k) => !isDeepStrictEqual(params[k], env.params[k]));
 
   // As a launch records them: ${path.*} filled in, the rest filled when each is provisioned.
   const waves = provisioningWaves(resourceNodes(merged.spec.resources));
@@ -86,10 +87,10 @@ export async function extendEnvironment(
     const row = rows.get(r.id);
     if (!row) return false;
     const usesChangedParam = placeholdersIn(r.params).some((p) => p.scope === 'params' && changedParams.includes(p.path[0]));
-    return usesChangedParam || JSON.stringify(row.params) !== JSON.stringify(r.params);
+    return usesChangedParam || !isDeepStrictEqual(row.params, r.params); // jsonb keeps its own key order
   }).map((r) => r.id);
   const record = extensionRecord(extension, source.from, source.commit);
-  const sameRecord = JSON.stringify({ ...before, commit: undefined, from: undefined }) === JSON.stringify({ ...record, commit: undefined, from: undefined });
+  const sameRecord = before !== null && isDeepStrictEqual({ ...before, commit: undefined, from: undefined }, { ...record, commit: undefined, from: undefined });
   if (added.length === 0 && changed.length === 0 && changedParams.length === 0 && sameRecord) return { kind: 'unchanged' };
 
   const what = [
