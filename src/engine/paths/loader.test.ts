@@ -106,7 +106,7 @@ test('the built-in library loads without errors against the local drivers, from 
   try {
     const { paths, errors } = await loadGoldenPaths([builtInPaths], types);
     assert.deepEqual(errors.map(formatPathError), []);
-    assert.deepEqual(paths.map((p) => p.path.metadata.name), ['data-science-customer-data', 'data-science-experimentation', 'sql-data-querying', 'website']);
+    assert.deepEqual(paths.map((p) => p.path.metadata.name), ['data-science-customer-data', 'data-science-experimentation', 'java-microservice', 'sql-data-querying', 'website']);
   } finally {
     process.chdir(cwd);
   }
