@@ -52,6 +52,7 @@ interface RunFile {
  * <workDir>/<env>/<resource>:
  *   home      the workspace's home, the only host folder the sandbox sees: the clone in work/,
  *             code-server's config, settings and heartbeat in the usual XDG places
+ *   prepared  written once the home is complete and handed to the workspace's uid
  *   env.json  the environment's variables for the server (outside the sandbox: it holds keys)
  *   secret    the session secret the front door presents as code-server's cookie
  *   run.json  pid and port, written the moment the process starts
@@ -77,17 +78,17 @@ export function ideDriver(opts: IdeDriverOptions): IdeDriver {
   /** The home with its clone and code-server's files, handed to the workspace's uid; made once. */
   const prepareHome = async (dir: string, repo: string, repoUrl: string | undefined, uid: number | undefined) => {
     const home = join(dir, 'home');
-    if (!existsSync(join(home, 'work', '.git'))) {
-      // Made again from nothing: no workspace process has run in a home whose clone is unfinished.
+    // The marker (outside the home, where the workspace cannot write) is the last step: a home
+    // without it was cut short by a crash, and no workspace process has run in it yet.
+    if (!existsSync(join(dir, 'prepared'))) {
       await rm(home, { recursive: true, force: true });
       await mkdir(home, { recursive: true, mode: 0o700 });
       writeIdeFiles(home);
       await cloneRepo(opts.reposDir, repo, join(home, 'work'), repoUrl);
       if (uid !== undefined) await handOver(home, uid, uid);
-    } else if (uid !== undefined && (await stat(home)).uid !== uid) {
-      await handOver(home, uid, uid); // a crash cut the last hand-over short
+      await chmod(home, 0o700);
+      await writeFile(join(dir, 'prepared'), '', { mode: 0o600 });
     }
-    await chmod(home, 0o700);
     if (!sandbox && uid !== undefined) await letThrough(dir);
   };
 
@@ -169,14 +170,14 @@ export function ideDriver(opts: IdeDriverOptions): IdeDriver {
     },
     async status({ environmentId, resourceId }) {
       const dir = dirOf(environmentId, resourceId);
-      if (!existsSync(join(dir, 'home', 'work', '.git'))) return { healthy: false, message: 'the IDE\'s clone is missing' };
+      if (!existsSync(join(dir, 'prepared'))) return { healthy: false, message: 'the IDE\'s home and clone are not made yet' };
       const run = await liveRun(dir);
       if (!run) return { healthy: true, message: existsSync(join(dir, 'stopped')) ? 'stopped' : 'starts when first opened' };
       return (await ideAnswers(run.port)) ? { healthy: true } : { healthy: false, message: 'code-server does not answer' };
     },
     async upstream({ environmentId, resourceId }: ResourceRef): Promise<WorkspaceUpstream | null> {
       const dir = dirOf(environmentId, resourceId);
-      if (!existsSync(join(dir, 'secret')) || existsSync(join(dir, 'stopped'))) return null;
+      if (!existsSync(join(dir, 'prepared')) || !existsSync(join(dir, 'secret')) || existsSync(join(dir, 'stopped'))) return null;
       const secret = (await readFile(join(dir, 'secret'), 'utf8')).trim();
       const run = (await liveRun(dir)) ?? (await ensureRunning(environmentId, resourceId));
       return { kind: 'http', url: `http://127.0.0.1:${run.port}/`, headers: { cookie: `${SESSION_COOKIE}=${secret}` } };
