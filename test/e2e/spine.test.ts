@@ -45,7 +45,7 @@ test('a data scientist launches Data Science Experimentation and every URL works
   const env = await platform.cliJson<EnvironmentView>(['launch', 'data-science-experimentation', '--team', 'churn-analytics', '--wait', '--param', 'project=fraud-signals']);
   assert.equal(env.status, 'ready');
   assert.equal(env.team, 'churn-analytics');
-  assert.deepEqual(env.resources.map((r) => r.status), ['ready', 'ready', 'ready', 'ready']);
+  assert.deepEqual(env.resources.map((r) => r.status), ['ready', 'ready', 'ready', 'ready', 'ready']);
   const other = (await platform.cliJson<EnvironmentView[]>(['envs'])).find((e) => e.id !== env.id)!;
   const otherEnv = await platform.cliJson<EnvironmentView>(['env', other.id]);
 
