@@ -16,7 +16,12 @@ import { ClassificationBadge } from './CatalogEntity.tsx';
 const number = new Intl.NumberFormat('en');
 const SYNTHETIC = 'synthetic';
 
+// Keyed by the relation, so moving to a sibling relation starts again from the synthetic preview.
 export default function DatasetPage({ schema, name }: { schema: string; name: string }) {
+  return <DatasetView key={`${schema}.${name}`} schema={schema} name={name} />;
+}
+
+function DatasetView({ schema, name }: { schema: string; name: string }) {
   const [source, setSource] = useState<string>(SYNTHETIC);
   const dataset = useLoad(() => call(api.GET('/api/v1/datasets/{schema}/{name}', { params: { path: { schema, name } } })), [schema, name]);
   const siblings = useLoad(async () => (await call(api.GET('/api/v1/datasets'))).datasets.filter((d) => d.dataset === name || d.name === name), [name]);
@@ -138,7 +143,7 @@ export default function DatasetPage({ schema, name }: { schema: string; name: st
               <Text fw={600}>Preview</Text>
               <Text size="sm" c="dimmed">
                 {preview.data?.source === 'grant'
-                  ? `The first rows of ${preview.data.relation}, read with ${preview.data.environment?.name}'s grant: what PostgreSQL lets that grant see.`
+                  ? `The first rows of ${preview.data.relation}, read with the warehouse grant of ${preview.data.environment?.name}: what PostgreSQL lets that grant see.`
                   : 'Synthetic rows: generated, with the same columns; no real person. Real rows only through a grant of yours.'}
               </Text>
             </div>
