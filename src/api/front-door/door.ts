@@ -107,9 +107,18 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     sendProblem(res, err.status, err.code, err.message, { acceptsHtml: acceptsHtml(req), headers: err.headers });
   };
 
+  /**
+   * The upstream did not answer: what the door knew may be a second old (a stop just happened), so
+   * it asks the database and the driver again, to say "stopped" rather than "does not answer".
+   */
   const unreachable = (res: ServerResponse, req: IncomingMessage, key: WorkspaceKey) => (err: Error) => {
     targets.forget(key);
-    fail(req, res, new DoorError(502, 'workspace_unreachable', `the workspace does not answer (${(err as NodeJS.ErrnoException).code ?? err.message}); it may be restarting: try again in a moment, or \`goldpath status ${key.environmentId}\``, { 'retry-after': '2' }));
+    const broken = new DoorError(502, 'workspace_unreachable', `the workspace does not answer (${(err as NodeJS.ErrnoException).code ?? err.message}); it may be restarting: try again in a moment, or \`goldpath env ${key.environmentId}\``, { 'retry-after': '2' });
+    (async () => {
+      const found = await targets.find(key);
+      if (found.found) await upstreamOf(found.target);
+      throw broken;
+    })().catch((e) => fail(req, res, e));
   };
 
   /** Sends the request on, or serves the files of a static upstream. */
@@ -136,7 +145,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     }
     if (url.split('?')[0] === TICKETS_PATH) return issueTicket(req, res);
     const m = url.match(stablePath);
-    if (!m) throw new DoorError(404, 'not_found', 'a workspace address looks like /w/<environment>/<resource>/: take it from `goldpath status <environment>` or the environment\'s page');
+    if (!m) throw new DoorError(404, 'not_found', 'a workspace address looks like /w/<environment>/<resource>/: take it from `goldpath env <environment>` or the environment\'s page');
     const key = { environmentId: safeDecode(m[1]), resourceId: safeDecode(m[2]) };
     const rest = m[3] ?? '';
     const prefix = `/w/${m[1]}/${m[2]}`;
