@@ -135,7 +135,7 @@ test('break-glass: off until a policy file allows it (picked up live), then an a
 test('SQL Data Querying gives masked rows and a saved-queries repo, and no notebook', async () => {
   const env = (await platform.cliJson<EnvironmentView>(['launch', 'sql-data-querying', '--wait'])) as EnvironmentView;
   assert.equal(env.status, 'ready');
-  assert.deepEqual(env.resources.map((r) => r.type).sort(), ['git-repo', 'warehouse']);
+  assert.deepEqual(env.resources.map((r) => r.type).sort(), ['git-repo', 'ide', 'warehouse']);
   const { rows } = await query(warehouseOf(env).url, 'SELECT full_name, email, phone FROM customers LIMIT 5');
   for (const r of rows) {
     assert.equal(r.full_name, '[redacted]');
