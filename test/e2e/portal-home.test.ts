@@ -46,6 +46,8 @@ test('the portal as a daily home', async (t) => {
     await item.getByRole('button').click();
     await page.waitForURL('**/approvals');
     await page.getByRole('button', { name: 'Notices: 0 unread' }).waitFor();
+    // The inbox names the environment, not its id.
+    await page.getByRole('link', { name: 'home-governed' }).first().waitFor();
   });
 
   let env: EnvironmentView;
@@ -119,7 +121,8 @@ test('the portal as a daily home', async (t) => {
     await page.locator('[data-token="home-test"]').waitFor();
     await browser.shot('settings');
     await page.getByRole('button', { name: 'Revoke home-test' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close dialog' }).waitFor(); // an icon button, named
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click();
     await page.locator('[data-token="home-test"]').waitFor({ state: 'detached' });
     assert.equal((await fetch(`${platform.url}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } })).status, 401, 'revoked');
     await page.reload();
