@@ -1,0 +1,96 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
+import { localCredentials } from '../support/local-accounts.ts';
+import { outputsOf } from '../support/outputs.ts';
+import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+
+let platform: PlatformProcess;
+let work: string;
+let token: string;
+
+before(async () => {
+  platform = await startPlatformProcess();
+  work = mkdtempSync(join(tmpdir(), 'gp-extend-'));
+  token = localCredentials(platform.home).tokens.sam; // a developer of the web team
+});
+after(async () => {
+  await platform?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** The service, through the platform's front door, as a program calls it: with a Bearer token. */
+const call = async (url: string, path: string) => {
+  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+  return { status: res.status, text: await res.text() };
+};
+const file = (name: string, text: string) => {
+  writeFileSync(join(work, name), text);
+  return join(work, name);
+};
+/** Every environment of the web team, deleted ones too: a refusal must leave no trace. */
+const envCount = async () => {
+  const res = await fetch(`${platform.url}/api/v1/environments?team=web&includeDeleted=true`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await res.json()) as { environments: unknown[] }).environments.length;
+};
+
+test('java-microservice launched with --extend adding a cache: the service answers /health, uses the cache and reads its own database', async (t) => {
+  const extension = file('goldpath.yaml', `apiVersion: goldpath.dev/v1
+kind: Extension
+resources:
+  cache:
+    type: cache
+env:
+  service:
+    REDIS_URL: \${resources.cache.url}
+`);
+  const env = await platform.cliJson<EnvironmentView>(['--as', 'sam', 'launch', 'java-microservice', '--team', 'web', '--name', 'orders', '--extend', extension, '--wait'])
+    .catch((e: Error) => assert.fail(`${e.message}\nplatform output:\n${platform.output().slice(-3000)}`));
+  assert.equal(env.status, 'ready', JSON.stringify(env.resources.map((r) => [r.id, r.status, r.error])));
+  const events = await fetch(`${platform.url}/api/v1/environments/${env.id}/events`, { headers: { authorization: `Bearer ${token}` } });
+  for (const e of ((await events.json()) as { events: { type: string; message: string }[] }).events) if (e.type === 'resource.ready') t.diagnostic(e.message);
+  assert.deepEqual(env.resources.map((r) => r.id).sort(), ['cache', 'db', 'repo', 'service']);
+  assert.deepEqual(env.extension?.resources, { cache: { type: 'cache', params: {}, dependsOn: [] } });
+  assert.equal(env.extension?.from, 'launch');
+  assert.match(outputsOf(env, 'cache').url, /^redis:\/\/:[^@]+@127\.0\.0\.1:\d+$/);
+  assert.match(outputsOf(env, 'db').jdbcUrl, /^jdbc:postgresql:\/\//);
+
+  const service = outputsOf(env, 'service').url;
+  const health = await call(service, 'health');
+  assert.equal(health.status, 200, health.text);
+  assert.equal(health.text.trim(), 'ok');
+  const first = JSON.parse((await call(service, 'visits')).text) as { visits: number; database: string; cache: string; hits: number };
+  const second = JSON.parse((await call(service, 'visits')).text) as typeof first;
+  assert.equal(first.cache, 'redis', 'the service uses the cache the extension added');
+  assert.equal(second.hits, first.hits + 1, 'and counts in it');
+  assert.equal(second.visits, first.visits + 1, 'it writes to and reads its own database');
+  assert.match(first.database, new RegExp(outputsOf(env, 'db').database));
+
+  // The environment shows what was added.
+  const shown = await platform.cli(['--as', 'sam', 'env', env.id]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /cache/);
+});
+
+test('a forbidden extension is refused with the rule and the line, and nothing is created; a data path refuses --extend', async () => {
+  const before = await envCount();
+  const forbidden = file('forbidden.yaml', 'apiVersion: goldpath.dev/v1\nkind: Extension\nresources:\n  mq:\n    type: kafka\n');
+  const refused = await platform.cli(['--as', 'sam', 'launch', 'java-microservice', '--team', 'web', '--extend', forbidden]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /extension:5: resources\.mq\.type: resource "mq" of type kafka is not allowed by java-microservice: it allows database \(max 2\), cache \(max 1\)/);
+  const tooMany = file('caches.yaml', 'resources:\n  a: { type: cache }\n  b: { type: cache }\n');
+  const again = await platform.cli(['--as', 'sam', 'launch', 'java-microservice', '--team', 'web', '--extend', tooMany]);
+  assert.match(again.stderr, /2 resources of type cache \(a, b\), but java-microservice allows at most 1 \(extensible\.resources\.cache\.max\)/);
+
+  const data = await platform.cli(['--as', 'dana', 'launch', 'data-science-experimentation', '--extend', file('data.yaml', 'resources:\n  cache: { type: cache }\n')]);
+  assert.notEqual(data.code, 0);
+  assert.match(data.stderr, /data-science-experimentation is locked \(extensible: false\): data golden paths are not extended/);
+
+  const missing = await platform.cli(['--as', 'sam', 'launch', 'java-microservice', '--extend', join(work, 'nope.yaml')]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /--extend .*nope\.yaml: cannot read it \(ENOENT\)/);
+  assert.equal(await envCount(), before, 'no environment was created');
+});
