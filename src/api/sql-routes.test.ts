@@ -109,7 +109,9 @@ test('the console is read-only: writes, a second statement, role changes and COP
     ['SELECT 1; CREATE TABLE sneaky (x int)', /one SQL statement at a time/],
     ['SET ROLE gp_class_sensitive', /permission denied to set role/],
     ['SET SESSION AUTHORIZATION postgres', /permission denied/],
-    ['COPY (SELECT 1) TO PROGRAM \'id\'', /COPY|permission denied|read-only/],
+    ['COPY (SELECT 1) TO PROGRAM \'id\'', /COPY is not available in the SQL console/],
+    ['/* hidden */ copy customers TO STDOUT', /COPY is not available in the SQL console/],
+    ['DO $$ BEGIN CREATE TABLE sneaky (x int); END $$', /read-only/],
     ['SET TRANSACTION READ WRITE', /read-write|READ WRITE|before any query/i],
     ['WITH gone AS (DELETE FROM customers RETURNING 1) SELECT * FROM gone', /read-only|data-modifying|permission denied/],
   ];

@@ -161,22 +161,29 @@ async function describeColumns(client: pg.Client, fields: pg.FieldDef[]): Promis
 export function statementText(sql: string): string {
   const text = sql.trim().replace(/[;\s]+$/, '');
   if (!text) throw new PlatformError(400, 'invalid_sql', 'sql: write one SQL statement, e.g. SELECT * FROM customers LIMIT 10');
+  // COPY streams in a protocol of its own, and to or from files or programs the grant must not reach.
+  if (firstWord(text) === 'copy') throw new PlatformError(400, 'invalid_sql', 'COPY is not available in the SQL console: use Export CSV (or psql\'s \\copy with the environment\'s warehouse URL)');
   return text;
 }
 
-/**
- * Whether the statement is a query a cursor can read (SELECT, WITH, VALUES, TABLE, or one of those in
- * parentheses), by its first word after comments. Anything else (SHOW, EXPLAIN, SET …) runs as it is:
- * those return few rows, and writes are refused by the read-only transaction either way.
- */
-export function returnsRowsThroughCursor(text: string): boolean {
+/** The statement's first word, lower-case, after blanks, comments and opening parentheses. */
+export function firstWord(text: string): string {
   let s = text;
   for (;;) {
     const before = s;
     s = s.replace(/^\s+/, '').replace(/^--[^\n]*(\n|$)/, '').replace(/^\/\*[\s\S]*?\*\//, '').replace(/^\(/, '');
     if (s === before) break;
   }
-  return /^(select|with|values|table)\b/i.test(s);
+  return /^[a-z_]+/i.exec(s)?.[0].toLowerCase() ?? '';
+}
+
+/**
+ * Whether the statement is a query a cursor can read (SELECT, WITH, VALUES, TABLE, or one of those in
+ * parentheses). Anything else (SHOW, EXPLAIN, SET …) runs as it is: those return few rows, and
+ * writes are refused by the read-only transaction either way.
+ */
+export function returnsRowsThroughCursor(text: string): boolean {
+  return ['select', 'with', 'values', 'table'].includes(firstWord(text));
 }
 
 /** PostgreSQL's message for people, with what to do; never a connection string or password. */
