@@ -194,6 +194,8 @@ test('WebSockets go through the door, on the stable URL with a token and on the 
 
 test('the browser flow: a single-use ticket becomes a cookie for that one workspace', async () => {
   const cookie = await sessionCookie(A);
+  const opened = await pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'openWorkspace' AND decision = 'allow' AND detail = 'front door, app: opening in a browser'`);
+  assert.ok(opened.rows[0].n >= 1, 'an opening in a browser is in the audit log');
   const page = await call('/tree', { host: wsHost(A), headers: { cookie } });
   assert.equal(page.status, 200, page.body);
   assert.equal(JSON.parse(page.body).url, '/tree', 'served at the workspace origin\'s root');
@@ -238,6 +240,11 @@ test('the policy decides who opens a workspace: another team, an admin, and the 
   assert.equal((await call(`/w/${A}/app/`, { headers: bearer('ravi') })).status, 200, 'the team opens a workspace without sensitive data');
   const ticket = await call('/w/_/tickets', { method: 'POST', headers: bearer('mei'), body: JSON.stringify({ environment: A, resource: 'app' }) });
   assert.equal(ticket.status, 403, 'no ticket either');
+  const audited = await pool.query(`SELECT actor, decision, policies, detail FROM audit_log WHERE action = 'openWorkspace' AND actor = 'mei' ORDER BY id`);
+  assert.deepEqual(audited.rows.map((r) => [r.decision, r.policies, r.detail]), [
+    ['deny', ['workspaces-stay-with-their-team'], 'front door, app'],
+    ['deny', ['workspaces-stay-with-their-team'], 'front door, app: opening in a browser'],
+  ], 'refusals are in the audit log');
 });
 
 test('what does not exist is a 404 that says so; a stopped workspace a 503 that says how to start it; a dead one a 502', async () => {

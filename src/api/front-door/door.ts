@@ -15,6 +15,8 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import type { Duplex } from 'node:stream';
 import type pg from 'pg';
 import type { Driver, WorkspaceUpstream } from '../../domain/resource/driver-contract.ts';
+import type { Decision } from '../../domain/policy/decision.ts';
+import { recordAudit } from '../../engine/audit/log.ts';
 import { PlatformError } from '../../engine/errors.ts';
 import { checkToken } from '../../engine/identity/tokens.ts';
 import type { User } from '../../engine/identity/users.ts';
@@ -73,18 +75,30 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     return check.user;
   };
 
-  /** The workspace, if this user may open it: 404 for what does not exist, 403 naming the policy. */
-  const authorised = async (user: User, key: WorkspaceKey): Promise<WorkspaceTarget> => {
+  /**
+   * The workspace, if this user may open it: 404 for what does not exist, 403 naming the policy.
+   * The audit log gets every refusal and every opening in a browser (a ticket); not each of the
+   * hundreds of requests a page then makes.
+   */
+  const authorised = async (user: User, key: WorkspaceKey, opening?: string): Promise<WorkspaceTarget> => {
     const found = await targets.find(key);
     if (!found.found) throw new DoorError(found.status, found.code, found.message);
+    let decision: Decision | undefined;
     try {
-      guardFor(deps.policy, user)('openWorkspace', { type: 'Environment', ...found.target.environment });
+      guardFor(deps.policy, user, (d) => (decision = d))('openWorkspace', { type: 'Environment', ...found.target.environment });
     } catch (e) {
       if (e instanceof PlatformError) throw new DoorError(e.status, e.code, e.message);
       throw e;
+    } finally {
+      if (decision && (opening || !decision.allowed)) await audit(user, decision, `${key.resourceId}${opening ? `: ${opening}` : ''}`);
     }
     return found.target;
   };
+
+  const audit = (user: User, d: Decision, detail: string) => recordAudit(deps.pool, {
+    actor: user.id, action: d.action, resource: d.resource, team: d.team, decision: d.allowed ? 'allow' : 'deny',
+    policies: d.policies, status: d.allowed ? 200 : 403, detail: `front door, ${detail}`,
+  }).catch((e: Error) => console.error(`[audit] could not record ${d.action} by ${user.id}: ${e.message}`));
 
   /** Where the workspace runs now; a 503 that says how to start it when it does not. */
   const upstreamOf = async (t: WorkspaceTarget): Promise<WorkspaceUpstream> => {
@@ -177,7 +191,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     const key = { environmentId: String(body.environment ?? ''), resourceId: String(body.resource ?? '') };
     let path = typeof body.path === 'string' && body.path.startsWith('/') && !body.path.startsWith('//') ? body.path : '/';
     if (path.length > 4000) path = '/';
-    await authorised(user, key);
+    await authorised(user, key, 'opening in a browser');
     const ticket = passes.issueTicket(key, token!);
     const location = `${originOf(deps.origins, key)}${ENTER_PATH}?ticket=${ticket}&next=${encodeURIComponent(path)}`;
     const out = JSON.stringify({ location });
