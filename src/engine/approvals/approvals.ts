@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PlatformError } from '../errors.ts';
 import type { User } from '../identity/users.ts';
 import type { Actor } from '../environments/launch.ts';
-import { notify } from '../notices/notices.ts';
+import { notify, notifyTeamExcept } from '../notices/notices.ts';
 import { noticeKinds } from '../../domain/notice/schema.ts';
 import type { Queryable } from '../environments/store.ts';
 import { enqueueReconcile } from '../orchestrator/jobs.ts';
@@ -69,7 +69,7 @@ export async function requestApprovals(
   }
   const teams = [...byTeam.keys()].sort();
   for (const [team, sets] of byTeam) {
-    await notify(db, { team, kind: noticeKinds.approvalRequested, environmentId: req.environmentId,
+    await notifyTeamExcept(db, team, req.user.id, { kind: noticeKinds.approvalRequested, environmentId: req.environmentId,
       message: `${req.user.name} asks your team for ${req.dataClass} data (${sets.map((s) => s.dataset).join(', ')}): ${req.reason}` });
   }
   await environments.addEvent(req.environmentId, null, { type: 'approval.requested', message: `${req.user.id} asked ${teams.join(' and ')} for ${req.dataClass} data: ${req.reason}` });

@@ -5,7 +5,7 @@ import { createTestDatabase } from '../../../test/support/database.ts';
 import { migrate } from '../../infrastructure/postgres/migrate.ts';
 import { seedDemoOrganisation } from '../identity/demo-organisation.ts';
 import { listUsers, type User } from '../identity/users.ts';
-import { listNotices, markRead, notify } from './notices.ts';
+import { listNotices, markRead, notify, notifyTeamExcept } from './notices.ts';
 
 let pool: pg.Pool;
 let users: User[];
@@ -51,4 +51,13 @@ test("marking another user's notice read is refused as unknown", async () => {
   const id = await notify(pool, { user: a.id, kind: 'test', message: 'private' });
   await assert.rejects(markRead(pool, other, id), (e: Error & { status?: number }) => e.status === 404);
   assert.equal((await listNotices(pool, a, { id }))[0].readAt, null);
+});
+
+test('a notice to a team but one reaches every other member, each reading it on their own, and not the one left out', async () => {
+  const { a, b } = cast();
+  await notifyTeamExcept(pool, a.team, a.id, { kind: 'approval-requested', message: 'a asks the team' });
+  const forB = (await listNotices(pool, b, { unreadOnly: true })).filter((n) => n.message === 'a asks the team');
+  assert.equal(forB.length, 1);
+  assert.equal(forB[0].user, b.id);
+  assert.equal((await listNotices(pool, a)).filter((n) => n.message === 'a asks the team').length, 0, 'who asked is not told');
 });

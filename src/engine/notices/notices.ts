@@ -25,6 +25,15 @@ export async function notify(db: Queryable, notice: NewNotice): Promise<number> 
   return Number(rows[0].id);
 }
 
+/** Tells each member of a team but one (who asked for it, and needs no telling), each with their own notice. */
+export async function notifyTeamExcept(db: Queryable, team: string, except: string, notice: Omit<NewNotice, 'user' | 'team'>): Promise<void> {
+  await db.query(
+    `INSERT INTO notices (user_id, team_id, kind, message, environment_id)
+     SELECT id, team_id, $3, $4, $5 FROM users WHERE team_id = $1 AND id <> $2`,
+    [team, except, notice.kind, notice.message, notice.environmentId ?? null],
+  );
+}
+
 /**
  * Tells an environment's owner that it became ready or failed, in the same statement as nothing else:
  * the owner is read from the row, so callers need only the id.
