@@ -165,3 +165,28 @@ test('deprovision leaves no folder and no process, and can run again', async () 
   await driver.deprovision({ environmentId: 'e1', resourceId: 'preview', state: {} });
   if (root) assert.ok(!readdirSync(join(workDir(), '.uids')).some((f) => readFileSync(join(workDir(), '.uids', f), 'utf8') === 'e1/preview'), 'its uid is given back');
 });
+
+test('deprovision during a build stops the build at once and leaves nothing behind', async () => {
+  await createBareRepo(reposDir(), 'e1-slow', site('slow'));
+  const { state } = await driver.provision(input('slow', { repo: 'e1-slow' }));
+  push('e1-slow', { 'build.py': 'import time\nprint("building", flush=True)\ntime.sleep(60)\n' });
+  const building = driver.rebuild({ environmentId: 'e1', resourceId: 'slow' });
+  const folder = join(workDir(), 'e1', 'slow', 'build');
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(join(folder, 'build.py')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300)); // the build is running
+  const started = Date.now();
+  await driver.deprovision({ environmentId: 'e1', resourceId: 'slow', state: {} });
+  assert.ok(Date.now() - started < 5000, `deprovision took ${Date.now() - started} ms`);
+  assert.equal((await building)?.error, 'stopped: the resource was removed');
+  assert.equal(existsSync(join(workDir(), 'e1', 'slow')), false);
+  // Every process of a build runs as the resource's uid (when the platform is root): none is left.
+  const sleeping = root && readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((p) => {
+    try {
+      return Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]) === state.uid;
+    } catch {
+      return false;
+    }
+  });
+  assert.equal(sleeping, false, 'no build process is left');
+});

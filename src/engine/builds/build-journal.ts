@@ -37,7 +37,12 @@ export class PgBuildJournal implements BuildJournal {
 
   async started(b: { environmentId: string; resourceId: string; commit: string }): Promise<string> {
     const { rows } = await this.#pool.query<{ id: string }>(
-      `INSERT INTO workspace_builds (environment_id, resource_id, commit, status) VALUES ($1, $2, $3, 'running') RETURNING id`,
+      // A resource builds one commit at a time: a build still 'running' was cut short by a platform that stopped.
+      `WITH cut AS (
+         UPDATE workspace_builds SET status = 'failed', finished_at = clock_timestamp(), error = 'the platform stopped during this build'
+         WHERE environment_id = $1 AND resource_id = $2 AND status = 'running'
+       )
+       INSERT INTO workspace_builds (environment_id, resource_id, commit, status) VALUES ($1, $2, $3, 'running') RETURNING id`,
       [b.environmentId, b.resourceId, b.commit],
     );
     return String(rows[0].id);

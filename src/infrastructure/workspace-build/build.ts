@@ -20,6 +20,8 @@ export interface BuildSpec {
   command: string[];
   env: Record<string, string>;
   limits: RunLimits;
+  /** Ends the build early (its resource is being removed). */
+  signal?: AbortSignal;
 }
 
 export type BuildStatus = 'running' | 'succeeded' | 'failed';
@@ -45,7 +47,7 @@ export async function buildCommit(spec: BuildSpec): Promise<BuildOutcome> {
   const started = performance.now();
   await exportCommit(spec.reposDir, spec.repo, spec.commit, spec.folder, spec.uid);
   if (!spec.sandbox.available && spec.uid !== undefined) await letThrough(spec.folder, spec.top);
-  const run = await runToEnd({ home: spec.folder, uid: spec.uid, sandbox: spec.sandbox, command: spec.command, env: spec.env }, spec.limits);
+  const run = await runToEnd({ home: spec.folder, uid: spec.uid, sandbox: spec.sandbox, command: spec.command, env: spec.env }, spec.limits, spec.signal);
   const log = redactValues(run.log, Object.values(spec.env));
   const ok = run.exitCode === 0;
   const error = ok ? null : run.timedOut ? `the build took longer than ${Math.round(spec.limits.timeoutMs / 1000)} s` : (firstErrorLine(log) ?? `the build exited with code ${run.exitCode}`);

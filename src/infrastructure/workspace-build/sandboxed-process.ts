@@ -58,7 +58,7 @@ export interface RunResult {
 }
 
 /** Runs the command to its end (or its timeout, when the whole tree is stopped). */
-export function runToEnd(spec: WorkspaceProcessSpec, limits: RunLimits): Promise<RunResult> {
+export function runToEnd(spec: WorkspaceProcessSpec, limits: RunLimits, signal?: AbortSignal): Promise<RunResult> {
   const started = performance.now();
   const cmd = workspaceCommand(spec);
   return new Promise((resolve) => {
@@ -83,8 +83,13 @@ export function runToEnd(spec: WorkspaceProcessSpec, limits: RunLimits): Promise
       timedOut = true;
       if (child.pid) void stopTree(child.pid, 500);
     }, limits.timeoutMs);
+    // Stopped from outside (the resource is being removed): the whole tree, at once.
+    const abort = () => child.pid && void stopTree(child.pid, 200);
+    signal?.addEventListener('abort', abort, { once: true });
     const finish = (exitCode: number | null, extra = '') => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+      if (signal?.aborted) extra += '\n[goldpath] stopped: the resource is being removed\n';
       let log = Buffer.concat(chunks).toString('utf8') + extra;
       if (cut) log += `\n[goldpath] the log was cut at ${limits.logLimitBytes} bytes\n`;
       if (timedOut) log += `\n[goldpath] stopped after ${Math.round(limits.timeoutMs / 1000)} s: the build took too long\n`;

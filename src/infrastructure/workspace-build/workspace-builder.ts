@@ -78,6 +78,7 @@ async function readJson<T>(file: string): Promise<T | null> {
 export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilder {
   const claimsDir = join(opts.workDir, '.uids');
   const queue = new BuildQueue<LastBuild>();
+  const aborts = new Map<string, AbortController>();
   const key = (e: string, r: string) => `${e}/${r}`;
   const dirOf = (e: string, r: string) => join(opts.workDir, e, r);
   const root = process.getuid?.() === 0;
@@ -100,11 +101,13 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
     const uid = await uidOf(e, r);
     const id = await opts.journal?.started({ environmentId: e, resourceId: r, commit });
     const folder = join(dir, 'build');
+    const abort = new AbortController();
+    aborts.set(key(e, r), abort);
     let outcome;
     try {
       outcome = await buildCommit({
         reposDir: opts.reposDir, repo: config.repo, commit, folder, top: dirname(opts.workDir), uid, sandbox: opts.sandbox,
-        command: config.command, env: config.env, limits: opts.limits ?? defaultBuildLimits,
+        command: config.command, env: config.env, limits: opts.limits ?? defaultBuildLimits, signal: abort.signal,
       });
       if (outcome.ok) {
         const given = await accept(folder, commit, uid).catch((err: Error) => err.message);
@@ -115,7 +118,13 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
     } catch (err) {
       outcome = { ok: false, commit, durationMs: 0, log: `[goldpath] ${(err as Error).message}\n`, error: (err as Error).message };
     } finally {
+      aborts.delete(key(e, r));
       await rm(folder, { recursive: true, force: true });
+    }
+    // Removed while it ran: nothing of it is kept or recorded as the resource's last build.
+    if (abort.signal.aborted) {
+      if (id !== undefined) await opts.journal!.finished(id, { environmentId: e, resourceId: r, commit, status: 'failed', durationMs: outcome.durationMs, log: outcome.log, error: 'stopped: the resource was removed' }).catch(() => {});
+      return { commit, status: 'failed', error: 'stopped: the resource was removed', durationMs: outcome.durationMs, at: new Date().toISOString() };
     }
     const result: LastBuild = { commit, status: outcome.ok ? 'succeeded' : 'failed', error: outcome.error, durationMs: outcome.durationMs, at: new Date().toISOString() };
     await writeFile(join(dir, 'last.json'), JSON.stringify(result), { mode: 0o600 });
@@ -141,6 +150,7 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
     },
     cancel: (e, r) => queue.cancel(key(e, r)),
     async remove(e, r) {
+      aborts.get(key(e, r))?.abort();
       await queue.cancel(key(e, r));
       await rm(dirOf(e, r), { recursive: true, force: true });
       // Only after its files are gone: a reused uid must never find a predecessor's files.
