@@ -56,10 +56,11 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
   if (!(await teamExists(deps.pool, team))) throw new PlatformError(400, 'unknown_team', `no team "${team}"; use --team with one of your organisation's teams`);
   const budgetExceeded = (await deps.budgetExceeded?.(team)) ?? false;
   const pathResource = { type: 'Path', id: loaded.path.metadata.name, dataClass: loaded.path.spec.dataClass ?? null } as const;
-  actor.may('launch', pathResource, { team: teamRef(team), budgetExceeded });
   // With an extension, what is launched is the path as extended (its resources, its variables, its parameters).
   const extended = req.extension === undefined ? null : checkedExtension(deps, loaded.path, req.extension);
   if (extended) actor.may('applyExtension', pathResource, { team: teamRef(team) });
+  // Asked last, so the launch is what the audit trail records for this request.
+  actor.may('launch', pathResource, { team: teamRef(team), budgetExceeded });
   const path = extended?.merged ?? loaded.path;
   let params: Record<string, unknown>;
   try {
