@@ -32,6 +32,7 @@ import { registerSpendRoutes } from './spend-routes.ts';
 import { Spend } from '../engine/spend/service.ts';
 import { registerSqlRoutes, type SqlConsoleDeps } from './sql-routes.ts';
 import type { DatasetInsight } from '../engine/datasets/dataset-insight.ts';
+import { registerMcpRoute } from './mcp/route.ts';
 
 export interface ApiDeps {
   pool: pg.Pool;
@@ -115,6 +116,7 @@ export function createApi(given: ApiDeps): OpenAPIHono<Env> {
   registerAuditRoutes(app, deps);
   registerSpendRoutes(app, deps);
   registerSqlRoutes(app, deps);
+  registerMcpRoute(app, deps); // the MCP server at /mcp: the same actions as tools, through these routes (docs/mcp.md)
   if (deps.portalDir) mountPortal(app as never, deps.portalDir);
   return app;
 }

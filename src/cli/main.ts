@@ -161,6 +161,9 @@ program.command('warehouse').description('the governed warehouse')
   .option(json, jsonHelp)
   .action(run(async (opts: { json?: boolean }) => (await import('./commands/warehouse.ts')).applyWarehousePolicy(await conn(), opts)));
 
+program.command('mcp').description('serve the platform to an AI assistant over MCP on stdio (launch, inspect, stop, delete, catalog, spend), acting as you')
+  .action(run(async () => (await import('./commands/mcp.ts')).serveMcp(await conn(), about.version)));
+
 program.command('audit').description('the audit log, newest first: who did what, on what, allowed or denied and by which policy')
   .option('--user <user>', 'only what this user did (\'system\' for the platform itself)')
   .option('--team <team>', 'only what concerned this team (without it: the whole log, admins)')
