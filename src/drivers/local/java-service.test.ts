@@ -145,6 +145,17 @@ test('a good push replaces the running version, and the old one is stopped', asy
   assert.equal(JSON.parse((await get('/visits')).text).visits, 3, 'the same database, kept across versions');
 });
 
+test('a platform started again finds the running service and neither builds nor restarts it', async () => {
+  const { pid, commit } = runFile();
+  const builds = journal.length;
+  const again = javaServiceDriver({ workDir: join(data, 'envs'), reposDir: reposDir(), publicUrl: 'http://127.0.0.1:7399', sandbox, journal: recorder });
+  const { outputs } = await again.provision(input());
+  assert.equal(outputs.commit, commit);
+  assert.equal(runFile().pid, pid, 'the same JVM serves');
+  assert.equal(journal.length, builds, 'nothing was built again');
+  assert.deepEqual(await again.status(ref), { healthy: true });
+});
+
 test('stop ends the JVM; provision starts the same version again without a build; deprovision leaves no process and no folder', async () => {
   const { pid, commit } = runFile();
   await driver.stop!(ref);
