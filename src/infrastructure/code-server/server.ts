@@ -29,6 +29,11 @@ export const IDE_DATA = '.local/share/code-server';
 export const IDE_SETTINGS = `${IDE_DATA}/User/settings.json`;
 /** Touched by code-server while someone uses it (at most once a minute); /healthz does not touch it. */
 export const IDE_HEARTBEAT = `${IDE_DATA}/heartbeat`;
+/**
+ * The workspace's temporary files and VS Code's IPC sockets (the git extension's askpass, the
+ * terminal's `code` command): the sandbox's /tmp is private but not the workspace's to write.
+ */
+export const IDE_TMP = '.cache/tmp';
 
 /**
  * What every workspace's IDE starts with. Offline, the AI chat, telemetry and update checks can
@@ -57,6 +62,7 @@ export function writeIdeFiles(home: string): void {
     mkdirSync(dirname(join(home, file)), { recursive: true, mode: 0o700 });
     writeFileSync(join(home, file), text, { mode: 0o600, flag: 'wx' });
   }
+  mkdirSync(join(home, IDE_TMP), { recursive: true, mode: 0o700 });
 }
 
 export interface IdeSpec {
@@ -88,7 +94,8 @@ export function ideEnv(spec: Pick<IdeSpec, 'env' | 'secret' | 'home' | 'sandbox'
     USER: 'workspace',
     LOGNAME: 'workspace',
     SHELL: '/bin/bash',
-    TMPDIR: '/tmp',
+    TMPDIR: posix.join(home, IDE_TMP),
+    XDG_RUNTIME_DIR: posix.join(home, IDE_TMP),
     XDG_CONFIG_HOME: posix.join(home, '.config'),
     XDG_DATA_HOME: posix.join(home, '.local/share'),
     XDG_CACHE_HOME: posix.join(home, '.cache'),
