@@ -178,7 +178,7 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
   await step(t, 'start it again: live progress, then the notebook opens with Jupyter', async () => {
     await page.getByRole('button', { name: 'Start environment' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByText(/token stays the same/).waitFor();
+    await dialog.getByText(/at the same URL/).waitFor();
     await shot('07e-start-confirm');
     await dialog.getByRole('button', { name: 'Start environment' }).click();
     await dialog.waitFor({ state: 'hidden' });

@@ -305,7 +305,7 @@ function ResourceCard({ resource: r, env }: { resource: Resource; env: Environme
               Stopped — start the environment to open it
             </Text>
             <Text size="xs" c="dimmed">
-              Its files are kept. The URL may change when it starts again; the token stays the same.
+              Its files are kept, and its URL stays the same when it starts again.
             </Text>
           </div>
         )}
@@ -656,7 +656,7 @@ function PowerModal({ env, action, onClose, onDone }: { env: Environment; action
           </List>
         ) : (
           <Text size="sm">
-            The {running} starts again with its files, in a few seconds. Its URL may change; the token stays the same.
+            The {running} starts again with its files, in a few seconds, at the same URL.
           </Text>
         )}
         {error && (
