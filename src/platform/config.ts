@@ -25,13 +25,16 @@ export interface PlatformConfig {
   organisationFile: string;
   /** Sign-in through an OpenID Connect provider, when GOLDPATH_OIDC_ISSUER is set. */
   oidc?: OidcSettings;
-  /** Notebook servers kept warm for the next launches (GOLDPATH_WARM_NOTEBOOKS, default 2; 0 turns it off). */
-  warmNotebooks: number;
+  /**
+   * Notebook servers kept warm for any launch (GOLDPATH_WARM_NOTEBOOKS; 0 turns the pool off);
+   * unset, each golden path's `warm:` says how many it keeps for its own launches.
+   */
+  warmNotebooks: number | undefined;
 }
 
 /** GOLDPATH_WARM_NOTEBOOKS: each warm server holds ~60 MB and a uid until a launch takes it. */
-function warmNotebooks(value: string | undefined): number {
-  if (value === undefined || value === '') return 2;
+function warmNotebooks(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(`GOLDPATH_WARM_NOTEBOOKS "${value}" must be a whole number from 0 (none kept warm) to 100`);
   return n;

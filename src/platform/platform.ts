@@ -12,6 +12,7 @@ import { gitRepoDriver } from '../drivers/local/git-repo.ts';
 import { warehouseDriver } from '../drivers/local/warehouse.ts';
 import { bucketDriver } from '../drivers/local/bucket.ts';
 import { notebookDriver } from '../drivers/local/notebook.ts';
+import { anyPath } from '../drivers/local/notebook-pool.ts';
 import { databaseDriver } from '../drivers/local/database.ts';
 import { cacheDriver } from '../drivers/local/cache.ts';
 import { extendOnPush } from '../engine/environments/extend-environment.ts';
@@ -171,7 +172,7 @@ export async function startPlatform(config: PlatformConfig, report: Progress = (
     if (sandbox.available) progress(`workspaces run sandboxed (bubblewrap, ${sandbox.mode === 'uid-per-workspace' ? 'a uid of their own each' : 'the platform\'s uid'})`);
     else console.error(`[platform] WORKSPACES ARE NOT SANDBOXED on this host: ${sandbox.reason}. Notebooks see the whole machine (as a uid of their own when the platform runs as root, else as the platform's user); golden paths with sensitive data are refused here.`);
     const notebooks = notebookDriver({
-      workDir: join(config.home, 'envs'), reposDir, host: config.host, publicUrl, sandbox, warm: config.warmNotebooks,
+      workDir: join(config.home, 'envs'), reposDir, host: config.host, publicUrl, sandbox,
       onPoolError: (err) => console.error(`[platform] a warm notebook server failed to start: ${err.message}`),
     });
     stops.push(() => notebooks.stopAll());
@@ -201,11 +202,17 @@ export async function startPlatform(config: PlatformConfig, report: Progress = (
 
     const paths = new PathLibrary([builtInPathsDir, ...config.pathDirs], drivers.declarations(), { checkTools: toolCheckFor(policies) });
     const loaded = await paths.reload();
+    // GOLDPATH_WARM_NOTEBOOKS keeps that many for any launch; otherwise each path says how many it keeps for its own.
+    const keepWarm = () => notebooks.warmFor(config.warmNotebooks === undefined ? paths.warm('notebook') : { [anyPath]: config.warmNotebooks });
+    await keepWarm();
     progress(`${loaded.loaded} golden paths loaded`);
     for (const e of loaded.errors) console.error(`[paths] ${formatPathError(e)}`);
     // A policy or registry edit may allow or forbid a tool: the paths are judged again.
     onPolicyChange = () => {
-      paths.reload().then((r) => r.errors.forEach((e) => console.error(`[paths] ${formatPathError(e)}`)), (e) => console.error(`[paths] ${(e as Error).message}`));
+      paths.reload().then(async (r) => {
+        r.errors.forEach((e) => console.error(`[paths] ${formatPathError(e)}`));
+        await keepWarm();
+      }).catch((e: Error) => console.error(`[paths] ${e.message}`));
     };
 
     const feed = new EventFeed(platformUrl);

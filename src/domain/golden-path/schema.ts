@@ -112,6 +112,13 @@ export const GoldenPath = z.strictObject({
     docs: z.string().optional(),
     /** Tools the path's resources start beyond those providing its resource types (e.g. dbt); each must be in the tool registry. */
     tools: z.array(identifier).default([]),
+    /**
+     * Workspaces started ahead of this path's launches, by resource type: `{ notebook: 2 }` keeps two
+     * notebook servers warm for its next launches (each ~60 MB while it waits). None when unsaid.
+     */
+    warm: z.strictObject({
+      notebook: z.number({ error: 'must be a whole number: how many notebook servers to keep warm for this path\'s launches' }).int().min(0).max(50).optional(),
+    }, { error: 'must name resource types that can be kept warm, e.g. { notebook: 2 }' }).default({}),
   }).transform(({ extensible, ...spec }) => ({
     ...spec,
     /** Whether users may extend it at all (what the catalog and the portal show). */

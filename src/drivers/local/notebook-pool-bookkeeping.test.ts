@@ -37,7 +37,7 @@ test('a pool that gave up after failed starts fills again when a launch finds no
   const errors: Error[] = [];
   const starts = fakeStarts(() => failing);
   const sandbox = { available: true as const, mode: 'shared-uid' as const, bwrap: '/usr/bin/bwrap' };
-  const pool = await notebookPool({ dir: join(dir, 'pool'), claimsDir: join(dir, 'claims'), size: 1, sandbox, start: starts.start, onError: (e) => errors.push(e) });
+  const pool = await notebookPool({ dir: join(dir, 'pool'), claimsDir: join(dir, 'claims'), targets: { '*': 1 }, sandbox, start: starts.start, onError: (e) => errors.push(e) });
   try {
     await until(() => errors.length === 3, 'three failed starts');
     await sleep(50);
@@ -50,6 +50,39 @@ test('a pool that gave up after failed starts fills again when a launch finds no
     const taken = pool.take();
     assert.ok(taken, 'the next launch gets the warm one');
     await until(() => pool.size().warm === 1, 'the taken one replaced');
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('each path keeps its own number warm; a launch takes its path\'s first, then any other, and shrinking a number stops the extra ones', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pool-paths-'));
+  const starts = fakeStarts(() => false);
+  const discarded: number[] = [];
+  let pid = 0;
+  const start = () => {
+    const s = starts.start();
+    const id = ++pid;
+    return { ...s, pid: id, discard: async () => void discarded.push(id) };
+  };
+  const sandbox = { available: true as const, mode: 'shared-uid' as const, bwrap: '/usr/bin/bwrap' };
+  const pool = await notebookPool({ dir: join(dir, 'pool'), claimsDir: join(dir, 'claims'), targets: { experiments: 2, 'customer-data': 1 }, sandbox, start });
+  try {
+    await until(() => pool.size().warm === 3, 'two warm for experiments and one for customer-data');
+    const first = pool.take('customer-data')!;
+    assert.equal(first.standby.pid, 3, 'a launch takes the one kept for its own path (started last here)');
+    await until(() => pool.size().warm === 3, 'customer-data\'s replaced');
+    // A path that keeps none still gets a warm one when there is one, and its owner gets it back.
+    assert.ok(pool.take('sql-data-querying'));
+    await until(() => pool.size().warm === 3, 'the borrowed one replaced');
+    assert.equal(starts.started(), 5);
+
+    pool.resize({ experiments: 1 });
+    await until(() => pool.size().warm === 1, 'the extra ones stopped');
+    assert.equal(discarded.length, 2, 'two warm servers beyond the new numbers were stopped');
+    pool.resize({});
+    await until(() => pool.size().warm === 0, 'none kept');
   } finally {
     await pool.close();
     rmSync(dir, { recursive: true, force: true });

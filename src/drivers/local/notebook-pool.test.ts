@@ -57,7 +57,7 @@ before(async (t) => {
   for (const env of ['envA', 'envB']) await createBareRepo(join(work, 'repos'), `${env}-repo`, { 'README.md': `# ${env}\n` });
   sandbox = await detectSandbox();
   if (!sandbox.available && process.env.CI) throw new Error(`no sandbox on the CI machine: ${sandbox.reason}`);
-  driver = notebookDriver({ workDir: join(work, 'envs'), reposDir: join(work, 'repos'), host: '127.0.0.1', publicUrl: 'http://127.0.0.1:7300', sandbox, warm: 1 });
+  driver = notebookDriver({ workDir: join(work, 'envs'), reposDir: join(work, 'repos'), host: '127.0.0.1', publicUrl: 'http://127.0.0.1:7300', sandbox, warm: { '*': 1 } });
 });
 after(async () => {
   await driver?.stopAll();
@@ -141,7 +141,7 @@ test('a platform killed with -9 leaves no warm server running, and the next star
   const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', `
     import { notebookPool } from ${JSON.stringify(pool)};
     import { detectSandbox } from ${JSON.stringify(sb)};
-    const p = await notebookPool({ dir: ${JSON.stringify(dir)}, claimsDir: ${JSON.stringify(claims)}, size: 1, sandbox: await detectSandbox() });
+    const p = await notebookPool({ dir: ${JSON.stringify(dir)}, claimsDir: ${JSON.stringify(claims)}, targets: { "*": 1 }, sandbox: await detectSandbox() });
     while (p.size().warm < 1) await new Promise((r) => setTimeout(r, 50));
     console.log('warm');
     setInterval(() => {}, 1000);
@@ -158,7 +158,7 @@ test('a platform killed with -9 leaves no warm server running, and the next star
   assert.deepEqual(running.filter((pid) => isProcessAlive(pid)), [], 'every warm server exited with its platform');
   assert.equal(readdirSync(dir).length, 1, 'its folder is still there until the next start');
 
-  const next = await notebookPool({ dir, claimsDir: claims, size: 0, sandbox });
+  const next = await notebookPool({ dir, claimsDir: claims, targets: {}, sandbox });
   assert.deepEqual(readdirSync(dir), [], 'the next start cleared the folder');
   if (root) assert.deepEqual(readdirSync(claims).filter((f) => /^\d+$/.test(f)), [], 'and gave the uid back');
   await next.close();

@@ -11,7 +11,12 @@ import { claimUid, handOver, releaseUid, releaseUidsOf, type SandboxSupport } fr
  * whole: the launch moves the folder to its environment and the uid with it. Taken ones are
  * replaced in the background, one at a time, so the pool never competes with launches for CPU
  * more than one start's worth.
+ *
+ * How many are kept is set per golden path (`warm: { notebook: N }` in its file) or for any launch
+ * (`*`). Standbys are neutral, so one kept for a path is only a matter of bookkeeping: a launch takes
+ * one kept for its path first, then one kept for any, then another path's, which is then replaced.
  */
+export const anyPath = '*';
 export interface WarmNotebook {
   /** The standby's folder (home/, notebook.log): the taker renames it to its own. */
   dir: string;
@@ -22,8 +27,10 @@ export interface WarmNotebook {
 }
 
 export interface NotebookPool {
-  /** A warm server, or null when none is warm right now (the launch then starts one itself). */
-  take(): WarmNotebook | null;
+  /** A warm server for a launch of `path`, or null when none is warm right now (the launch then starts one itself). */
+  take(path?: string): WarmNotebook | null;
+  /** How many to keep warm for each path's launches (`*`: for any launch); extra warm ones are stopped. */
+  resize(targets: Readonly<Record<string, number>>): void;
   /** How many are warm, and how many are still starting. */
   size(): { warm: number; starting: number };
   close(): Promise<void>;
@@ -32,7 +39,8 @@ export interface NotebookPool {
 export interface NotebookPoolOptions {
   dir: string;
   claimsDir: string;
-  size: number;
+  /** How many to keep warm, by path (`*`: for any launch); see resize(). */
+  targets: Readonly<Record<string, number>>;
   sandbox: Extract<SandboxSupport, { available: true }>;
   onError?: (err: Error) => void;
   /** How a standby starts; tests put a fake here to make starts fail at will. */
@@ -48,11 +56,18 @@ export async function notebookPool(opts: NotebookPoolOptions): Promise<NotebookP
   await releaseUidsOf(opts.claimsDir, OWNER_PREFIX);
   await mkdir(opts.dir, { recursive: true, mode: 0o700 });
 
-  const entries: { warm: boolean; notebook: WarmNotebook }[] = [];
+  const entries: { warm: boolean; path: string; notebook: WarmNotebook }[] = [];
+  let targets: Readonly<Record<string, number>> = opts.targets;
   let closed = false;
+  const kept = (path: string) => entries.filter((e) => e.path === path).length;
+  const discard = async ({ notebook }: { notebook: WarmNotebook }) => {
+    await notebook.standby.discard();
+    await rm(notebook.dir, { recursive: true, force: true });
+    await releaseUid(opts.claimsDir, notebook.owner);
+  };
   let filling: Promise<void> | null = null;
 
-  const startOne = async (): Promise<void> => {
+  const startOne = async (path: string): Promise<void> => {
     const id = randomBytes(6).toString('hex');
     const dir = join(opts.dir, id);
     const owner = `${OWNER_PREFIX}${id}`;
@@ -62,7 +77,7 @@ export async function notebookPool(opts: NotebookPoolOptions): Promise<NotebookP
     if (uid !== undefined) await handOver(home, uid, uid);
     await chmod(home, 0o700);
     const standby = (opts.start ?? startStandby)({ home, uid, sandbox: opts.sandbox, logFile: join(dir, 'notebook.log') });
-    const entry = { warm: false, notebook: { dir, owner, uid, standby } };
+    const entry = { warm: false, path, notebook: { dir, owner, uid, standby } };
     entries.push(entry);
     try {
       await standby.warm;
@@ -78,9 +93,11 @@ export async function notebookPool(opts: NotebookPoolOptions): Promise<NotebookP
   const fill = () => {
     filling ??= (async () => {
       let failures = 0;
-      while (!closed && entries.length < opts.size && failures < 3) {
+      for (;;) {
+        const short = Object.keys(targets).find((path) => kept(path) < targets[path]);
+        if (closed || short === undefined || failures >= 3) break;
         try {
-          await startOne();
+          await startOne(short);
           failures = 0;
         } catch (err) {
           failures++;
@@ -94,22 +111,29 @@ export async function notebookPool(opts: NotebookPoolOptions): Promise<NotebookP
   fill();
 
   return {
-    take() {
-      const i = entries.findIndex((e) => e.warm);
+    take(path = anyPath) {
+      const order = [(e: (typeof entries)[number]) => e.path === path, (e: (typeof entries)[number]) => e.path === anyPath, () => true];
+      const i = order.map((matches) => entries.findIndex((e) => e.warm && matches(e))).find((found) => found >= 0) ?? -1;
       const [entry] = i < 0 ? [] : entries.splice(i, 1);
       // Also when none was warm: a fill that gave up after repeated failures tries again on demand.
       fill();
       return entry?.notebook ?? null;
     },
+    resize(next) {
+      targets = next;
+      // Warm ones beyond a path's new number go (one still starting is left to finish: it is counted).
+      for (const path of new Set(entries.map((e) => e.path))) {
+        const extra = entries.filter((e) => e.path === path && e.warm).slice(0, Math.max(0, kept(path) - (targets[path] ?? 0)));
+        for (const e of extra) entries.splice(entries.indexOf(e), 1);
+        void Promise.all(extra.map(discard)).catch((err: Error) => opts.onError?.(err));
+      }
+      fill();
+    },
     size: () => ({ warm: entries.filter((e) => e.warm).length, starting: entries.filter((e) => !e.warm).length }),
     async close() {
       closed = true;
       await filling;
-      await Promise.all(entries.splice(0).map(async ({ notebook }) => {
-        await notebook.standby.discard();
-        await rm(notebook.dir, { recursive: true, force: true });
-        await releaseUid(opts.claimsDir, notebook.owner);
-      }));
+      await Promise.all(entries.splice(0).map(discard));
     },
   };
 }

@@ -32,8 +32,11 @@ export interface NotebookDriverOptions {
   publicUrl: string;
   /** Whether (and how) workspaces run sandboxed on this host; see infrastructure/sandbox. */
   sandbox: SandboxSupport;
-  /** How many servers to keep warm for the next launches (notebook-pool.ts); sandboxed hosts only. */
-  warm?: number;
+  /**
+   * How many servers to keep warm for the next launches, by golden path (`*`: for any launch); see
+   * notebook-pool.ts. Sandboxed hosts only. warmFor() changes it later (when the paths are read).
+   */
+  warm?: Readonly<Record<string, number>>;
   /** A warm server that failed to start, for the platform's log. */
   onPoolError?: (err: Error) => void;
 }
@@ -49,6 +52,8 @@ export interface NotebookDriver extends Driver {
   stopAll(): Promise<void>;
   /** The warm pool's state, or null without one. */
   pool(): Promise<ReturnType<NotebookPool['size']> | null>;
+  /** How many servers to keep warm for each path's launches from now on. */
+  warmFor(targets: Readonly<Record<string, number>>): Promise<void>;
 }
 
 /**
@@ -77,8 +82,8 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
   const outputs = (environmentId: string, resourceId: string) => ({ url: workspaceUrl(opts.publicUrl, environmentId, resourceId) });
   const sandbox = opts.sandbox.available ? opts.sandbox : undefined;
   // Only in a sandbox: a warm server sees its home at the same path wherever its folder moves.
-  const pool: Promise<NotebookPool | null> = sandbox && (opts.warm ?? 0) > 0
-    ? notebookPool({ dir: join(opts.workDir, '.pool'), claimsDir, size: opts.warm!, sandbox, onError: opts.onPoolError }).catch((err: Error) => {
+  const pool: Promise<NotebookPool | null> = sandbox
+    ? notebookPool({ dir: join(opts.workDir, '.pool'), claimsDir, targets: opts.warm ?? {}, sandbox, onError: opts.onPoolError }).catch((err: Error) => {
       opts.onPoolError?.(err);
       return null;
     })
@@ -136,13 +141,13 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
 
   const driver = defineDriver({
     ...notebookDeclaration,
-    async provision({ environmentId, resourceId, params }) {
+    async provision({ environmentId, resourceId, params, environment }) {
       if (typeof params.repo !== 'string') throw new PermanentDriverError('param "repo" must name the environment\'s repository, e.g. ${resources.repo.name}');
       if (params.repoUrl !== undefined && typeof params.repoUrl !== 'string') throw new PermanentDriverError('param "repoUrl" must be the repository\'s URL, e.g. ${resources.repo.url}');
       const env = Object.fromEntries(Object.entries((params.env ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
       const dir = dirOf(environmentId, resourceId);
       // A first start takes a warm server when there is one; any later one starts its own.
-      const warm = existsSync(dir) ? null : ((await pool)?.take() ?? null);
+      const warm = existsSync(dir) ? null : ((await pool)?.take(environment.path) ?? null);
       if (warm) return provisionWarm(warm, environmentId, resourceId, params.repo, params.repoUrl as string | undefined, env);
       const existing = await readRun(dir);
       // Claiming is idempotent: the same workspace always gets its own uid back.
@@ -219,6 +224,9 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     },
     async pool() {
       return (await pool)?.size() ?? null;
+    },
+    async warmFor(targets: Readonly<Record<string, number>>) {
+      (await pool)?.resize(targets);
     },
   });
 }

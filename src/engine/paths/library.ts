@@ -36,6 +36,11 @@ export class PathLibrary {
     return [...this.#paths.values()];
   }
 
+  /** How many workspaces of `type` each path keeps warm for its launches (its `warm:`), the paths that keep none left out. */
+  warm(type: 'notebook'): Record<string, number> {
+    return Object.fromEntries(this.list().flatMap(({ path }) => (path.spec.warm[type] ? [[path.metadata.name, path.spec.warm[type]]] : [])));
+  }
+
   get errors(): PathFileError[] {
     return this.#errors;
   }
