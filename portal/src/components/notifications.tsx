@@ -28,41 +28,61 @@ export const noticeKindLabel: Record<string, string> = {
   'budget-exceeded': 'Budget spent',
 };
 
-/** Reads the SSE stream with fetch; reconnects with backoff until closed. Calls back with each full unread list. */
+/** Reads one connection of the SSE stream with fetch until it ends or is aborted. */
+async function readStream(signal: AbortSignal, onNotices: (n: Notice[]) => void): Promise<'signed-out' | 'ended'> {
+  const res = await fetch('/api/v1/notices/stream', { headers: { Authorization: `Bearer ${session.token() ?? ''}`, Accept: 'text/event-stream' }, signal });
+  if (res.status === 401 || !res.body) return 'signed-out'; // the app returns to sign-in
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return 'ended';
+    buffer += value;
+    for (let end; (end = buffer.indexOf('\n\n')) >= 0; buffer = buffer.slice(end + 2)) {
+      const data = buffer.slice(0, end).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+      if (data) onNotices((JSON.parse(data) as { notices: Notice[] }).notices);
+    }
+  }
+}
+
+/**
+ * The live unread list, reconnecting with backoff. Only while the tab is visible: a browser opens
+ * six connections at most to one host over HTTP/1.1, and a stream held by every background tab
+ * would soon leave none for the page in front. Back in front, it reconnects and is current at once.
+ */
 function streamNotices(onNotices: (n: Notice[]) => void): () => void {
-  const abort = new AbortController();
+  let closed = false;
+  let current: AbortController | null = null;
   let failures = 0;
   const run = async () => {
-    while (!abort.signal.aborted) {
+    while (!closed && document.visibilityState === 'visible') {
+      const abort = (current = new AbortController());
       try {
-        const res = await fetch('/api/v1/notices/stream', { headers: { Authorization: `Bearer ${session.token() ?? ''}`, Accept: 'text/event-stream' }, signal: abort.signal });
-        if (res.status === 401 || !res.body) return; // signed out: the app returns to sign-in
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const message = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = message.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-            if (data) {
-              onNotices((JSON.parse(data) as { notices: Notice[] }).notices);
-              failures = 0;
-            }
-          }
-        }
+        const how = await readStream(abort.signal, (n) => {
+          failures = 0;
+          onNotices(n);
+        });
+        if (how === 'signed-out') return;
       } catch {
-        if (abort.signal.aborted) return;
+        // a dropped connection, or aborted (closed or hidden): the loop's condition decides
       }
-      const delay = Math.min(30_000, 500 * 2 ** Math.min(failures++, 6));
-      await new Promise((r) => setTimeout(r, delay));
+      if (closed || document.visibilityState !== 'visible') return;
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(failures++, 6))));
     }
   };
-  void run();
-  return () => abort.abort();
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible' && !current) {
+      failures = 0;
+      void run().finally(() => (current = null));
+    } else if (document.visibilityState !== 'visible') current?.abort();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  onVisibility();
+  return () => {
+    closed = true;
+    document.removeEventListener('visibilitychange', onVisibility);
+    current?.abort();
+  };
 }
 
 function useLiveNotices(userId: string) {
