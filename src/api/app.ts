@@ -31,6 +31,7 @@ import { registerAuditRoutes } from './audit-routes.ts';
 import { registerSpendRoutes } from './spend-routes.ts';
 import { Spend } from '../engine/spend/service.ts';
 import { registerSqlRoutes, type SqlConsoleDeps } from './sql-routes.ts';
+import { registerAssistantRoutes } from './assistant-routes.ts';
 import type { DatasetInsight } from '../engine/datasets/dataset-insight.ts';
 import { registerMcpRoute } from './mcp/route.ts';
 
@@ -116,6 +117,7 @@ export function createApi(given: ApiDeps): OpenAPIHono<Env> {
   registerAuditRoutes(app, deps);
   registerSpendRoutes(app, deps);
   registerSqlRoutes(app, deps);
+  registerAssistantRoutes(app); // its actions are requests to this same app, with the caller's token
   registerMcpRoute(app, deps); // the MCP server at /mcp: the same actions as tools, through these routes (docs/mcp.md)
   if (deps.portalDir) mountPortal(app as never, deps.portalDir);
   return app;
