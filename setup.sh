@@ -4,7 +4,7 @@
 # PostgreSQL), and the built portal. Safe to run again; it skips what is already there.
 #   ./setup.sh                 everything to run the platform
 #   ./setup.sh --with-browser  also Chromium, for the portal's end-to-end tests
-#   ./setup.sh --without-ide   without the browser IDE (code-server: ~1-2 minutes, 610 MB), for quick installs
+#   ./setup.sh --without-ide   without the browser IDE (code-server: 1-3 minutes, 421 MB), for quick installs
 set -euo pipefail
 cd "$(dirname "$0")"
 

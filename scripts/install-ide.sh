@@ -7,8 +7,7 @@
 # with its scripts off, then only the native modules the server uses are made: node-pty and
 # @parcel/watcher from the prebuilt binaries in their packages, spdlog (log files) and
 # native-watchdog (ends an orphaned extension host) compiled. Left out: kerberos (proxy
-# sign-in), sqlite3 (desktop storage), deviceid (telemetry), fs-copyfile, the Windows modules
-# and the Copilot SDK's FFI (AI features are off).
+# sign-in), sqlite3 (desktop storage), deviceid (telemetry), fs-copyfile and the Windows modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,6 +34,12 @@ export PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" JOBS=max
 npm_flags=(--no-audit --no-fund --ignore-scripts --loglevel=error)
 npm install "${npm_flags[@]}" "code-server@$version"
 cs="$build/node_modules/code-server"
+# The Copilot SDK (47 MB download, 126 MB on disk) serves only the AI agent, which is off; the
+# MXC SDK (66 MB) only Windows sandboxes. The server reads the first's version, never loads it.
+"$node24/bin/node" -e '
+  const f = process.argv[1], p = JSON.parse(require("fs").readFileSync(f, "utf8"));
+  for (const d of ["@github/copilot-sdk", "@microsoft/mxc-sdk"]) delete p.dependencies[d];
+  require("fs").writeFileSync(f, JSON.stringify(p, null, 2));' "$cs/lib/vscode/package.json"
 (cd "$cs/lib/vscode" && npm install "${npm_flags[@]}" --omit=dev)
 (cd "$cs/lib/vscode/extensions" && npm install "${npm_flags[@]}" --omit=dev && node postinstall.mjs >/dev/null)
 # What code-server's postinstall does besides installing: the `code` command inside its terminals.
