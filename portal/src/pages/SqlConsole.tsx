@@ -97,6 +97,7 @@ export default function SqlConsolePage({ id }: { id: string }) {
               {schema.data?.relations.map((rel) => (
                 <NavLink
                   key={`${rel.schema}.${rel.name}`}
+                  component="button"
                   label={rel.name}
                   description={`${rel.schema} · ${rel.kind} · ${rel.columns.length} columns`}
                   leftSection={<IconTable size={16} />}
