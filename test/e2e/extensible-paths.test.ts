@@ -2,15 +2,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { localCredentials } from '../support/local-accounts.ts';
 import { outputsOf } from '../support/outputs.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
+import { until } from '../support/wait.ts';
+
+const run = promisify(execFile);
 
 let platform: PlatformProcess;
 let work: string;
 let token: string;
+/** The environment the first test launches; the push test extends it. */
+let launched: EnvironmentView | undefined;
 
 before(async () => {
   platform = await startPlatformProcess();
@@ -47,11 +54,15 @@ env:
   service:
     REDIS_URL: \${resources.cache.url}
 `);
+  const started = Date.now();
   const env = await platform.cliJson<EnvironmentView>(['--as', 'sam', 'launch', 'java-microservice', '--team', 'web', '--name', 'orders', '--extend', extension, '--wait'])
     .catch((e: Error) => assert.fail(`${e.message}\nplatform output:\n${platform.output().slice(-3000)}`));
   assert.equal(env.status, 'ready', JSON.stringify(env.resources.map((r) => [r.id, r.status, r.error])));
+  t.diagnostic(`goldpath launch --wait took ${Date.now() - started} ms`);
   const events = await fetch(`${platform.url}/api/v1/environments/${env.id}/events`, { headers: { authorization: `Bearer ${token}` } });
-  for (const e of ((await events.json()) as { events: { type: string; message: string }[] }).events) if (e.type === 'resource.ready') t.diagnostic(e.message);
+  const history = ((await events.json()) as { events: { type: string; message: string; at: string }[] }).events;
+  const start = Date.parse(history[0].at);
+  for (const e of history) if (e.type === 'resource.ready' || e.type.startsWith('environment.')) t.diagnostic(`+${Date.parse(e.at) - start} ms ${e.message}`);
   assert.deepEqual(env.resources.map((r) => r.id).sort(), ['cache', 'db', 'repo', 'service']);
   assert.deepEqual(env.extension?.resources, { cache: { type: 'cache', params: {}, dependsOn: [] } });
   assert.equal(env.extension?.from, 'launch');
@@ -69,6 +80,7 @@ env:
   assert.equal(second.visits, first.visits + 1, 'it writes to and reads its own database');
   assert.match(first.database, new RegExp(outputsOf(env, 'db').database));
 
+  launched = env;
   // The environment shows what was added.
   const shown = await platform.cli(['--as', 'sam', 'env', env.id]);
   assert.equal(shown.code, 0, shown.stderr);
@@ -93,4 +105,41 @@ test('a forbidden extension is refused with the rule and the line, and nothing i
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /--extend .*nope\.yaml: cannot read it \(ENOENT\)/);
   assert.equal(await envCount(), before, 'no environment was created');
+});
+
+test('a goldpath.yaml pushed to main extends the running environment; a refused one leaves it as it was and says why', async (t) => {
+  if (!launched) return t.skip('the launch above failed');
+  const env = launched;
+  const clone = join(work, 'service');
+  await run('git', ['clone', '-q', outputsOf(env, 'repo').url, clone]);
+  const git = (...args: string[]) => run('git', ['-C', clone, '-c', 'user.name=Sam', '-c', 'user.email=sam@example.com', ...args]);
+  const events = async () => {
+    const res = await fetch(`${platform.url}/api/v1/environments/${env.id}/events`, { headers: { authorization: `Bearer ${token}` } });
+    return ((await res.json()) as { events: { type: string; message: string }[] }).events;
+  };
+  const view = () => platform.cliJson<EnvironmentView>(['--as', 'sam', 'env', env.id]);
+
+  writeFileSync(join(clone, 'goldpath.yaml'), 'resources:\n  cache: { type: cache }\n  mq: { type: kafka }\nenv:\n  service:\n    REDIS_URL: ${resources.cache.url}\n');
+  await git('add', 'goldpath.yaml');
+  await git('commit', '-qm', 'Ask for a queue');
+  await git('push', '-q', 'origin', 'main');
+  const refused = await until(events, (es) => es.some((e) => e.type === 'extension.refused'), 'the refusal to be recorded', 20_000, 100);
+  assert.match(refused.find((e) => e.type === 'extension.refused')!.message, /goldpath\.yaml was not applied: goldpath\.yaml:3: resources\.mq\.type: resource "mq" of type kafka is not allowed by java-microservice/);
+  const unchanged = await view();
+  assert.deepEqual(unchanged.resources.map((r) => r.id).sort(), ['cache', 'db', 'repo', 'service']);
+  assert.match(unchanged.resources.find((r) => r.id === 'repo')!.error ?? '', /goldpath\.yaml was not applied/);
+
+  writeFileSync(join(clone, 'goldpath.yaml'), 'resources:\n  cache: { type: cache }\n  reports: { type: database }\nenv:\n  service:\n    REDIS_URL: ${resources.cache.url}\n    REPORTS_JDBC_URL: ${resources.reports.jdbcUrl}\n');
+  await git('commit', '-qam', 'A database for reports');
+  await git('push', '-q', 'origin', 'main');
+  const extended = await until(view, (e) => e.resources.some((r) => r.id === 'reports' && r.status === 'ready') && e.resources.every((r) => r.status === 'ready'),
+    'the reports database to be provisioned', 30_000, 200).catch((e: Error) => assert.fail(`${e.message}\nplatform output:\n${platform.output().slice(-3000)}`));
+  assert.equal(extended.status, 'ready');
+  assert.equal(extended.extension?.from, 'repository');
+  assert.equal(extended.resources.find((r) => r.id === 'repo')!.error, null, 'the refusal is cleared');
+  assert.ok((await events()).some((e) => e.type === 'environment.extended' && /adds reports \(database\)/.test(e.message)));
+  const service = outputsOf(extended, 'service').url;
+  const health = await until(() => call(service, 'health'), (r) => r.status === 200, 'the service to answer again', 30_000, 200);
+  assert.equal(health.text.trim(), 'ok');
+  assert.equal((JSON.parse((await call(service, 'visits')).text) as { cache: string }).cache, 'redis');
 });
