@@ -115,6 +115,28 @@ test('over HTTP at /mcp with an API token: tools with hints, launch, see, a refu
   await scenario(await overHttp('dana'), 'churn-analytics', 'mcp-http');
 });
 
+test('explain_refusal tells why an environment is not ready: the data owners\' pending approval, then their rejection with its reason', async () => {
+  const client = await overHttp('dana');
+  const env = await structured<EnvironmentView>(client, 'launch_environment', { path: 'data-science-customer-data', name: 'mcp-governed', reason: 'Churn model for the retention campaign' });
+  assert.equal(env.status, 'awaiting-approval');
+  type Why = { summary: string; approvals: { approverTeam: string; status: string }[]; events: { type: string }[] };
+  const pending = await structured<Why>(client, 'explain_refusal', { environment: env.id });
+  assert.match(pending.summary, /waits for the data owners' approval/);
+  assert.ok(pending.approvals.length > 0 && pending.approvals.every((a) => a.status === 'pending'));
+  // A member of an owning team rejects it (through the REST API, as the portal would).
+  const memberOf: Record<string, string> = { payments: 'mei', web: 'sam', 'churn-analytics': 'ravi' };
+  const approvals = (await (await fetch(`${platform.url}/api/v1/approvals?environment=${env.id}`, { headers: { authorization: `Bearer ${tokens.dana}` } })).json()) as { approvals: { id: string; approverTeam: string }[] };
+  const first = approvals.approvals[0]!;
+  const decided = await fetch(`${platform.url}/api/v1/approvals/${first.id}/reject`, {
+    method: 'POST', headers: { authorization: `Bearer ${tokens[memberOf[first.approverTeam]!]}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'Use the masked customer data instead' }),
+  });
+  assert.equal(decided.status, 200, await decided.text());
+  const rejected = await structured<Why>(client, 'explain_refusal', { environment: env.id });
+  assert.match(rejected.summary, new RegExp(`The data owners refused it: ${memberOf[first.approverTeam]} of ${first.approverTeam} rejected the request: "Use the masked customer data instead"`));
+  assert.ok(rejected.events.some((e) => /reject|fail/.test(e.type)), JSON.stringify(rejected.events));
+});
+
 test('over stdio, goldpath mcp acts with the user\'s token: the same tools, and explain_refusal cites the policy from the audit log', async () => {
   // priya is a platform admin (team web): she reads the whole audit log, her refusal for payments included.
   const client = await overStdio('priya');

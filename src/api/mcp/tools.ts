@@ -126,7 +126,14 @@ export function createMcpServer(call: PlatformCall, version: string): McpServer 
     title: 'Launch a golden path',
     description: 'Launches a golden path as a new environment for a team (default: yours). Paths with sensitive data need a reason and wait for the data owners\' approval. '
       + 'With wait, it answers when the environment is ready (its URLs are in resources[].outputs), failed, or awaiting approval. A refusal names the policy.',
+    // The API's own LaunchRequest, described for the model, plus how long to wait.
     inputSchema: LaunchRequest.extend({
+      path: LaunchRequest.shape.path.describe('The golden path to launch, e.g. data-science-experimentation (list_paths shows them)'),
+      team: LaunchRequest.shape.team.describe('The team it is for (default: yours); you launch only for a team you are in'),
+      name: LaunchRequest.shape.name.describe('A name for the environment, unique in the team (default: generated)'),
+      params: LaunchRequest.shape.params.describe('The path\'s parameters (get_path shows their JSON Schema); defaults are filled in'),
+      reason: LaunchRequest.shape.reason.describe('Why the data is needed: required by paths whose data the owners must approve'),
+      extension: LaunchRequest.shape.extension.describe('Software paths only: what to add (an Extension, YAML text or object, as in a repository\'s goldpath.yaml)'),
       wait: z.boolean().default(true).describe('Answer when it is ready, failed or awaiting approval (default true); false answers at once'),
       waitSeconds: z.number().int().min(1).max(300).default(120).describe('How long to wait at most'),
     }),
