@@ -37,7 +37,7 @@ test('a pool that gave up after failed starts fills again when a launch finds no
   const errors: Error[] = [];
   const starts = fakeStarts(() => failing);
   const sandbox = { available: true as const, mode: 'shared-uid' as const, bwrap: '/usr/bin/bwrap' };
-  const pool = await notebookPool({ dir: join(dir, 'pool'), claimsDir: join(dir, 'claims'), targets: { '*': 1 }, sandbox, start: starts.start, onError: (e) => errors.push(e) });
+  const pool = await notebookPool({ dir: join(dir, 'pool'), claimsDir: join(dir, 'claims'), host: '127.0.0.1', targets: { '*': 1 }, sandbox, start: starts.start, onError: (e) => errors.push(e) });
   try {
     await until(() => errors.length === 3, 'three failed starts');
     await sleep(50);
@@ -67,7 +67,7 @@ test('each path keeps its own number warm; a launch takes its path\'s first, the
     return { ...s, pid: id, discard: async () => void discarded.push(id) };
   };
   const sandbox = { available: true as const, mode: 'shared-uid' as const, bwrap: '/usr/bin/bwrap' };
-  const pool = await notebookPool({ dir: join(dir, 'pool'), claimsDir: join(dir, 'claims'), targets: { experiments: 2, 'customer-data': 1 }, sandbox, start });
+  const pool = await notebookPool({ dir: join(dir, 'pool'), claimsDir: join(dir, 'claims'), host: '127.0.0.1', targets: { experiments: 2, 'customer-data': 1 }, sandbox, start });
   try {
     await until(() => pool.size().warm === 3, 'two warm for experiments and one for customer-data');
     const first = pool.take('customer-data')!;

@@ -78,6 +78,9 @@ test('a launch takes a warm server: it serves with its own token, folder, variab
   // Its folder moved to the environment's, with the clone inside its home; nothing left in the pool's.
   assert.ok(existsSync(join(work, 'envs', 'envA', 'notebook', 'home', 'work', 'README.md')));
   assert.ok(!existsSync(join(work, 'envs', '.pool', standby)));
+  // Set up before the claim, it serves the clone, not the home it stood by in.
+  const contents = (await (await fetch(`${upA.url}/api/contents/`, { headers: upA.headers })).json()) as { content: { name: string }[] };
+  assert.deepEqual(contents.content.map((c) => c.name), ['README.md'], 'the tree shows the clone');
   const cell = await runCell(upA.url, { headers: upA.headers }, [
     'import os, json',
     'print(json.dumps({"uid": os.getuid(), "cwd": os.getcwd(), "env": os.environ.get("WAREHOUSE_URL"), "home": sorted(os.listdir(os.path.expanduser("~"))), "token": "GOLDPATH_NOTEBOOK_TOKEN" in os.environ}))',
@@ -141,7 +144,7 @@ test('a platform killed with -9 leaves no warm server running, and the next star
   const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', `
     import { notebookPool } from ${JSON.stringify(pool)};
     import { detectSandbox } from ${JSON.stringify(sb)};
-    const p = await notebookPool({ dir: ${JSON.stringify(dir)}, claimsDir: ${JSON.stringify(claims)}, targets: { "*": 1 }, sandbox: await detectSandbox() });
+    const p = await notebookPool({ dir: ${JSON.stringify(dir)}, claimsDir: ${JSON.stringify(claims)}, host: "127.0.0.1", targets: { "*": 1 }, sandbox: await detectSandbox() });
     while (p.size().warm < 1) await new Promise((r) => setTimeout(r, 50));
     console.log('warm');
     setInterval(() => {}, 1000);
@@ -158,7 +161,7 @@ test('a platform killed with -9 leaves no warm server running, and the next star
   assert.deepEqual(running.filter((pid) => isProcessAlive(pid)), [], 'every warm server exited with its platform');
   assert.equal(readdirSync(dir).length, 1, 'its folder is still there until the next start');
 
-  const next = await notebookPool({ dir, claimsDir: claims, targets: {}, sandbox });
+  const next = await notebookPool({ dir, claimsDir: claims, host: "127.0.0.1", targets: {}, sandbox });
   assert.deepEqual(readdirSync(dir), [], 'the next start cleared the folder');
   if (root) assert.deepEqual(readdirSync(claims).filter((f) => /^\d+$/.test(f)), [], 'and gave the uid back');
   await next.close();

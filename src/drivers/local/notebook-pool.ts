@@ -39,6 +39,8 @@ export interface NotebookPool {
 export interface NotebookPoolOptions {
   dir: string;
   claimsDir: string;
+  /** The address the servers listen on once claimed. */
+  host: string;
   /** How many to keep warm, by path (`*`: for any launch); see resize(). */
   targets: Readonly<Record<string, number>>;
   sandbox: Extract<SandboxSupport, { available: true }>;
@@ -76,7 +78,7 @@ export async function notebookPool(opts: NotebookPoolOptions): Promise<NotebookP
     const uid = process.getuid?.() === 0 ? await claimUid(opts.claimsDir, owner) : undefined;
     if (uid !== undefined) await handOver(home, uid, uid);
     await chmod(home, 0o700);
-    const standby = (opts.start ?? startStandby)({ home, uid, sandbox: opts.sandbox, logFile: join(dir, 'notebook.log') });
+    const standby = (opts.start ?? startStandby)({ home, host: opts.host, uid, sandbox: opts.sandbox, logFile: join(dir, 'notebook.log') });
     const entry = { warm: false, path, notebook: { dir, owner, uid, standby } };
     entries.push(entry);
     try {

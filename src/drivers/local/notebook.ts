@@ -83,7 +83,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
   const sandbox = opts.sandbox.available ? opts.sandbox : undefined;
   // Only in a sandbox: a warm server sees its home at the same path wherever its folder moves.
   const pool: Promise<NotebookPool | null> = sandbox
-    ? notebookPool({ dir: join(opts.workDir, '.pool'), claimsDir, targets: opts.warm ?? {}, sandbox, onError: opts.onPoolError }).catch((err: Error) => {
+    ? notebookPool({ dir: join(opts.workDir, '.pool'), claimsDir, host: opts.host, targets: opts.warm ?? {}, sandbox, onError: opts.onPoolError }).catch((err: Error) => {
       opts.onPoolError?.(err);
       return null;
     })

@@ -124,12 +124,19 @@ function tail(file: string, from: number, token: string, lines = 20): string {
 /** The server's options; the token is never among them (see BOOTSTRAP). */
 export function serverOptions(host: string, port: number, notebookDir: string, baseUrl: string): string[] {
   return [
-    '--no-browser',
-    '--NotebookApp.open_browser=False',
-    `--NotebookApp.ip=${host}`,
+    ...neutralServerOptions(host, baseUrl),
     `--NotebookApp.port=${port}`,
     '--NotebookApp.port_retries=0', // the platform chose this port and records it; never drift
     `--NotebookApp.notebook_dir=${notebookDir}`,
+  ];
+}
+
+/** The options that do not depend on the environment served: a standby is set up with these alone. */
+export function neutralServerOptions(host: string, baseUrl: string): string[] {
+  return [
+    '--no-browser',
+    '--NotebookApp.open_browser=False',
+    `--NotebookApp.ip=${host}`,
     `--NotebookApp.base_url=${baseUrl}`,
     '--NotebookApp.password=',
     '--NotebookApp.quit_button=False', // the platform owns the lifecycle, not the UI

@@ -1,9 +1,11 @@
 /**
  * A notebook server started ahead of need, in its own sandbox and as its own uid, that has done
- * the slow part of every start (Python importing Jupyter: most of a second of CPU) and waits for
- * the one environment it will serve. Claiming it hands it its token, port, folder and variables
- * over a pipe; it then serves within a few hundred milliseconds. It never held anything of
- * another tenant: a standby serves one environment once and is never returned to a pool.
+ * the slow part of every start and waits for the one environment it will serve: Python has imported
+ * Jupyter (most of a second of CPU) and set its application up (contents, kernels, terminals, web
+ * handlers: a few hundred milliseconds more) on neutral settings, with nothing listening yet.
+ * Claiming it hands it its folder, variables, token and port over a pipe; it re-scopes itself to
+ * them and starts listening. It never held anything of another tenant: a standby serves one
+ * environment once and is never returned to a pool.
  *
  * If the platform goes away before the claim, the pipe closes and the standby exits by itself.
  */
@@ -11,11 +13,18 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sandboxedCommand, type SandboxSupport } from '../sandbox/index.ts';
-import { BOOTSTRAP_PRELUDE, normaliseBaseUrl, notebookEnv, serverOptions, stopNotebook, waitUntilServing, watchExit } from './notebook.ts';
+import { BOOTSTRAP_PRELUDE, neutralServerOptions, notebookEnv, stopNotebook, waitUntilServing, watchExit } from './notebook.ts';
 
-/** Imports done, it says `warm` and waits for one line: the claim. Its output then goes to the log. */
+/**
+ * Set up on neutral options (argv), it says `warm` and waits for one line: the claim. Then it takes
+ * the environment's folder, variables, token and port, and serves; its output goes to the log.
+ * What notebook 6 reads at set-up and keeps is set again here: the folder of contents, kernels and
+ * terminals, and the token the handlers check. The port is only bound by start().
+ */
 const STANDBY_BOOTSTRAP = BOOTSTRAP_PRELUDE + String.raw`
 import json
+app = notebookapp.NotebookApp.instance()
+app.initialize(argv=sys.argv[1:])
 sys.stdout.write('warm\n'); sys.stdout.flush()
 line = sys.stdin.readline()
 if not line:
@@ -25,13 +34,26 @@ os.dup2(2, 1)
 os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
 os.environ.update(claim['env'])
 os.chdir(claim['dir'])
-sys.argv += claim['options'] + ['--NotebookApp.token=' + claim['token']]
-sys.exit(notebookapp.main())
+app.notebook_dir = claim['dir']
+app.contents_manager.root_dir = claim['dir']
+app.kernel_manager.root_dir = claim['dir']
+app.web_app.settings['server_root_dir'] = claim['dir']
+app.token = claim['token']
+app.web_app.settings['token'] = claim['token']
+app.ip = claim['host']
+app.port = claim['port']
+app.port_retries = 0
+terminals = app.web_app.settings.get('terminal_manager')
+if terminals is not None:
+    terminals.extra_env.update({'JUPYTER_SERVER_ROOT': claim['dir'], 'JUPYTER_SERVER_URL': app.connection_url})
+sys.exit(app.start())
 `;
 
 export interface StandbySpec {
   /** The workspace's home as the host sees it, bound at WORKSPACE_HOME in the sandbox. */
   home: string;
+  /** The address it will listen on once claimed (its port comes with the claim). */
+  host: string;
   uid?: number;
   sandbox: Extract<SandboxSupport, { available: true }>;
   logFile: string;
@@ -43,7 +65,6 @@ export interface Claim {
   token: string;
   /** The folder it opens, inside the sandbox (e.g. /home/workspace/work). */
   dir: string;
-  baseUrl?: string;
   /** e.g. the warehouse URL and bucket keys, for the server and its kernels. */
   env: Record<string, string>;
   /** Where its log is now (its folder moves to its environment's before the claim). */
@@ -68,7 +89,7 @@ export function startStandby(spec: StandbySpec): Standby {
   // Neutral settings only: the environment's variables come with the claim.
   const env = notebookEnv({ workspace: { home: spec.home, uid: spec.uid, sandbox: spec.sandbox }, env: {}, token: '' });
   delete env.GOLDPATH_NOTEBOOK_TOKEN;
-  const command = sandboxedCommand(spec.sandbox, { home: spec.home, uid: spec.uid }, ['/usr/bin/python3', '-c', STANDBY_BOOTSTRAP]);
+  const command = sandboxedCommand(spec.sandbox, { home: spec.home, uid: spec.uid }, ['/usr/bin/python3', '-c', STANDBY_BOOTSTRAP, ...neutralServerOptions(spec.host, '/')]);
   const child = spawn(command.file, command.args, { env, detached: true, stdio: ['pipe', 'pipe', logFd] });
   closeSync(logFd);
   child.unref();
@@ -96,9 +117,9 @@ export function startStandby(spec: StandbySpec): Standby {
     warm,
     async claim(claim) {
       await warm;
-      const baseUrl = normaliseBaseUrl(claim.baseUrl);
+      const baseUrl = '/';
       const logStart = statSync(claim.logFile).size;
-      const line = JSON.stringify({ env: claim.env, dir: claim.dir, token: claim.token, options: serverOptions(claim.host, claim.port, claim.dir, baseUrl) });
+      const line = JSON.stringify({ env: claim.env, dir: claim.dir, token: claim.token, host: claim.host, port: claim.port });
       await new Promise<void>((resolve, reject) => child.stdin!.end(line + '\n', (err?: Error | null) => (err ? reject(err) : resolve())));
       child.stdout!.destroy();
       await waitUntilServing({ pid, host: claim.host, port: claim.port, token: claim.token, baseUrl, logFile: claim.logFile, logStart, timeoutMs: claim.timeoutMs ?? 30_000, exit, exited });
