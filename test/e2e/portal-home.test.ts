@@ -103,6 +103,9 @@ test('the portal as a daily home', async (t) => {
     await page.reload();
     await page.getByTestId('user-menu').waitFor();
     assert.equal(await html.getAttribute('data-mantine-color-scheme'), 'dark', 'kept after a reload');
+    await page.goto(platform.url + '/');
+    await page.getByRole('heading', { name: 'Data Science Experimentation' }).waitFor();
+    assert.equal(await html.getAttribute('data-mantine-color-scheme'), 'dark', 'and on the next page');
     await browser.shot('dark-mode');
     await page.getByRole('button', { name: 'Switch to light mode' }).click();
     assert.equal(await html.getAttribute('data-mantine-color-scheme'), 'light');

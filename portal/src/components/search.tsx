@@ -38,6 +38,9 @@ function docSections(p: GoldenPath): { heading: string; text: string }[] {
   return out;
 }
 
+/** Markdown as a one-line excerpt: no list marks, emphasis or code ticks. */
+const plain = (md: string) => md.replace(/(^|\s)[-*]\s+/g, '$1').replace(/[*_`]+/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim();
+
 const words = (q: string) => q.toLowerCase().split(/\s+/).filter(Boolean);
 const hasAll = (hay: string, q: string) => words(q).every((w) => hay.toLowerCase().includes(w));
 
@@ -98,7 +101,7 @@ export function GlobalSearch() {
       detail: meta(e).description ?? `${e.kind} ${meta(e).name}`, href: entityHref(e), badge: <Badge size="xs" variant="light" color="gray">{e.kind}</Badge>,
     }));
     const docHits = paths.flatMap((p) => docSections(p).filter((s) => hasAll(`${s.heading} ${s.text}`, query)).map((s, i): Hit => ({
-      id: `doc-${p.name}-${i}`, group: 'Docs', title: `${p.title}: ${s.heading}`, detail: s.text.trim().slice(0, 140), href: `/launch/${p.name}`,
+      id: `doc-${p.name}-${i}`, group: 'Docs', title: `${p.title}: ${s.heading}`, detail: plain(s.text).slice(0, 140), href: `/launch/${p.name}`,
     }))).slice(0, 5);
     return [...pathHits, ...envHits, ...catalogHits, ...docHits];
   }, [q, paths, envs, catalog.items]);
