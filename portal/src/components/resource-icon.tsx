@@ -1,5 +1,5 @@
 import { ThemeIcon } from '@mantine/core';
-import { IconBrandGit, IconBucket, IconDatabase, IconNotebook, IconCode, IconSparkles, IconServer, IconClock, IconBox, IconTable } from '@tabler/icons-react';
+import { IconBrandGit, IconBucket, IconDatabase, IconNotebook, IconCode, IconSparkles, IconServer, IconClock, IconBox, IconTable, IconWorld } from '@tabler/icons-react';
 
 const byType: Record<string, { icon: typeof IconBox; color: string; label: string; purpose: string }> = {
   'git-repo': { icon: IconBrandGit, color: 'orange', label: 'Git repository', purpose: 'code repository' },
@@ -10,6 +10,8 @@ const byType: Record<string, { icon: typeof IconBox; color: string; label: strin
   database: { icon: IconDatabase, color: 'blue', label: 'Database', purpose: 'PostgreSQL database' },
   llm: { icon: IconSparkles, color: 'pink', label: 'LLM key', purpose: 'LLM gateway key' },
   service: { icon: IconServer, color: 'violet', label: 'Service', purpose: 'running service' },
+  // 'Preview', so that "Open Preview" is the name of the button the environment page gives it.
+  'site-preview': { icon: IconWorld, color: 'green', label: 'Preview', purpose: 'website preview' },
   schedule: { icon: IconClock, color: 'lime', label: 'Schedule', purpose: 'schedule' },
 };
 
