@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import type { BuildView } from '../../src/domain/build/schema.ts';
-import { localCredentials } from '../support/local-accounts.ts';
+import { AxeBuilder } from '@axe-core/playwright';
+import { openBrowser, signInToPortal } from '../support/browser.ts';
+import { localAccount, localCredentials } from '../support/local-accounts.ts';
 import { outputsOf } from '../support/outputs.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
 import { until } from '../support/wait.ts';
@@ -83,6 +85,26 @@ test('a pushed change to a website is served by its preview; a broken build keep
   const shown = await platform.cliJson<EnvironmentView>(['--as', 'sam', 'env', env.id]);
   assert.equal(outputsOf(shown, 'preview').buildStatus, 'failed');
   assert.equal(outputsOf(shown, 'preview').commit, pushed, 'the commit served is still the last good one');
+
+  // The environment page shows it: the error line, the version still served, and the log.
+  const browser = await openBrowser('website');
+  try {
+    const { page: tab } = browser;
+    await signInToPortal(tab, platform.url, await localAccount(platform, 'sam'));
+    await tab.goto(`${platform.url}/environments/${env.id}`);
+    const card = tab.locator('[data-resource="preview"] [data-build="failed"]');
+    await card.waitFor();
+    assert.equal(await card.locator('[data-build-error]').textContent(), failed.error);
+    assert.match(await card.textContent() ?? '', new RegExp(`Still serving the last good build, ${pushed.slice(0, 12)}`));
+    await card.getByRole('button', { name: 'Show the build log' }).click();
+    assert.match(await card.locator('[data-build-log]').textContent() ?? '', /link to team\.html/);
+    await browser.shot('failed-build');
+    const axe = await new AxeBuilder({ page: tab as never }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).include('[data-resource="preview"]').analyze();
+    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], 'the failed build\'s card passes axe-core');
+    assert.deepEqual(browser.pageErrors, []);
+  } finally {
+    await browser.close();
+  }
 
   // Bad input is a clear 4xx.
   const missing = await api<{ error: { message: string } }>(`/api/v1/environments/${env.id}/resources/nope/builds`);

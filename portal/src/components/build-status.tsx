@@ -56,7 +56,7 @@ export function BuildStatus({ env, resource: r }: { env: Environment; resource: 
         </Anchor>
         {showLog && (
           <ScrollArea.Autosize mah={280} type="auto" tabIndex={0} aria-label={`Build log of ${r.id} at ${build.commit.slice(0, 12)}`}>
-            <Code block data-build-log>
+            <Code block data-build-log style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
               {build.log || '(the build printed nothing)'}
             </Code>
           </ScrollArea.Autosize>
