@@ -123,6 +123,7 @@ test('the SQL console runs as the environment\'s grant, read-only; a dataset pag
     await page.getByRole('link', { name: 'sensitive.customers' }).click();
     await page.getByTestId('request-access').waitFor();
     assert.match(await page.getByTestId('request-access').innerText(), /Request access/);
+    await page.getByTestId('request-access').scrollIntoViewIfNeeded();
     await shot('05-dataset-request-access');
     assert.deepEqual(browser.pageErrors, []);
   });
