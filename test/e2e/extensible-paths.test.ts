@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { join } from 'node:path';
 import type { EnvironmentView } from '../../src/domain/environment/schema.ts';
 import { localCredentials } from '../support/local-accounts.ts';
@@ -80,6 +81,15 @@ env:
   assert.equal(second.visits, first.visits + 1, 'it writes to and reads its own database');
   assert.match(first.database, new RegExp(outputsOf(env, 'db').database));
 
+  // The service's role reaches its own database only: not the platform's, not the warehouse.
+  for (const other of ['goldpath', 'warehouse', 'postgres']) {
+    const u = new URL(outputsOf(env, 'db').url);
+    u.pathname = `/${other}`;
+    const client = new pg.Client({ connectionString: u.toString(), connectionTimeoutMillis: 5000 });
+    client.on('error', () => {});
+    await assert.rejects(client.connect(), /permission denied for database/, `the service's role must not reach ${other}`);
+    await client.end().catch(() => {});
+  }
   launched = env;
   // The environment shows what was added.
   const shown = await platform.cli(['--as', 'sam', 'env', env.id]);

@@ -78,7 +78,7 @@ test('provision again finds the running cache: same port and password', async (t
   assert.deepEqual(second.outputs, first.outputs);
 });
 
-test('stop ends it (status says so), provision starts it again with the same password', async (t) => {
+test('stop ends it (status says so), provision starts it again at the same URL', async (t) => {
   if (!sandbox.available) return t.skip('no sandbox on this host');
   const first = await driver.provision(input('paused'));
   await driver.stop!(ref('paused', first.state));
@@ -86,6 +86,7 @@ test('stop ends it (status says so), provision starts it again with the same pas
   assert.deepEqual(await driver.status(ref('paused')), { healthy: false, message: 'the cache is not running' });
   const again = await driver.provision(input('paused', first.state));
   assert.equal(again.outputs.password, first.outputs.password);
+  assert.equal(again.outputs.url, first.outputs.url, 'the same URL: what was started with it still reaches it');
   assert.deepEqual(await redisCommands(Number(again.outputs.port), [['AUTH', String(again.outputs.password)], ['PING']]), ['+OK', '+PONG']);
 });
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -85,6 +85,12 @@ export function redisCommands(port: number, commands: string[][], timeoutMs = 20
     });
   });
 }
+
+const portIsFree = (port: number): Promise<boolean> => new Promise((resolve) => {
+  const probe = createServer();
+  probe.once('error', () => resolve(false));
+  probe.listen(port, HOST, () => probe.close(() => resolve(true)));
+});
 
 const answers = async (run: RunFile): Promise<boolean> => {
   try {
@@ -180,7 +186,9 @@ export function cacheDriver(opts: CacheDriverOptions): CacheDriver {
       const uid = process.getuid?.() === 0 ? await claimUid(claimsDir, owner(environmentId, resourceId)) : undefined;
       await mkdir(home, { recursive: true, mode: 0o700 });
       await chmod(dir, 0o700);
-      const run: RunFile = { pid: 0, port: await findFreePort(HOST), password: existing?.password ?? newPassword() };
+      // The same port (and password) as before when it is still free: the service was started with this URL.
+      const port = existing && (await portIsFree(existing.port)) ? existing.port : await findFreePort(HOST);
+      const run: RunFile = { pid: 0, port, password: existing?.password ?? newPassword() };
       await writeFile(join(home, 'redis.conf'), redisConfig(run.port, run.password, opts.maxMemory ?? '64mb'), { mode: 0o600 });
       if (uid !== undefined) await handOver(home, uid, uid);
 
