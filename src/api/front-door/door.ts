@@ -49,6 +49,7 @@ export const SESSION_COOKIE = 'goldpath_workspace';
 /** The workspace origin's one path of the door's own, where a ticket becomes the cookie. */
 export const ENTER_PATH = '/.goldpath-door/enter';
 const TICKETS_PATH = '/w/_/tickets';
+const DECISION_TTL_MS = 2000;
 const stablePath = /^\/w\/([^/?#]+)\/([^/?#]+)(\/[^]*)?$/;
 
 class DoorError extends Error {
@@ -80,9 +81,13 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
    * The audit log gets every refusal and every opening in a browser (a ticket); not each of the
    * hundreds of requests a page then makes.
    */
+  const allowedRecently = new Map<string, number>();
   const authorised = async (user: User, key: WorkspaceKey, opening?: string): Promise<WorkspaceTarget> => {
     const found = await targets.find(key);
     if (!found.found) throw new DoorError(found.status, found.code, found.message);
+    // A page load is a hundred requests: an allowance is kept as long as the facts it was made of (2 s).
+    const memo = `${key.environmentId}/${key.resourceId}/${user.id}/${user.team}/${user.isAdmin}`;
+    if (!opening && Date.now() - (allowedRecently.get(memo) ?? 0) < DECISION_TTL_MS) return found.target;
     let decision: Decision | undefined;
     try {
       guardFor(deps.policy, user, (d) => (decision = d))('openWorkspace', { type: 'Environment', ...found.target.environment });
@@ -92,6 +97,8 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     } finally {
       if (decision && (opening || !decision.allowed)) await audit(user, decision, `${key.resourceId}${opening ? `: ${opening}` : ''}`);
     }
+    if (allowedRecently.size > 5000) allowedRecently.clear();
+    allowedRecently.set(memo, Date.now());
     return found.target;
   };
 
