@@ -135,6 +135,10 @@ test('explain_refusal tells why an environment is not ready: the data owners\' p
   const rejected = await structured<Why>(client, 'explain_refusal', { environment: env.id });
   assert.match(rejected.summary, new RegExp(`The data owners refused it: ${memberOf[first.approverTeam]} of ${first.approverTeam} rejected the request: "Use the masked customer data instead"`));
   assert.ok(rejected.events.some((e) => /reject|fail/.test(e.type)), JSON.stringify(rejected.events));
+  // Without an environment, a member reads their own team's log: her refusal for payments is in payments' log, and the answer says so.
+  const recent = await structured<{ summary: string; refusals: unknown[] }>(client, 'explain_refusal');
+  assert.deepEqual(recent.refusals, []);
+  assert.match(recent.summary, /No refused launch of yours in the audit log of your team \(churn-analytics\); refusals for another team are in its log/);
 });
 
 test('over stdio, goldpath mcp acts with the user\'s token: the same tools, and explain_refusal cites the policy from the audit log', async () => {

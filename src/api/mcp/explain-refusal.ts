@@ -32,7 +32,7 @@ export const Explanation = z.object({
 export type Explanation = z.infer<typeof Explanation>;
 
 interface PolicyView { id: string; effect: 'permit' | 'forbid'; file: string; line: number; reason: string | null; text: string }
-interface Me { id: string; team: string }
+interface Me { id: string; team: string; isAdmin: boolean }
 
 /** Events that tell why: failures, rollbacks, approvals asked, refused or run out. */
 const telling = /fail|rollback|reject|denied|expired|revok|refus|approval/;
@@ -75,15 +75,20 @@ async function explainEnvironment(call: PlatformCall, id: string): Promise<Expla
 async function explainRecentLaunches(call: PlatformCall): Promise<Explanation> {
   const me = await call.request<Me>('GET', '/api/v1/me');
   const base = new URLSearchParams({ user: me.id, action: 'launch', limit: '100' });
-  let rows: AuditRow[];
+  const teamScope = `your team (${me.team}); refusals for another team are in its log, which its members and platform admins read, and the error you were given names the policy`;
+  // The whole log is for admins (asking for it otherwise would only add a denial to the log); a member reads their team's.
+  let rows: AuditRow[] | null = null;
   let scope = 'every team';
-  try {
-    rows = (await call.request<{ entries: AuditRow[] }>('GET', `/api/v1/audit?${base}`)).entries;
-  } catch (e) {
-    if ((e as { status?: number }).status !== 403) throw e;
-    // The whole log is for admins; a member reads their team's.
+  if (me.isAdmin) {
+    try {
+      rows = (await call.request<{ entries: AuditRow[] }>('GET', `/api/v1/audit?${base}`)).entries;
+    } catch (e) {
+      if ((e as { status?: number }).status !== 403) throw e;
+    }
+  }
+  if (rows === null) {
     base.set('team', me.team);
-    scope = `your team (${me.team}); refusals for another team are in its log, which its members and platform admins read, and the error you were given names the policy`;
+    scope = teamScope;
     rows = (await call.request<{ entries: AuditRow[] }>('GET', `/api/v1/audit?${base}`)).entries;
   }
   const refused = rows.filter((r) => r.decision === 'deny').slice(0, 5);
