@@ -207,7 +207,8 @@ async function deprovisionOne(ctx: DriverContext, env: EnvironmentRow, r: Resour
 }
 
 /** A ready environment whose resource stopped answering (a notebook after a restart) is provisioned again. */
-async function repair(ctx: DriverContext, env: EnvironmentRow, all: ResourceRow[], chosen: ResourceRow[]): Promise<void> {
+async function repair(ctx: DriverContext, env: EnvironmentRow, before: ResourceRow[], chosen: ResourceRow[]): Promise<void> {
+  let all = before;
   for (const r of chosen) {
     const status = await ctx.drivers.get(r.type).status({ environmentId: env.id, resourceId: r.id, state: r.state })
       .catch((e: Error) => ({ healthy: false, message: e.message }));
@@ -215,6 +216,8 @@ async function repair(ctx: DriverContext, env: EnvironmentRow, all: ResourceRow[
     await ctx.repo.addEvent(env.id, r.id, { type: 'resource.repairing', message: `${r.id} is not answering (${redact(status.message ?? 'unhealthy', secretValues(r.outputs, r.state))}); provisioning it again` });
     try {
       await provisionOne(ctx, env, r, placeholderContext(env, all));
+      // Its outputs may have changed (a cache that had to take another port): later ones are wired to the new ones.
+      all = await ctx.repo.resources(env.id);
     } catch {
       // Recorded on the resource; the environment stays ready for the parts that work and the next pass tries again.
     }
