@@ -156,6 +156,23 @@ test('a platform started again finds the running service and neither builds nor 
   assert.deepEqual(await again.status(ref), { healthy: true });
 });
 
+test('new variables (an extension adds a cache) restart the running version with them, without a build', async () => {
+  const { pid, commit } = runFile();
+  const builds = journal.length;
+  const extended = input();
+  extended.params = { ...extended.params, env: { DATABASE_URL: databaseUrl, REDIS_URL: 'redis://:pw@127.0.0.1:1' } };
+  await driver.provision(extended);
+  assert.notEqual(runFile().pid, pid, 'a new process');
+  assert.equal(runFile().commit, commit, 'of the same version');
+  assert.equal(isAlive(pid), false);
+  assert.equal(JSON.parse((await get('/')).text).cache, 'redis', 'it sees REDIS_URL');
+  assert.equal(journal.length, builds);
+  const same = runFile().pid;
+  await driver.provision(extended);
+  assert.equal(runFile().pid, same, 'the same settings again restart nothing');
+  await driver.provision(input());
+});
+
 test('stop ends the JVM; provision starts the same version again without a build; deprovision leaves no process and no folder', async () => {
   const { pid, commit } = runFile();
   await driver.stop!(ref);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, statSync, truncateSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -10,7 +11,7 @@ import { findFreePort } from '../../infrastructure/jupyter/index.ts';
 import { handOver, WORKSPACE_HOME, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 import {
   commandLine, isAlive, publishOutput, stopTree, workspaceBuilder, workspaceCommand, workspaceEnv,
-  type BuildJournal, type LastBuild, type RunLimits,
+  type BuildConfig, type BuildJournal, type LastBuild, type RunLimits,
 } from '../../infrastructure/workspace-build/index.ts';
 import { defineDriver, PermanentDriverError, type Driver, type ResourceRef } from '../driver.ts';
 
@@ -64,7 +65,11 @@ interface RunFile {
   pid: number;
   port: number;
   commit: string;
+  /** Which variables and settings the version was started with: a change (an extension's REDIS_URL) restarts it. */
+  config?: string;
 }
+
+const configHash = (c: BuildConfig) => createHash('sha256').update(JSON.stringify({ env: c.env, settings: c.settings })).digest('hex').slice(0, 16);
 
 /** A marker in the JVM's command line, so a recycled pid is never taken for a service. */
 const MARKER = '-Dgoldpath.service=';
@@ -142,7 +147,7 @@ export function javaServiceDriver(opts: JavaServiceDriverOptions): JavaServiceDr
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (exited) throw new Error(`the new version ${exited} before answering ${health}: ${await lastLines(logFile)}`);
-      if (await answers(port, health)) return { pid, port, commit };
+      if (await answers(port, health)) return { pid, port, commit, config: configHash(config) };
       if (Date.now() > deadline) {
         await stopTree(pid);
         throw new Error(`the new version did not answer ${health} within ${Math.round(timeoutMs / 1000)} s and was stopped: ${await lastLines(logFile)}`);
@@ -186,7 +191,19 @@ export function javaServiceDriver(opts: JavaServiceDriverOptions): JavaServiceDr
     return null;
   };
 
-  const rebuild = ({ environmentId: e, resourceId: r }: Pick<ResourceRef, 'environmentId' | 'resourceId'>) => builder.build(e, r, accept(e, r));
+  /** New variables or settings (an extension added a cache): the version that runs starts again with them. */
+  const refresh = (e: string, r: string) => async () => {
+    const run = await alive(e, r);
+    const config = await builder.readConfig(e, r);
+    if (!run || !config || run.config === configHash(config)) return;
+    try {
+      await switchTo(e, r, await start(e, r, join(builder.dirOf(e, r), 'releases', run.commit), run.commit, await builder.uidOf(e, r)));
+    } catch (err) {
+      throw new Error(`resource ${r}: the service did not start with its new settings; the previous one still runs: ${(err as Error).message}`);
+    }
+  };
+
+  const rebuild = ({ environmentId: e, resourceId: r }: Pick<ResourceRef, 'environmentId' | 'resourceId'>) => builder.build(e, r, accept(e, r), refresh(e, r));
 
   const outputsOf = async (e: string, r: string) => {
     const run = await readRun(e, r);
@@ -213,7 +230,8 @@ export function javaServiceDriver(opts: JavaServiceDriverOptions): JavaServiceDr
       const state = { repo: params.repo, branch: params.branch, ...(uid !== undefined ? { uid } : {}) };
       if (await alive(e, r)) {
         running.add(key(e, r));
-        await rebuild({ environmentId: e, resourceId: r }); // a push missed while the platform was down
+        // A push missed while the platform was down is built; new settings restart what runs.
+        await rebuild({ environmentId: e, resourceId: r });
         return { state, outputs: await outputsOf(e, r) };
       }
       // Started again (after stop, or a restart): the version that ran before, without building it again.

@@ -59,7 +59,7 @@ export interface WorkspaceBuilder {
    * Builds the branch's newest commit unless it was built last already; resolves with the last
    * build once done, or null when a newer request superseded this one before it started.
    */
-  build(environmentId: string, resourceId: string, accept: Accept): Promise<LastBuild | null>;
+  build(environmentId: string, resourceId: string, accept: Accept, onUnchanged?: () => Promise<void>): Promise<LastBuild | null>;
   last(environmentId: string, resourceId: string): Promise<LastBuild | null>;
   /** Waits for a running build to end and drops a waiting one. */
   cancel(environmentId: string, resourceId: string): Promise<void>;
@@ -86,7 +86,7 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
   const readConfig = (e: string, r: string) => readJson<BuildConfig>(join(dirOf(e, r), 'config.json'));
   const last = (e: string, r: string) => readJson<LastBuild>(join(dirOf(e, r), 'last.json'));
 
-  const buildOnce = async (e: string, r: string, accept: Accept): Promise<LastBuild> => {
+  const buildOnce = async (e: string, r: string, accept: Accept, onUnchanged?: () => Promise<void>): Promise<LastBuild> => {
     const dir = dirOf(e, r);
     const config = await readConfig(e, r);
     if (!config) throw new Error(`resource ${r} of ${e} has no build configuration; provision it first`);
@@ -97,7 +97,11 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
       return previous ?? { commit: '', status: 'failed', error, durationMs: 0, at: new Date().toISOString() };
     }
     // A push that did not move the branch (a tag, another branch) builds nothing.
-    if (previous?.commit === commit) return previous;
+    if (previous?.commit === commit) {
+      // Nothing to build; what runs may still need the resource's new settings (in turn with builds, never beside one).
+      await onUnchanged?.();
+      return previous;
+    }
     const uid = await uidOf(e, r);
     const id = await opts.journal?.started({ environmentId: e, resourceId: r, commit });
     const folder = join(dir, 'build');
@@ -144,8 +148,8 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
       await mkdir(dirOf(e, r), { recursive: true, mode: 0o700 });
       await writeFile(join(dirOf(e, r), 'config.json'), JSON.stringify(config), { mode: 0o600 });
     },
-    async build(e, r, accept) {
-      const queued = await queue.request(key(e, r), () => buildOnce(e, r, accept));
+    async build(e, r, accept, onUnchanged) {
+      const queued = await queue.request(key(e, r), () => buildOnce(e, r, accept, onUnchanged));
       return queued.ran ? queued.value : null;
     },
     cancel: (e, r) => queue.cancel(key(e, r)),
