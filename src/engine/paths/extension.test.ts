@@ -163,6 +163,11 @@ const table: { name: string; extension: string | object; expect: string[]; on?: 
     expect: ['goldpath.yaml:3: ${resources.redis.url}: there is no resource redis in this path; its resources are repo, db, service'],
   },
   {
+    name: 'a placeholder to the platform\'s files',
+    extension: 'resources:\n  cache:\n    type: cache\nenv:\n  service:\n    SKELETON: ${path.dir}\n',
+    expect: ['goldpath.yaml:6: ${path.dir}: an extension cannot use ${path.…}: it names files of the platform, for the path\'s own resources'],
+  },
+  {
     name: 'an unknown field, on its line',
     extension: 'apiVersion: goldpath.dev/v1\nkind: Extension\nresource:\n  cache: { type: cache }\n',
     expect: ['goldpath.yaml:3: unknown field "resource"'],

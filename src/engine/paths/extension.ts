@@ -53,7 +53,10 @@ export function readExtension(input: unknown, path: GoldenPath, types: ResourceT
   if (errors.length) return { errors };
 
   const merged = mergeExtension(path, extension);
-  const explain = placeholderExplainer(merged, types);
+  const explainInPath = placeholderExplainer(merged, types);
+  // ${path.dir} names the path's folder on the platform's host: the path's own files, never a user's to point at.
+  const explain: typeof explainInPath = (self, ref) =>
+    ref.scope === 'path' ? `an extension cannot use \${path.…}: it names files of the platform, for the path's own resources` : explainInPath(self, ref);
   const report = (self: string, node: unknown, fallback: unknown, field: (string | number)[]) => {
     const check = (value: string, lineOfRef: (raw: string) => number | null) => {
       for (const ref of placeholdersIn(value)) {
