@@ -13,6 +13,7 @@ import { usePendingCount } from './lib/pending.ts';
 import { NotificationCentre } from './components/notifications.tsx';
 import { GlobalSearch } from './components/search.tsx';
 import { ColorSchemeToggle } from './components/color-scheme.tsx';
+import { AssistantBox } from './components/assistant.tsx';
 
 // Heavy pages load on demand, so the first page stays small.
 const LaunchPage = lazy(() => import('./pages/Launch.tsx'));
@@ -78,6 +79,7 @@ export function App() {
             </Link>
           </Group>
           <Group gap={6} wrap="nowrap" ml="auto" mr="xs">
+            <AssistantBox />
             <GlobalSearch />
             <ColorSchemeToggle />
             <NotificationCentre userId={user.id} />

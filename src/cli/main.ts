@@ -175,6 +175,10 @@ program.command('audit').description('the audit log, newest first: who did what,
   .action(run(async (opts: { user?: string; team?: string; action?: string; since?: string; limit?: string; cursor?: string; json?: boolean }) =>
     (await import('./commands/audit.ts')).showAudit(await conn(), opts)));
 
+program.command('ask <sentence...>').description('ask in a sentence: "launch a data science experiment", "my team\'s spend last month by user"; shows what it understood and asks before it changes anything')
+  .option('--yes', 'confirm what it proposes without asking (scripts)').option(json, jsonHelp)
+  .action(run(async (sentence: string[], opts: { yes?: boolean; json?: boolean }) => (await import('./commands/ask.ts')).ask(await conn(), sentence, opts)));
+
 try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;
