@@ -9,12 +9,19 @@ import { gitRepoDeclaration } from '../../drivers/local/git-repo.ts';
 import { bucketDeclaration } from '../../drivers/local/bucket.ts';
 import { warehouseDeclaration } from '../../drivers/local/warehouse.ts';
 import { notebookDeclaration } from '../../drivers/local/notebook.ts';
+import { ideDeclaration } from '../../drivers/local/ide.ts';
+import { sitePreviewDeclaration } from '../../drivers/local/site-preview.ts';
+import { javaServiceDeclaration } from '../../drivers/local/java-service.ts';
+import { databaseDeclaration } from '../../drivers/local/database.ts';
+import { cacheDeclaration } from '../../drivers/local/cache.ts';
 import { PathLibrary } from '../paths/library.ts';
 import { formatPathError } from '../paths/loader.ts';
 import { PolicyEngine } from '../policy/engine.ts';
 import { toolCheckFor } from './tool-check.ts';
 
-const types = new Map([gitRepoDeclaration, notebookDeclaration, bucketDeclaration, warehouseDeclaration].map((d) => [d.type, declarationOf(d)]));
+// Every local driver's declaration, as the platform's registry gives them: the shipped paths use them all.
+const types = new Map([gitRepoDeclaration, notebookDeclaration, bucketDeclaration, warehouseDeclaration, ideDeclaration, sitePreviewDeclaration, javaServiceDeclaration, databaseDeclaration, cacheDeclaration]
+  .map((d) => [d.type, declarationOf(d)]));
 const shippedPolicies = fileURLToPath(new URL('../../../policies/', import.meta.url));
 
 const registry = `version: 1
