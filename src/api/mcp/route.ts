@@ -1,9 +1,14 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type pg from 'pg';
 import { bearerToken, requireToken } from '../session-routes.ts';
 import type { Api } from '../openapi.ts';
 import { InProcessCall } from './in-process-call.ts';
-import { createMcpServer } from './tools.ts';
+
+/**
+ * The SDK and the tools, loaded on the first /mcp request: importing them costs the platform's
+ * start a few hundred milliseconds (more on a busy machine), and most platforms never serve MCP.
+ */
+let loaded: Promise<[typeof import('./tools.ts'), typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')]> | undefined;
+const load = () => (loaded ??= Promise.all([import('./tools.ts'), import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')]));
 
 const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0' as const, error: { code, message }, id: null });
 
@@ -26,6 +31,7 @@ export function registerMcpRoute(app: Api, deps: { pool: pg.Pool; version: strin
     } catch {
       return c.json(rpcError(-32700, 'Parse error: the request body is not valid JSON'), 400);
     }
+    const [{ createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await load();
     const call = new InProcessCall((path, init) => app.request(path, init), bearerToken(c)!);
     const server = createMcpServer(call, deps.version);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
