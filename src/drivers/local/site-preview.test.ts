@@ -108,6 +108,18 @@ test('a push is built and served; a failing build keeps the last good site and r
   assert.equal(status.message, `build failed at ${bad.slice(0, 12)}: error: pages/index.md:3: link to nope.html; serving ${good.slice(0, 12)}`);
 });
 
+test('new build variables build the same commit again', async () => {
+  await createBareRepo(reposDir(), 'e1-vars', { 'build.py': 'import os, pathlib\npathlib.Path("public").mkdir(exist_ok=True)\npathlib.Path("public/index.html").write_text(os.environ.get("GREETING", "none"))\n' });
+  await driver.provision(input('vars', { repo: 'e1-vars' }));
+  assert.equal(await served('vars'), 'none');
+  const builds = journal.length;
+  await driver.provision(input('vars', { repo: 'e1-vars' }));
+  assert.equal(journal.length, builds, 'the same settings build nothing');
+  await driver.provision(input('vars', { repo: 'e1-vars', env: { GREETING: 'hello' } }));
+  assert.equal(await served('vars'), 'hello');
+  assert.equal(journal.length, builds + 1);
+});
+
 test('a build runs sandboxed as the environment\'s own uid and cannot read the platform\'s data folder', async (t) => {
   if (!sandbox.available) {
     if (process.env.CI) assert.fail(`no sandbox on the CI machine: ${sandbox.reason}`);
@@ -144,7 +156,7 @@ test('a push while a build runs waits, and a newer push supersedes the waiting o
   const before = journal.length;
   push('e1-busy', { 'page.txt': '<h1>one</h1>' });
   const first = driver.rebuild({ environmentId: 'e1', resourceId: 'busy' });
-  await new Promise((r) => setTimeout(r, 200)); // the first build is running
+  while (journal.length === before) await new Promise((r) => setTimeout(r, 10)); // the first build is running
   const second = driver.rebuild({ environmentId: 'e1', resourceId: 'busy' });
   const last = push('e1-busy', { 'page.txt': '<h1>three</h1>' });
   const third = driver.rebuild({ environmentId: 'e1', resourceId: 'busy' });

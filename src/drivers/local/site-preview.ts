@@ -56,7 +56,8 @@ const SITE_LIMITS = { maxBytes: 200 * 1024 * 1024, maxFiles: 20_000 };
  *   current.json     which one is served
  */
 export function sitePreviewDriver(opts: SitePreviewDriverOptions): SitePreviewDriver {
-  const builder = workspaceBuilder(opts);
+  // New build variables or another command change what is built: the same commit is built again.
+  const builder = workspaceBuilder({ ...opts, rebuildOnNewSettings: true });
   const readCurrent = async (e: string, r: string): Promise<Current | null> => {
     try {
       return JSON.parse(await readFile(join(builder.dirOf(e, r), 'current.json'), 'utf8')) as Current;

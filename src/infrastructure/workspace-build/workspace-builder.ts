@@ -9,6 +9,7 @@
  *   last.json   the last build's commit, status and error (what the status message says)
  *   config.json what a push needs to build again (command, variables): 0600, never in the sandbox
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { claimUid, releaseUid, type SandboxSupport } from '../sandbox/index.ts';
@@ -24,6 +25,8 @@ export interface WorkspaceBuilderOptions {
   sandbox: SandboxSupport;
   journal?: BuildJournal;
   limits?: RunLimits;
+  /** Whether new settings (variables, command) need a build of the same commit again (a site: yes; a service restarts instead). */
+  rebuildOnNewSettings?: boolean;
 }
 
 export interface BuildConfig {
@@ -41,7 +44,11 @@ export interface LastBuild {
   error: string | null;
   durationMs: number;
   at: string;
+  /** The settings it was built with (a hash). */
+  settings?: string;
 }
+
+const settingsHash = (c: BuildConfig) => createHash('sha256').update(JSON.stringify([c.command, c.env, c.settings])).digest('hex').slice(0, 16);
 
 /**
  * Takes a successful build's folder: publishes, starts, health-checks. Returns null when accepted,
@@ -97,7 +104,8 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
       return previous ?? { commit: '', status: 'failed', error, durationMs: 0, at: new Date().toISOString() };
     }
     // A push that did not move the branch (a tag, another branch) builds nothing.
-    if (previous?.commit === commit) {
+    const settings = settingsHash(config);
+    if (previous?.commit === commit && (!opts.rebuildOnNewSettings || (previous.settings ?? settings) === settings)) {
       // Nothing to build; what runs may still need the resource's new settings (in turn with builds, never beside one).
       await onUnchanged?.();
       return previous;
@@ -130,7 +138,7 @@ export function workspaceBuilder(opts: WorkspaceBuilderOptions): WorkspaceBuilde
       if (id !== undefined) await opts.journal!.finished(id, { environmentId: e, resourceId: r, commit, status: 'failed', durationMs: outcome.durationMs, log: outcome.log, error: 'stopped: the resource was removed' }).catch(() => {});
       return { commit, status: 'failed', error: 'stopped: the resource was removed', durationMs: outcome.durationMs, at: new Date().toISOString() };
     }
-    const result: LastBuild = { commit, status: outcome.ok ? 'succeeded' : 'failed', error: outcome.error, durationMs: outcome.durationMs, at: new Date().toISOString() };
+    const result: LastBuild = { commit, status: outcome.ok ? 'succeeded' : 'failed', error: outcome.error, durationMs: outcome.durationMs, at: new Date().toISOString(), settings };
     await writeFile(join(dir, 'last.json'), JSON.stringify(result), { mode: 0o600 });
     if (id !== undefined) {
       await opts.journal!.finished(id, { environmentId: e, resourceId: r, commit, status: result.status, durationMs: result.durationMs, log: outcome.log, error: outcome.error })
