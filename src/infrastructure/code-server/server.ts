@@ -58,6 +58,8 @@ export function writeIdeFiles(home: string): void {
     // The command line sets everything; a config file is still needed, else code-server writes one with a random password.
     [IDE_CONFIG, '# written by Goldpath: the platform starts this IDE with its own options\nauth: password\n'],
     [IDE_SETTINGS, JSON.stringify(IDE_USER_SETTINGS, null, 2) + '\n'],
+    // The workspace's uid has no name in /etc/passwd: without this the prompt reads "I have no name!".
+    ['.bashrc', '# written by Goldpath when this workspace was made; yours to change\nPS1=\'workspace:\\w\\$ \'\n'],
   ] as const) {
     mkdirSync(dirname(join(home, file)), { recursive: true, mode: 0o700 });
     writeFileSync(join(home, file), text, { mode: 0o600, flag: 'wx' });
