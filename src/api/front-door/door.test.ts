@@ -154,6 +154,7 @@ test('a program with an API token reaches the workspace at the stable URL: the w
   assert.equal(got.headers['x-forwarded-host'], undefined);
   assert.ok(!JSON.stringify(got.headers).includes(tokens.dana), 'the API token never reaches the workspace');
   assert.deepEqual(r.headers['set-cookie'], ['_xsrf=abc; Path=/'], 'the workspace cannot set the door\'s cookie');
+  assert.equal(r.headers['content-security-policy'], 'sandbox', 'on the platform\'s origin a workspace\'s page never runs as the portal');
 
   const redirect = await call(`/w/${A}/app/redirect`, { headers: bearer('dana') });
   assert.equal(redirect.headers.location, `/w/${A}/app/tree`, 'redirects stay under the stable URL');
@@ -273,6 +274,7 @@ test('a static preview is served by the platform: content types, index.html, and
   assert.equal(index.status, 200);
   assert.equal(index.body, '<h1>preview</h1>');
   assert.equal(index.headers['content-type'], 'text/html; charset=utf-8');
+  assert.equal(index.headers['content-security-policy'], 'sandbox', 'never a page of the platform\'s origin');
   assert.equal((await get('/style.css')).headers['content-type'], 'text/css; charset=utf-8');
   const dir = await get('/docs');
   assert.equal(dir.status, 301);

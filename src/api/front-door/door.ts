@@ -145,7 +145,8 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
   /** Sends the request on, or serves the files of a static upstream. */
   const pass = async (req: IncomingMessage, res: ServerResponse, key: WorkspaceKey, up: WorkspaceUpstream, path: string, prefix: string) => {
     if (up.kind === 'static') {
-      await serveStatic(req, res, up.root, path, (status, message) => sendProblem(res, status, status === 405 ? 'method_not_allowed' : 'not_found', message, { acceptsHtml: acceptsHtml(req) }));
+      await serveStatic(req, res, up.root, path, (status, message) => sendProblem(res, status, status === 405 ? 'method_not_allowed' : 'not_found', message, { acceptsHtml: acceptsHtml(req) }),
+        prefix ? { 'content-security-policy': 'sandbox' } : {});
       return;
     }
     await forwardHttp(req, res, toUpstream(up), {
@@ -397,7 +398,14 @@ export function forwardedHeaders(req: IncomingMessage, up: Extract<WorkspaceUpst
 
 /** The upstream's answer as the browser gets it: its redirects kept under the stable URL's prefix, and never the door's cookie. */
 function workspaceResponseHeaders(h: OutgoingHttpHeaders, prefix: string): OutgoingHttpHeaders {
-  if (prefix && typeof h.location === 'string' && h.location.startsWith('/') && !h.location.startsWith('//')) h.location = prefix + h.location;
+  if (prefix) {
+    if (typeof h.location === 'string' && h.location.startsWith('/') && !h.location.startsWith('//')) h.location = prefix + h.location;
+    // On the platform's origin (programs with a token): should a browser ever render it, the
+    // workspace's page runs in a sandbox of its own, never as the portal's origin.
+    const csp = h['content-security-policy'];
+    (h as Record<string, unknown>)['content-security-policy'] = [...(Array.isArray(csp) ? csp : csp === undefined ? [] : [String(csp)]), 'sandbox'];
+    h['x-content-type-options'] = 'nosniff';
+  }
   const setCookie = h['set-cookie'];
   if (Array.isArray(setCookie)) h['set-cookie'] = setCookie.filter((c) => !c.trim().startsWith(`${SESSION_COOKIE}=`));
   return h;

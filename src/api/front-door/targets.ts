@@ -27,7 +27,7 @@ export class WorkspaceTargets {
   readonly #repo: PgEnvironmentRepository;
   readonly #drivers: { get(type: string): Driver };
   readonly #targets = new Map<string, { at: number; value: TargetLookup }>();
-  readonly #upstreams = new Map<string, { at: number; value: WorkspaceUpstream | null }>();
+  readonly #upstreams = new Map<string, { at: number; value: Promise<WorkspaceUpstream | null> }>();
 
   constructor(pool: pg.Pool, drivers: { get(type: string): Driver }) {
     this.#repo = new PgEnvironmentRepository(pool);
@@ -65,9 +65,12 @@ export class WorkspaceTargets {
     const k = `${t.environment.id}/${t.resource.id}`;
     const hit = this.#upstreams.get(k);
     if (hit && Date.now() - hit.at < UPSTREAM_TTL_MS) return hit.value;
-    const value = (await this.#driverOf(t.resource.type)!.upstream!({ environmentId: t.environment.id, resourceId: t.resource.id, state: t.resource.state })) ?? null;
+    // Shared while it is being asked: a page's first requests come together, and a driver may
+    // start its server on the first one (the IDE does).
+    const value = (async () => (await this.#driverOf(t.resource.type)!.upstream!({ environmentId: t.environment.id, resourceId: t.resource.id, state: t.resource.state })) ?? null)();
     if (this.#upstreams.size > 5000) this.#upstreams.clear();
     this.#upstreams.set(k, { at: Date.now(), value });
+    value.then((v) => this.#upstreams.set(k, { at: Date.now(), value: Promise.resolve(v) }), () => this.#upstreams.delete(k));
     return value;
   }
 

@@ -33,7 +33,7 @@ export type StaticAnswer =
  * Serves `urlPath` (path and query, as asked) from `root`. Resolves once the answer is sent;
  * non-200 answers are handed to `fail` so the door words them.
  */
-export async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string, urlPath: string, fail: (status: number, message: string) => void): Promise<StaticAnswer> {
+export async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string, urlPath: string, fail: (status: number, message: string) => void, headers: Record<string, string> = {}): Promise<StaticAnswer> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     fail(405, 'a preview serves files: only GET and HEAD');
@@ -94,6 +94,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
     // A preview changes on every push: always ask again (cheap: the files are local).
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
+    ...headers,
   });
   if (req.method === 'HEAD') {
     await fd.close();
