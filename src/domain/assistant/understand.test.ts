@@ -1,23 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDeepStrictEqual } from 'node:util';
-import { testSet, type Sentence } from './sentences.test-set.ts';
+import { testSet } from './sentences.test-set.ts';
 import { understand } from './understand.ts';
-import type { Understanding } from './schema.ts';
+import { judge } from './judge.ts';
 import { testKnown } from '../../engine/assistant/test-known.ts';
 
 const known = testKnown();
-
-/** Right when the intent is, every listed slot is, and a question comes exactly when one is expected. */
-export function judge(s: Sentence, u: Understanding): string | undefined {
-  if (u.intent !== s.intent) return `intent ${u.intent}, expected ${s.intent}`;
-  for (const [k, v] of Object.entries(s.slots ?? {})) {
-    if (!isDeepStrictEqual((u.slots as Record<string, unknown>)[k], v)) return `slot ${k} = ${JSON.stringify((u.slots as Record<string, unknown>)[k])}, expected ${JSON.stringify(v)}`;
-  }
-  const asks = Boolean(u.question);
-  if (asks !== Boolean(s.asks)) return asks ? `asked "${u.question}"` : 'did not ask';
-  return undefined;
-}
 
 test('the test set has at least 150 sentences, every intent among them', () => {
   assert.ok(testSet.length >= 150, `${testSet.length} sentences`);
