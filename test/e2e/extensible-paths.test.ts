@@ -94,7 +94,7 @@ env:
   // The environment shows what was added.
   const shown = await platform.cli(['--as', 'sam', 'env', env.id]);
   assert.equal(shown.code, 0, shown.stderr);
-  assert.match(shown.stdout, /cache/);
+  assert.match(shown.stdout, /extended \(at launch\): cache \(cache\), service \+REDIS_URL/);
 });
 
 test('a forbidden extension is refused with the rule and the line, and nothing is created; a data path refuses --extend', async () => {

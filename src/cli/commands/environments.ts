@@ -9,10 +9,22 @@ export function printEnvironment(env: EnvironmentView): void {
   print(`  path ${env.path} · team ${env.team} · owner ${env.owner} · data ${env.dataClass ?? '-'} · status ${statusColor(env.status)}${env.reason ? ` (${env.reason})` : ''}`);
   const lifetime = lifetimeLine(env);
   if (lifetime) print(`  ${lifetime}`);
+  if (env.extension) print(`  ${extensionLine(env.extension)}`);
   for (const r of env.resources) {
     const url = typeof r.outputs.url === 'string' ? r.outputs.url : '';
     print(`  ${r.id.padEnd(10)} ${r.type.padEnd(10)} ${statusColor(r.status).padEnd(10)} ${url}${r.error ? red(` ${r.error}`) : ''}`);
   }
+}
+
+/** What a developer added to a software path, e.g. "extended (goldpath.yaml at 1a2b3c4d5e6f): cache (cache), service +REDIS_URL". */
+function extensionLine(e: NonNullable<EnvironmentView['extension']>): string {
+  const added = [
+    ...Object.entries(e.resources).map(([id, r]) => `${id} (${r.type})`),
+    ...Object.entries(e.env).map(([id, vars]) => `${id} ${Object.keys(vars).map((k) => `+${k}`).join(' ')}`),
+    ...Object.entries(e.parameters).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`),
+  ];
+  const from = e.from === 'repository' ? `goldpath.yaml${e.commit ? ` at ${e.commit.slice(0, 12)}` : ''}` : 'at launch';
+  return `extended (${from}): ${added.join(', ') || 'nothing'}`;
 }
 
 /** When it expires and when its workspace was last used, e.g. "expires 2026-05-02 10:00 UTC (in 3 days) · last activity 12 minutes ago". */
