@@ -165,5 +165,21 @@ test('the portal as a daily home', async (t) => {
     assert.deepEqual(overflowing, []);
   });
 
+  await step(t, 'a default team chosen in settings starts the launch form', async () => {
+    const priya = await localAccount(platform, 'priya'); // an admin, who may launch for any team
+    await signInToPortal(page, platform.url, priya);
+    const token = await page.evaluate(() => localStorage.getItem('goldpath.token'));
+    const { teams } = (await (await fetch(`${platform.url}/api/v1/teams`, { headers: { authorization: `Bearer ${token}` } })).json()) as { teams: { id: string; title: string }[] };
+    const other = teams.find((x) => x.id !== 'web')!;
+    await page.goto(platform.url + '/settings');
+    await page.getByRole('combobox', { name: 'Default team' }).click();
+    await page.getByRole('option', { name: other.title, exact: true }).click();
+    await page.goto(platform.url + '/launch/data-science-experimentation');
+    await page.locator('form button[type="submit"]').first().waitFor();
+    const team = page.getByRole('combobox', { name: /Team/ });
+    for (let i = 0; i < 50 && (await team.inputValue()) !== other.title; i++) await page.waitForTimeout(100);
+    assert.equal(await team.inputValue(), other.title);
+  });
+
   assert.deepEqual(browser.pageErrors, []);
 });

@@ -16,6 +16,7 @@ import { Markdown } from '../components/markdown.tsx';
 import { ResourceProgress } from '../components/progress.tsx';
 import { CostBreakdown, CostPerDayLine } from '../components/path-cost.tsx';
 import { BudgetNotice } from '../components/budget-notice.tsx';
+import { defaultLaunchTeam } from '../lib/launch-preferences.ts';
 
 interface LaunchForm {
   team?: string;
@@ -123,6 +124,11 @@ export default function LaunchPage({ name }: { name: string }) {
   // You launch for a team you belong to (admins for any); yours is preselected.
   const teams = useMemo(() => (data.data?.teams ?? []).filter((t) => user.isAdmin || t.members.includes(user.id) || t.id === user.team), [data.data, user]);
   const built = useMemo(() => (data.data ? buildSchema(data.data.path, teams) : null), [data.data, teams]);
+  // The default team chosen in settings, when it is still one of the person's.
+  useEffect(() => {
+    const preferred = defaultLaunchTeam(user.id);
+    if (preferred && teams.some((t) => t.id === preferred)) setFormData((f) => (f.team === user.team ? { ...f, team: preferred } : f));
+  }, [teams, user]);
 
   useEffect(() => {
     if (!env) return;

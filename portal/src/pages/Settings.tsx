@@ -1,11 +1,12 @@
 // Settings: how the portal looks (light, dark, as the system), which notifications the bell shows,
 // and the person's API tokens (list, create with the secret shown once, revoke).
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, Checkbox, Code, Group, Modal, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Checkbox, Code, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconKey, IconTrash } from '@tabler/icons-react';
 import { api, ApiError, call } from '../api/client.ts';
 import type { paths } from '../api/schema.ts';
-import { useAuth } from '../auth.tsx';
+import { useAuth, useUser } from '../auth.tsx';
+import { defaultLaunchTeam, setDefaultLaunchTeam } from '../lib/launch-preferences.ts';
 import { ColorSchemeChoice } from '../components/color-scheme.tsx';
 import { CopyIcon } from '../components/copy.tsx';
 import { noticeKindLabel } from '../components/notifications.tsx';
@@ -150,6 +151,36 @@ function NotificationsCard() {
   );
 }
 
+/** Only for people in more than one team (or admins, who launch for any): which one the launch form starts with. */
+function LaunchTeamCard() {
+  const user = useUser();
+  const teams = useLoad(() => call(api.GET('/api/v1/teams')), []);
+  const [team, setTeam] = useState<string | null>(() => defaultLaunchTeam(user.id));
+  const mine = (teams.data?.teams ?? []).filter((t) => user.isAdmin || t.members.includes(user.id) || t.id === user.team);
+  if (mine.length < 2) return null;
+  return (
+    <Card>
+      <Title order={2} fz="lg" mb={4}>
+        Launches
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        The team a launch is for unless you pick another; cost and access are attributed to it.
+      </Text>
+      <Select
+        label="Default team"
+        w={320}
+        data={mine.map((t) => ({ value: t.id, label: t.title }))}
+        value={team ?? user.team}
+        onChange={(v) => {
+          setTeam(v);
+          setDefaultLaunchTeam(user.id, v === user.team ? null : v);
+        }}
+        allowDeselect={false}
+      />
+    </Card>
+  );
+}
+
 export default function SettingsPage() {
   return (
     <Stack gap="lg" maw={960} mx="auto">
@@ -169,6 +200,7 @@ export default function SettingsPage() {
         <ColorSchemeChoice />
       </Card>
       <NotificationsCard />
+      <LaunchTeamCard />
       <TokensCard />
     </Stack>
   );
