@@ -45,4 +45,37 @@ export class InProcessCall implements PlatformCall {
     }
     return data as T;
   }
+
+  /** Reads a server-sent-events route, calling onEvent for each until it returns true or the stream ends (as the CLI's client does). */
+  async stream(path: string, onEvent: (event: string, data: unknown) => boolean | void): Promise<void> {
+    const res = await this.#fetch(path, { headers: { accept: 'text/event-stream', authorization: `Bearer ${this.#token}` } });
+    if (res.status !== 200 || !res.body) {
+      const err = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }).error;
+      throw new ApiRefusal(res.status, err?.code, err?.message ?? `could not follow progress (${res.status})`);
+    }
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let cut;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          let event = 'message';
+          const data: string[] = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+          }
+          if (data.length && onEvent(event, JSON.parse(data.join('\n')))) return;
+        }
+      }
+    } finally {
+      // Ends the route's stream (its follower unsubscribes), whether we stopped or it did.
+      await reader.cancel().catch(() => {});
+    }
+  }
 }

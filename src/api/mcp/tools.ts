@@ -15,6 +15,8 @@ import { explainRefusal, Explanation } from './explain-refusal.ts';
  */
 export interface PlatformCall {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Follows a server-sent-events route until onEvent returns true or the stream ends. */
+  stream(path: string, onEvent: (event: string, data: unknown) => boolean | void): Promise<void>;
 }
 
 /** What a refused call throws (the CLI's ApiError and the in-process caller's ApiRefusal both look so). */
@@ -74,13 +76,19 @@ const enc = encodeURIComponent;
 /** Launch statuses after which waiting ends: ready, or a state a person must act on. */
 const settled = new Set(['ready', 'failed', 'awaiting-approval', 'stopped', 'deleted']);
 
+/**
+ * Follows the environment's live progress (one request, one audit row, as `goldpath launch --wait`)
+ * until it settles or the time is up. The time is checked at each message, and the platform sends
+ * the environment at least every 15 s, so a wait ends at most that late.
+ */
 async function waitUntilSettled(call: PlatformCall, env: EnvironmentView, seconds: number): Promise<EnvironmentView> {
+  if (settled.has(env.status)) return env;
   const end = Date.now() + seconds * 1000;
   let current = env;
-  while (!settled.has(current.status) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 250));
-    current = await call.request<EnvironmentView>('GET', `/api/v1/environments/${enc(env.id)}`);
-  }
+  await call.stream(`/api/v1/environments/${enc(env.id)}/stream`, (event, data) => {
+    if (event === 'environment' && data) current = data as EnvironmentView;
+    return settled.has(current.status) || Date.now() >= end;
+  });
   return current;
 }
 
