@@ -1,7 +1,8 @@
 // The front door against a real `goldpath up`: a notebook launched through the CLI answers at its
 // stable URL on the platform's port (HTTP and the kernel's WebSocket), for its owner only, and at
 // the same URL after a stop and start; in Chromium the portal's link lands in Jupyter on the
-// workspace's own origin, from where the portal's API is out of reach.
+// workspace's own origin, where Jupyter's page code starts a kernel and talks to it over the
+// WebSocket, and from where the portal's API is out of reach.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type IncomingHttpHeaders } from 'node:http';
@@ -87,6 +88,31 @@ test('in Chromium the portal\'s link lands in Jupyter on the workspace\'s own or
   await tab.waitForURL((u) => u.origin === workspaceOrigin, { timeout: 20_000 });
   await tab.waitForFunction(() => /jupyter/i.test(document.title + document.documentElement.outerHTML), undefined, { timeout: 20_000 });
   assert.doesNotMatch(await tab.title(), /^(401|403|404|500|502|503)/);
+
+  // Jupyter's own page code works through the door: a kernel started over HTTP answers over its WebSocket.
+  const kernel = await tab.evaluate(async () => {
+    const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
+    const started = await fetch('/api/kernels', { method: 'POST', headers: { 'X-XSRFToken': decodeURIComponent(xsrf) }, body: '{}' });
+    if (!started.ok) return `POST /api/kernels: ${started.status}`;
+    const { id } = (await started.json()) as { id: string };
+    const reply = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://${location.host}/api/kernels/${id}/channels`);
+      const timer = setTimeout(() => resolve('no reply in 20 s'), 20_000);
+      ws.onerror = () => resolve('websocket error');
+      ws.onopen = () => ws.send(JSON.stringify({ header: { msg_id: 'k1', username: 'x', session: 's', msg_type: 'kernel_info_request', version: '5.3' }, parent_header: {}, metadata: {}, content: {}, channel: 'shell', buffers: [] }));
+      ws.onmessage = (m) => {
+        const msg = JSON.parse(String(m.data)) as { parent_header?: { msg_id?: string }; header: { msg_type: string } };
+        if (msg.parent_header?.msg_id === 'k1' && msg.header.msg_type === 'kernel_info_reply') {
+          clearTimeout(timer);
+          ws.close();
+          resolve('kernel_info_reply');
+        }
+      };
+    });
+    await fetch(`/api/kernels/${id}`, { method: 'DELETE', headers: { 'X-XSRFToken': decodeURIComponent(xsrf) } });
+    return reply;
+  });
+  assert.equal(kernel, 'kernel_info_reply');
 
   // Code on the workspace's page: no portal token in its storage, and the API does not answer it.
   assert.equal(await tab.evaluate(() => localStorage.getItem('goldpath.token')), null);
