@@ -77,6 +77,9 @@ test('the rules load: true stays valid (parameters only), false is locked, and r
     'p.yaml:14: spec.extensible.parameters.0: the path has no parameter memroy; its parameters are memory, name',
     'p.yaml:15: spec.extensible.env.0: the path has no resource svc; its resources are repo, db, service',
   ]);
+  const noEnv = parseGoldenPath(software.replace('env: [service]', 'env: [db]'), 'p.yaml', types);
+  assert.ok('errors' in noEnv);
+  assert.deepEqual(noEnv.errors.map(formatPathError), ['p.yaml:15: spec.extensible.env.0: resource db (database) takes no env param, so no variables can be added to it']);
   const wrong = parseGoldenPath(software.replace('database: { max: 2 }', 'database: { max: two }'), 'p.yaml', types);
   assert.ok('errors' in wrong);
   assert.deepEqual(wrong.errors.map(formatPathError), ['p.yaml:12: spec.extensible.resources.database.max: must be a whole number: how many resources of this type a user may add']);

@@ -136,7 +136,11 @@ function checkExtensionRules(path: GoldenPath, types: ResourceTypes): [(string |
     if (!params.includes(p)) problems.push([[...at, 'parameters', i], `the path has no parameter ${p}; its parameters are ${params.join(', ') || 'none'}`]);
   });
   rules.env.forEach((id, i) => {
-    if (!path.spec.resources[id]) problems.push([[...at, 'env', i], `the path has no resource ${id}; its resources are ${Object.keys(path.spec.resources).join(', ')}`]);
+    const r = path.spec.resources[id];
+    if (!r) problems.push([[...at, 'env', i], `the path has no resource ${id}; its resources are ${Object.keys(path.spec.resources).join(', ')}`]);
+    else if (types.has(r.type) && !Object.keys(types.get(r.type)!.params.properties ?? {}).includes('env')) {
+      problems.push([[...at, 'env', i], `resource ${id} (${r.type}) takes no env param, so no variables can be added to it`]);
+    }
   });
   return problems;
 }
