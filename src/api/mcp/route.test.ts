@@ -30,7 +30,7 @@ before(async () => {
   // The SDK's own HTTP client, its requests answered by the API app itself.
   await client.connect(new StreamableHTTPClientTransport(new URL('http://platform.test/mcp'), {
     requestInit: { headers: { authorization: `Bearer ${dana}` } },
-    fetch: (input, init) => app.request(String(input), init),
+    fetch: async (input, init) => app.request(String(input), init),
   }));
 });
 after(async () => {
