@@ -27,6 +27,7 @@ export interface NotebookDriverOptions {
   /** Where each environment's notebook keeps its home (with the working copy) and run file. */
   workDir: string;
   reposDir: string;
+  /** The loopback address workspace servers listen on; anything else (e.g. 0.0.0.0) means 127.0.0.1: only the front door reaches them. */
   host: string;
   /** The platform's own address: notebooks are reached through its front door, at workspaceUrl(). */
   publicUrl: string;
@@ -80,10 +81,12 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
   };
   // Only the stable address: the port and the token stay behind the front door, which adds the token.
   const outputs = (environmentId: string, resourceId: string) => ({ url: workspaceUrl(opts.publicUrl, environmentId, resourceId) });
+  // Workspace servers listen on the loopback only, whatever the platform listens on: the front door is the way in.
+  const host = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(opts.host) ? opts.host : '127.0.0.1';
   const sandbox = opts.sandbox.available ? opts.sandbox : undefined;
   // Only in a sandbox: a warm server sees its home at the same path wherever its folder moves.
   const pool: Promise<NotebookPool | null> = sandbox
-    ? notebookPool({ dir: join(opts.workDir, '.pool'), claimsDir, host: opts.host, targets: opts.warm ?? {}, sandbox, onError: opts.onPoolError }).catch((err: Error) => {
+    ? notebookPool({ dir: join(opts.workDir, '.pool'), claimsDir, host, targets: opts.warm ?? {}, sandbox, onError: opts.onPoolError }).catch((err: Error) => {
       opts.onPoolError?.(err);
       return null;
     })
@@ -131,11 +134,11 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     await rename(warm.dir, dir);
     const uid = warm.uid === undefined ? undefined : ((await transferUid(claimsDir, warm.owner, owner(environmentId, resourceId))) ?? undefined);
     await prepareHome(dir, repo, repoUrl, uid); // the clone is home/work
-    const run = { pid: warm.standby.pid, port: await findFreePort(opts.host), token: randomBytes(24).toString('hex') };
+    const run = { pid: warm.standby.pid, port: await findFreePort(host), token: randomBytes(24).toString('hex') };
     // Recorded before the claim, as a cold start records its pid before the server answers.
     await writeFile(join(dir, 'run.json'), JSON.stringify(run), { mode: 0o600 });
     running.add(run.pid);
-    await warm.standby.claim({ host: opts.host, port: run.port, token: run.token, dir: posix.join(WORKSPACE_HOME, 'work'), env, logFile: join(dir, 'notebook.log') });
+    await warm.standby.claim({ host, port: run.port, token: run.token, dir: posix.join(WORKSPACE_HOME, 'work'), env, logFile: join(dir, 'notebook.log') });
     return { state: { ...run, sandboxed: true, warm: true, ...(uid !== undefined ? { uid } : {}) }, outputs: outputs(environmentId, resourceId) };
   };
 
@@ -153,21 +156,21 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       // Claiming is idempotent: the same workspace always gets its own uid back.
       const uid = process.getuid?.() === 0 ? await claimUid(claimsDir, owner(environmentId, resourceId)) : undefined;
       const stateOf = (run: RunFile) => ({ ...run, sandboxed: Boolean(sandbox), ...(uid !== undefined ? { uid } : {}) });
-      if (existing && isProcessAlive(existing.pid) && (await notebookAnswers(existing.port, existing.token, opts.host))) {
+      if (existing && isProcessAlive(existing.pid) && (await notebookAnswers(existing.port, existing.token, host))) {
         running.add(existing.pid);
         return { state: stateOf(existing), outputs: outputs(environmentId, resourceId) };
       }
       if (existing && isProcessAlive(existing.pid)) await stopNotebook(existing.pid);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const work = await prepareHome(dir, params.repo, params.repoUrl as string | undefined, uid);
-      const port = await findFreePort(opts.host);
+      const port = await findFreePort(host);
       // A new token on every start: nobody keeps it (the front door adds it), and one a process may
       // have seen before a stop opens nothing after it.
       const token = randomBytes(24).toString('hex');
       const proc = await startNotebook({
         dir: work,
         port,
-        host: opts.host,
+        host,
         token,
         env,
         logFile: join(dir, 'notebook.log'),
@@ -184,7 +187,7 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
       const run = await readRun(dirOf(environmentId, resourceId));
       if (!run || !isProcessAlive(run.pid)) return { healthy: false, message: 'notebook server is not running' };
       running.add(run.pid);
-      return (await notebookAnswers(run.port, run.token, opts.host)) ? { healthy: true } : { healthy: false, message: 'notebook server does not answer' };
+      return (await notebookAnswers(run.port, run.token, host)) ? { healthy: true } : { healthy: false, message: 'notebook server does not answer' };
     },
     async deprovision({ environmentId, resourceId }) {
       const dir = dirOf(environmentId, resourceId);
@@ -208,12 +211,12 @@ export function notebookDriver(opts: NotebookDriverOptions): NotebookDriver {
     async upstream({ environmentId, resourceId }) {
       const run = await readRun(dirOf(environmentId, resourceId));
       if (!run || !isProcessAlive(run.pid)) return null;
-      return { kind: 'http' as const, url: `http://${clientHost(opts.host)}:${run.port}`, headers: { authorization: `token ${run.token}` } };
+      return { kind: 'http' as const, url: `http://${clientHost(host)}:${run.port}`, headers: { authorization: `token ${run.token}` } };
     },
     async activity({ environmentId, resourceId }) {
       const run = await readRun(dirOf(environmentId, resourceId));
       if (!run || !isProcessAlive(run.pid)) return null;
-      return notebookLastActivity(run.port, run.token, opts.host);
+      return notebookLastActivity(run.port, run.token, host);
     },
   });
   return Object.assign(driver, {
