@@ -114,6 +114,19 @@ test('a forbidden extension is refused with the rule and the line, and nothing i
   const missing = await platform.cli(['--as', 'sam', 'launch', 'java-microservice', '--extend', join(work, 'nope.yaml')]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /--extend .*nope\.yaml: cannot read it \(ENOENT\)/);
+  // The API, as a program calls it: the object form, and something that is no extension at all.
+  const post = async (body: unknown) => {
+    const res = await fetch(`${platform.url}/api/v1/environments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as { error: { code: string; message: string; details?: { field: string; message: string }[] } } };
+  };
+  const asObject = await post({ path: 'java-microservice', team: 'web', extension: { env: { db: { X: '1' } }, parameters: { branch: 'release' } } });
+  assert.equal(asObject.status, 400);
+  assert.equal(asObject.body.error.code, 'extension_refused');
+  assert.deepEqual(asObject.body.error.details?.map((d) => d.field), ['extension.env.db']);
+  assert.match(asObject.body.error.message, /java-microservice lets you add environment variables only to service \(extensible\.env\), not to "db"/);
+  const notAnExtension = await post({ path: 'java-microservice', team: 'web', extension: 42 });
+  assert.equal(notAnExtension.status, 400);
+  assert.match(notAnExtension.body.error.message, /extension: must be an Extension/);
   assert.equal(await envCount(), before, 'no environment was created');
 });
 
