@@ -794,7 +794,7 @@ export interface paths {
                                 id: string;
                                 title: string | null;
                                 /** @enum {string} */
-                                category: "notebook" | "ide" | "database" | "etl" | "vcs" | "storage" | "llm";
+                                category: "notebook" | "ide" | "database" | "etl" | "vcs" | "storage" | "llm" | "web" | "runtime" | "cache" | "queue";
                                 licence: string;
                                 /** @enum {string} */
                                 support: "vendor" | "community" | "internal" | "none";
@@ -1091,6 +1091,31 @@ export interface paths {
                                     error: string | null;
                                     updatedAt: string;
                                 }[];
+                                extension?: {
+                                    resources: {
+                                        [key: string]: {
+                                            type: string;
+                                            description?: string;
+                                            /** @default {} */
+                                            params: {
+                                                [key: string]: unknown;
+                                            };
+                                            /** @default [] */
+                                            dependsOn: string[];
+                                        };
+                                    };
+                                    env: {
+                                        [key: string]: {
+                                            [key: string]: string | number | boolean;
+                                        };
+                                    };
+                                    parameters: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @enum {string} */
+                                    from: "launch" | "repository";
+                                    commit?: string;
+                                } | null;
                                 credentialsHidden?: boolean;
                             }[];
                         };
@@ -1117,6 +1142,9 @@ export interface paths {
                             [key: string]: unknown;
                         };
                         reason?: string;
+                        extension?: string | {
+                            [key: string]: unknown;
+                        };
                     };
                 };
             };
@@ -1160,6 +1188,31 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            extension?: {
+                                resources: {
+                                    [key: string]: {
+                                        type: string;
+                                        description?: string;
+                                        /** @default {} */
+                                        params: {
+                                            [key: string]: unknown;
+                                        };
+                                        /** @default [] */
+                                        dependsOn: string[];
+                                    };
+                                };
+                                env: {
+                                    [key: string]: {
+                                        [key: string]: string | number | boolean;
+                                    };
+                                };
+                                parameters: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                from: "launch" | "repository";
+                                commit?: string;
+                            } | null;
                             credentialsHidden?: boolean;
                         };
                     };
@@ -1319,6 +1372,31 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            extension?: {
+                                resources: {
+                                    [key: string]: {
+                                        type: string;
+                                        description?: string;
+                                        /** @default {} */
+                                        params: {
+                                            [key: string]: unknown;
+                                        };
+                                        /** @default [] */
+                                        dependsOn: string[];
+                                    };
+                                };
+                                env: {
+                                    [key: string]: {
+                                        [key: string]: string | number | boolean;
+                                    };
+                                };
+                                parameters: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                from: "launch" | "repository";
+                                commit?: string;
+                            } | null;
                             credentialsHidden?: boolean;
                         };
                     };
@@ -1413,6 +1491,31 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            extension?: {
+                                resources: {
+                                    [key: string]: {
+                                        type: string;
+                                        description?: string;
+                                        /** @default {} */
+                                        params: {
+                                            [key: string]: unknown;
+                                        };
+                                        /** @default [] */
+                                        dependsOn: string[];
+                                    };
+                                };
+                                env: {
+                                    [key: string]: {
+                                        [key: string]: string | number | boolean;
+                                    };
+                                };
+                                parameters: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                from: "launch" | "repository";
+                                commit?: string;
+                            } | null;
                             credentialsHidden?: boolean;
                         };
                     };
@@ -1519,6 +1622,31 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            extension?: {
+                                resources: {
+                                    [key: string]: {
+                                        type: string;
+                                        description?: string;
+                                        /** @default {} */
+                                        params: {
+                                            [key: string]: unknown;
+                                        };
+                                        /** @default [] */
+                                        dependsOn: string[];
+                                    };
+                                };
+                                env: {
+                                    [key: string]: {
+                                        [key: string]: string | number | boolean;
+                                    };
+                                };
+                                parameters: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                from: "launch" | "repository";
+                                commit?: string;
+                            } | null;
                             credentialsHidden?: boolean;
                         };
                     };
@@ -1644,6 +1772,31 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            extension?: {
+                                resources: {
+                                    [key: string]: {
+                                        type: string;
+                                        description?: string;
+                                        /** @default {} */
+                                        params: {
+                                            [key: string]: unknown;
+                                        };
+                                        /** @default [] */
+                                        dependsOn: string[];
+                                    };
+                                };
+                                env: {
+                                    [key: string]: {
+                                        [key: string]: string | number | boolean;
+                                    };
+                                };
+                                parameters: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                from: "launch" | "repository";
+                                commit?: string;
+                            } | null;
                             credentialsHidden?: boolean;
                         };
                     };
@@ -1805,6 +1958,99 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": string;
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{id}/resources/{resourceId}/builds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The resource's builds, newest first, each with its status, error line and log */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            builds: {
+                                id: string;
+                                environment: string;
+                                resource: string;
+                                /** @description the commit built (40 hex digits) */
+                                commit: string;
+                                /** @enum {string} */
+                                status: "running" | "succeeded" | "failed";
+                                startedAt: string;
+                                finishedAt: string | null;
+                                durationMs: number | null;
+                                /** @description the line of the log that says what went wrong */
+                                error: string | null;
+                                /** @description the build's output, capped; the environment's own secrets are masked */
+                                log: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
                     };
                 };
                 /** @description Not found */
@@ -2487,6 +2733,31 @@ export interface paths {
                                 error: string | null;
                                 updatedAt: string;
                             }[];
+                            extension?: {
+                                resources: {
+                                    [key: string]: {
+                                        type: string;
+                                        description?: string;
+                                        /** @default {} */
+                                        params: {
+                                            [key: string]: unknown;
+                                        };
+                                        /** @default [] */
+                                        dependsOn: string[];
+                                    };
+                                };
+                                env: {
+                                    [key: string]: {
+                                        [key: string]: string | number | boolean;
+                                    };
+                                };
+                                parameters: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                from: "launch" | "repository";
+                                commit?: string;
+                            } | null;
                             credentialsHidden?: boolean;
                         };
                     };
@@ -2703,6 +2974,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notices/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your unread notices as server-sent events: a `notices` event ({ notices: NoticeView[] }, newest first, at most 50) at once and whenever they change (a launch ready or failed, an approval asked or decided, a lifetime warning: at once; a budget notice within 15 s). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description No valid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets": {
         parameters: {
             query?: never;
@@ -2802,6 +3127,221 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{schema}/{name}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    schema: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Row count, freshness and per-column nulls, distinct values, min and max, computed on the synthetic copy */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description always the synthetic copy: the figures describe no real person */
+                            computedOn: string;
+                            rowCount: number;
+                            columns: {
+                                name: string;
+                                type: string;
+                                nulls: number;
+                                distinct: number | null;
+                                min: string | null;
+                                max: string | null;
+                            }[];
+                            freshness: {
+                                dataUntil: string | null;
+                                maskedRefreshedOn: string | null;
+                            };
+                            computedAt: string;
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{schema}/{name}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description read the real relation with this environment's warehouse grant */
+                    environment?: string;
+                };
+                header?: never;
+                path: {
+                    schema: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The first rows: synthetic for everybody, the real ones only through your own grant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description synthetic: generated rows anyone may see; grant: the real relation, read with your environment's grant
+                             * @enum {string}
+                             */
+                            source: "synthetic" | "grant";
+                            relation: string;
+                            environment: {
+                                environment: string;
+                                name: string;
+                                dataClass: string;
+                            } | null;
+                            columns: string[];
+                            rows: (string | null)[][];
+                            access: {
+                                /** @description your environments whose warehouse grant reads this relation (pass one as ?environment=) */
+                                grants: {
+                                    environment: string;
+                                    name: string;
+                                    dataClass: string;
+                                }[];
+                                /** @description golden paths whose data class reads it: launch one to get a grant (sensitive ones ask the owner's approval) */
+                                paths: {
+                                    path: string;
+                                    title: string;
+                                    dataClass: string;
+                                    approval: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4028,6 +4568,450 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{id}/sql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Runs one read-only SQL statement as the environment's warehouse role. `?format=csv` (or Accept: text/csv) streams up to 100,000 rows as CSV instead of a page. */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description csv for a download (or send Accept: text/csv) */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sql: string;
+                        /**
+                         * @description rows per page, at most 1000
+                         * @default 100
+                         */
+                        limit?: number;
+                        /** @default 0 */
+                        offset?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description A page of rows (JSON), or every row up to the cap as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                name: string;
+                                type: string;
+                            }[];
+                            /** @description PostgreSQL's text for each value, or null */
+                            rows: (string | null)[][];
+                            /** @description rows in this page */
+                            rowCount: number;
+                            offset: number;
+                            /** @description more rows follow this page: ask again with offset + rowCount */
+                            truncated: boolean;
+                            command: string;
+                            ms: number;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{id}/sql/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables and views the environment's grant reads, with their columns, as PostgreSQL reports them to its role */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dataClass: string;
+                            relations: {
+                                schema: string;
+                                name: string;
+                                kind: string;
+                                columns: {
+                                    name: string;
+                                    type: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments/{id}/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Saved queries: the queries/*.sql files on the main branch of the environment's repository */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queries: {
+                                name: string;
+                                path: string;
+                                sql: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        sql: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Committed to main in the environment's repository, authored by you */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            path: string;
+                            commit: string;
+                        };
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
