@@ -61,7 +61,20 @@ try {
     if (res.status >= 500) throw new Error(`${text}: ${res.status} ${body.error?.message}`);
     return { ms: performance.now() - t, intent: body.understood?.intent };
   };
+  const get = async (path: string) => {
+    const t = performance.now();
+    const res = await fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    await res.arrayBuffer();
+    return performance.now() - t;
+  };
   for (let i = 0; i < 10; i++) await ask(testSet[i].text);
+  // What any request costs on this machine right now, for scale: authentication alone, and the
+  // caller's environments (which the assistant reads on every sentence).
+  const baseline = { me: [] as number[], envs: [] as number[] };
+  for (let i = 0; i < 100; i++) {
+    baseline.me.push(await get('/api/v1/me'));
+    baseline.envs.push(await get('/api/v1/environments?mine=true'));
+  }
   const http: number[] = [];
   const byIntent = new Map<string, number[]>();
   let agree = 0;
@@ -76,6 +89,7 @@ try {
   }
   console.log(`\nTHROUGH THE DOOR (POST /api/v1/assistant with a token, ${testSet.length} sentences × ${httpRounds})`);
   console.log(`  per request: p50 ${fmt(pct(http, 50))}, p95 ${fmt(pct(http, 95))}, max ${fmt(Math.max(...http))}   (target p95 ≤ 20 ms)`);
+  console.log(`  beside it, for scale: GET /api/v1/me p50 ${fmt(pct(baseline.me, 50))}, p95 ${fmt(pct(baseline.me, 95))}; GET /api/v1/environments?mine=true p50 ${fmt(pct(baseline.envs, 50))}, p95 ${fmt(pct(baseline.envs, 95))}`);
   for (const [intent, xs] of byIntent) console.log(`    ${intent.padEnd(18)} p50 ${fmt(pct(xs, 50))}, p95 ${fmt(pct(xs, 95))}`);
   console.log(`  same intent as in-process: ${((agree / http.length) * 100).toFixed(1)} %   (dana has no environments on a fresh platform, so "stop my notebook" asks which)`);
 } finally {

@@ -5,6 +5,7 @@
 // Screenshots go to test-artifacts/portal-assistant/ (git-ignored).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { openBrowser, storySteps, signInToPortal, type Browser } from '../support/browser.ts';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.ts';
@@ -44,6 +45,24 @@ test('from any page, a sentence becomes a proposal; confirmed, it launches and l
     assert.match(await proposal.innerText(), /launch_environment[\s\S]*"path": "data-science-experimentation"/);
     assert.match(await page.getByTestId('assistant-says').innerText(), /I will launch Data Science Experimentation .*churn-analytics.*Confirm/);
     await browser.shot('01-proposal');
+  });
+
+  await step(t, 'the box with a proposal passes axe-core\'s WCAG 2.1 AA checks, light and dark, at 1280 and 390 px', async () => {
+    const found: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.waitForTimeout(300); // let the modal's transition settle before colours are read
+        const result = await new AxeBuilder({ page: page as never }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        found.push(...result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${scheme} @${width}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`));
+      }
+    }
+    await browser.shot('01b-proposal-dark-390');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.deepEqual(found, [], `accessibility violations:\n${found.join('\n')}`);
   });
 
   await step(t, 'confirming launches it; the link opens the environment\'s page', async () => {

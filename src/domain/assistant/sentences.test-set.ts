@@ -59,6 +59,9 @@ export const testSet: Sentence[] = [
   { text: 'spin up a webiste for the web team', intent: 'launch', slots: { path: 'website', team: 'web' } },
   { text: 'launch website with title="Product News"', intent: 'launch', slots: { path: 'website', params: { title: 'Product News' } } },
   { text: 'build a landing page in html', intent: 'launch', slots: { path: 'website' } },
+  { text: 'create a website titled \'Team Handbook\'', intent: 'launch', slots: { path: 'website', params: { title: 'Team Handbook' } } },
+  { text: 'launch a website with title My Blog', intent: 'launch', slots: { path: 'website', params: { title: 'My Blog' } } },
+  { text: 'a notebook to model churn', intent: 'launch', slots: { path: 'data-science-experimentation' } },
   { text: 'website for team web please', intent: 'launch', slots: { path: 'website', team: 'web' } },
   { text: 'set up a markdown site', intent: 'launch', slots: { path: 'website' } },
   // java microservice

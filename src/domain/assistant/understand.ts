@@ -212,9 +212,14 @@ function fillParams(w: Words, path: PathFacts, slots: Slots): void {
     if (params[p.name]) continue;
     const triggers = [p.name, ...(p.title ? [p.title.replace(/[?]$/, '')] : [])].map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     for (const t of triggers) {
-      const m = w.raw.match(new RegExp(`\\b${t}\\s*(?:is|of|:|to be|as)?\\s+("[^"]+"|'[^']+'|[^\\s,;]+)`, 'i'));
+      // "title My Blog", "titled 'Team Handbook'", "project is churn-q1": quoted, or words up to the next clause.
+      const m = w.raw.match(new RegExp(`\\b${t}(?:d|s)?\\s*(?:is|of|:|to be|as)?\\s+("[^"]+"|'[^']+'|[^\\s,;]+(?:\\s+(?!(?:for|because|since|called|named|and|with|in|on|to|please)\\b)[^\\s,;]+)*)`, 'i'));
       if (m && !/^(is|of|to|as|the|a)$/i.test(m[1])) {
-        params[p.name] = m[1].replace(/^["']|["']$/g, '');
+        const value = m[1].replace(/^["']|["']$/g, '').replace(/[.!?]+$/, '');
+        const first = value.split(/\s+/)[0];
+        // A value held to a pattern is the words that fit it: "churn-q1", not "churn-q1 today".
+        const fits = (v: string) => !p.pattern || new RegExp(p.pattern).test(v);
+        params[p.name] = fits(value) || !fits(first) ? value : first;
         break;
       }
     }
