@@ -225,6 +225,7 @@ export function cacheDriver(opts: CacheDriverOptions): CacheDriver {
       const dir = dirOf(environmentId, resourceId);
       const run = await readRun(dir);
       if (!run || !isProcessAlive(run.pid) || !isOurs(run.pid, join(dir, 'home'))) return { healthy: false, message: 'the cache is not running' };
+      running.set(run.pid, join(dir, 'home')); // found after a restart: a clean shutdown stops it too
       return (await answers(run)) ? { healthy: true } : { healthy: false, message: 'the cache does not answer' };
     },
     async stop({ environmentId, resourceId }) {
