@@ -173,4 +173,12 @@ test('bad input is a 400 that says what to send; no token is a 401', async () =>
     assert.match(r.body.error.message, message);
   }
   assert.equal((await ask({ text: 'list my environments' }, '')).status, 401);
+  // A pending question sent back altered names a path that does not exist: asked again, not a failure.
+  const altered = await ask({ text: 'because I must', context: { pending: { intent: 'launch', slots: { path: 'no-such-path' }, expects: 'reason' } } });
+  assert.equal(altered.status, 200, JSON.stringify(altered.body));
+  assert.match(altered.body.question, /no golden path "no-such-path"/);
+  assert.equal(altered.body.proposal, undefined);
+  const nonsense = await ask({ text: 'x', context: { pending: { intent: 'fly', slots: {}, expects: 'reason' } } });
+  assert.equal(nonsense.status, 400);
+  assert.match(nonsense.body.error.message, /context\.pending\.intent/);
 });

@@ -173,7 +173,7 @@ export function AssistantBox() {
                     <Text size="sm" fw={600} mb={4}>
                       About to: <Code>{answer.proposal.action}</Code>
                     </Text>
-                    <Code block mb="sm">
+                    <Code block mb="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
                       {JSON.stringify(answer.proposal.request, null, 2)}
                     </Code>
                     <Group gap="xs">

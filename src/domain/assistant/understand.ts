@@ -179,7 +179,14 @@ function launch(w: Words, known: Known, all: PathMatch[], strong: boolean): Unde
 }
 
 function completeLaunch(slots: Slots, w: Words | undefined, known: Known): Understanding {
-  const path = known.vocabulary.paths.find((p) => p.facts.name === slots.path)!.facts;
+  const path = known.vocabulary.paths.find((p) => p.facts.name === slots.path)?.facts;
+  if (!path) {
+    // A path named in a returned `pending` that the platform no longer offers (or never did).
+    const rest = { ...slots, path: undefined };
+    delete rest.path;
+    return { intent: 'launch', slots: rest, question: `There is no golden path "${slots.path}" here. Which one should I launch?`,
+      choices: known.vocabulary.paths.slice(0, 6).map((p) => choosePath(p.facts, 'launch')), pending: { intent: 'launch', slots: rest, expects: 'path' } };
+  }
   if (w) fillParams(w, path, slots);
   if (path.approval !== 'none' && !slots.reason) {
     return {
@@ -319,28 +326,29 @@ function catalog(w: Words, known: Known): Understanding {
 
 // ---- environments --------------------------------------------------------------------------
 
-interface EnvRef { referenced: boolean; all: boolean; candidates: EnvironmentFacts[] }
+/** `specific`: the sentence picked these out (by id, name, resource or path words), not merely "my environment". */
+interface EnvRef { referenced: boolean; specific: boolean; all: boolean; candidates: EnvironmentFacts[] }
 
 /** Which of the caller's environments the sentence points at: by id, name, path or resource words. */
 function environmentRef(w: Words, known: Known, paths: PathMatch[]): EnvRef {
   const live = known.environments.filter((e) => !['deleted', 'deleting'].includes(e.status));
   const all = has(w.stems, cue.all);
   const byId = live.filter((e) => w.typed.includes(e.id));
-  if (byId.length) return { referenced: true, all: false, candidates: byId };
+  if (byId.length) return { referenced: true, specific: true, all: false, candidates: byId };
   const byName = live.filter((e) => w.typed.includes(e.name.toLowerCase()) || w.raw.toLowerCase().includes(` ${e.name.toLowerCase()}`));
-  if (byName.length) return { referenced: true, all: false, candidates: byName };
+  if (byName.length) return { referenced: true, specific: true, all: false, candidates: byName };
   const types = new Set(w.stems.flatMap((s) => (s === 'notebook' || s === 'jupyter' ? ['notebook'] : s === 'ide' || s === 'vscode' ? ['ide'] : s === 'website' || s === 'site' ? ['site-preview'] : s === 'database' || s === 'db' ? ['database'] : s === 'service' || s === 'microservice' ? ['service'] : s === 'bucket' ? ['bucket'] : [])));
   const byType = types.size ? live.filter((e) => e.resourceTypes.some((t) => types.has(t))) : [];
-  if (byType.length) return { referenced: true, all, candidates: byType };
+  if (byType.length) return { referenced: true, specific: true, all, candidates: byType };
   const top = paths.filter((m) => m.score >= 4);
   if (top.length) {
     const best = top[0].score;
     const pathNames = new Set(top.filter((m) => m.score >= best * 0.75).map((m) => m.path.name));
     const byPath = live.filter((e) => pathNames.has(e.path));
-    if (byPath.length) return { referenced: true, all, candidates: byPath };
+    if (byPath.length) return { referenced: true, specific: true, all, candidates: byPath };
   }
   const mentioned = has(w.stems, cue.envNoun) || w.typed.includes('my') || w.typed.includes('it') || all;
-  return { referenced: mentioned || /\be[a-z0-9]{9}\b/.test(w.raw), all, candidates: live };
+  return { referenced: mentioned || /\be[a-z0-9]{9}\b/.test(w.raw), specific: false, all, candidates: live };
 }
 
 const verbOf: Record<'stopEnvironment' | 'startEnvironment' | 'deleteEnvironment', string> = { stopEnvironment: 'stop', startEnvironment: 'start', deleteEnvironment: 'delete' };
@@ -369,9 +377,12 @@ function change(intent: 'stopEnvironment' | 'startEnvironment' | 'deleteEnvironm
     // "stop", "delete the thing": nothing says what; a sentence this vague might not be about environments at all.
     if (known.environments.length === 0 || w.content.length > 3) return unknown(w.raw);
   }
-  if (pool.length === 1 && ref.referenced && ref.candidates.length <= known.environments.length && (pool !== ref.candidates || ref.candidates.length === 1) && !(pool.length === 1 && !ref.referenced)) {
-    if (!candidates.length) return { intent, slots: { environment: pool[0].id }, question: `${pool[0].name} is ${pool[0].status}: there is nothing to ${verb}.` };
-    return { intent, slots: { environment: pool[0].id } };
+  // One environment fits: the one the sentence named, or the only one of yours this can apply to
+  // ("start my environment again" with one stopped). Still only a proposal, confirmed before it is done.
+  if (candidates.length === 1 && ref.referenced) return { intent, slots: { environment: candidates[0].id } };
+  if (candidates.length === 0 && ref.specific && ref.candidates.length === 1) {
+    const e = ref.candidates[0];
+    return { intent, slots: { environment: e.id }, question: `${e.name} is ${e.status}: there is nothing to ${verb}.` };
   }
   if (pool.length === 0) return { intent, slots: {}, question: `You have no environment to ${verb}.` };
   return {
