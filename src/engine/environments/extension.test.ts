@@ -148,7 +148,7 @@ test('a data path refuses every extension, with the reason, and creates nothing'
   assert.equal(await count(), before);
 });
 
-test('extending a ready environment adds its resources and provisions the changed service again (stopped first), staying ready', async () => {
+test('extending a ready environment adds its resources and provisions the changed service again, staying ready', async () => {
   const env = await launchEnvironment(deps(), actorFor(priya), { path: 'kit' });
   await reconcileEnvironment({ pool, drivers }, env.id);
   calls.length = 0;
@@ -161,8 +161,9 @@ test('extending a ready environment adds its resources and provisions the change
   assert.equal(after.status, 'ready');
   assert.equal(after.extension?.from, 'repository');
   assert.deepEqual(after.params, { tier: 'large' });
-  assert.deepEqual(calls.map((c) => c.split(' ').slice(0, 2).join(' ')), ['provision cache', 'stop service', 'provision service']);
-  assert.match(calls[2], /"REDIS_URL":"redis:/);
+  // Provisioned again with its new params: converging on them (a restart, gracefully or not) is the driver's.
+  assert.deepEqual(calls.map((c) => c.split(' ').slice(0, 2).join(' ')), ['provision cache', 'provision service']);
+  assert.match(calls[1], /"REDIS_URL":"redis:/);
   // The same file pushed again changes nothing.
   assert.deepEqual(await extendEnvironment(deps(), actorFor(priya), env.id, withCache, { from: 'repository', commit: 'def456' }), { kind: 'unchanged' });
   const events = (await repo.events(env.id)).map((e) => e.type);

@@ -105,11 +105,6 @@ async function execute(context: Context, s: EnvironmentSnapshot, step: Step): Pr
       return;
     case 'provision': {
       const context = placeholderContext(env, s.resources);
-      // Pending but provisioned before (an extension changed its params): stopped first, so it starts with the new ones.
-      await Promise.all(chosen.filter((r) => r.status === 'pending' && Object.keys(r.state).length > 0).map(async (r) => {
-        const driver = ctx.drivers.get(r.type);
-        if (driver.stop) await withRetry(() => driver.stop!({ environmentId: env.id, resourceId: r.id, state: r.state }), ctx.retry).catch(() => {});
-      }));
       // A failure is recorded on its resource; the next plan rolls the launch back.
       await Promise.allSettled(chosen.map((r) => provisionOne(ctx, env, r, context)));
       return;
