@@ -11,7 +11,7 @@ import { createTestDatabase } from '../../../test/support/database.ts';
 import { shippedPolicies } from '../../../test/support/policies.ts';
 import { migrate } from '../../infrastructure/postgres/migrate.ts';
 import { seedDemoOrganisation } from '../../engine/identity/demo-organisation.ts';
-import { issueToken } from '../../engine/identity/users.ts';
+import { issueToken, revokeToken } from '../../engine/identity/users.ts';
 import type { Driver, WorkspaceUpstream } from '../../domain/resource/driver-contract.ts';
 import { createFrontDoor, ENTER_PATH, SESSION_COOKIE } from './door.ts';
 
@@ -206,6 +206,15 @@ test('the browser flow: a single-use ticket becomes a cookie for that one worksp
   assert.equal(elsewhere.status, 302, 'env A\'s cookie does not open another workspace');
   assert.equal(elsewhere.headers.location, `http://127.0.0.1:${doorPort}/w/${DOWN}/app/tree`, 'a navigation goes round through the stable URL');
   assert.equal((await call('/api/x', { host: wsHost(DOWN), headers: { cookie } })).status, 401);
+
+  const ravi = await issueToken(pool, 'ravi', 'session');
+  tokens.ravi2 = ravi;
+  const raviCookie = await sessionCookie(A, 'ravi2');
+  assert.equal((await call('/tree', { host: wsHost(A), headers: { cookie: raviCookie } })).status, 200);
+  await revokeToken(pool, ravi);
+  await new Promise((r) => setTimeout(r, 1100)); // token checks are cached for a second
+  const signedOut = await call('/tree', { host: wsHost(A), headers: { cookie: raviCookie, accept: 'text/html' } });
+  assert.equal(signedOut.status, 302, 'signing out of the platform ends the workspace session: back through the stable URL');
 
   const forged = await call(`${ENTER_PATH}?ticket=guess&next=/`, { host: wsHost(A) });
   assert.equal(forged.status, 302);

@@ -213,7 +213,12 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     if (url.split('?')[0] === ENTER_PATH) return enter(req, res, key);
     checkFetchMetadata(req, key);
     const sessionId = cookieOf(req, SESSION_COOKIE);
-    const session = passes.session(sessionId, key);
+    let session = passes.session(sessionId, key);
+    // Signed out (or the token expired) since: the session ends with it.
+    if (session && (await checkToken(deps.pool, session.token)).status !== 'valid') {
+      passes.endSession(sessionId!);
+      session = null;
+    }
     if (!session) {
       // A navigation goes round through the stable URL (and the portal's sign-in); anything else is refused.
       if (req.method === 'GET' && acceptsHtml(req)) {
@@ -222,14 +227,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       }
       throw new DoorError(401, 'unauthenticated', 'this workspace session has ended: open the workspace again from the portal');
     }
-    let user: User;
-    try {
-      user = await userOf(session.token);
-    } catch (e) {
-      passes.endSession(sessionId!);
-      throw e;
-    }
-    const target = await authorised(user, key);
+    const target = await authorised(await userOf(session.token), key);
     await pass(req, res, key, await upstreamOf(target), url, '');
   };
 
