@@ -12,7 +12,14 @@ interface Answer {
   choices?: { label: string; text: string }[];
   pending?: unknown;
   proposal?: { action: string; request: Record<string, unknown>; confirmToken: string };
-  result?: Record<string, any>;
+  result?: {
+    spend?: { by: string; rows: { key: string; label: string; amount: string }[]; total: string; currency: string };
+    environments?: { id: string; name: string; path: string; status: string }[];
+    catalog?: { items: { ref: string; metadata: { title?: string } }[] };
+    path?: { docs: string | null };
+    environment?: { id: string };
+    link?: string;
+  };
 }
 
 const slotOrder = ['path', 'environment', 'team', 'name', 'params', 'reason', 'period', 'by', 'kind', 'text', 'all'];
@@ -73,18 +80,18 @@ function show(a: Answer, server: string): void {
   const r = a.result;
   if (!r) return;
   if (r.spend) {
-    const rep = r.spend as { by: string; rows: { key: string; label: string; amount: string }[]; total: string; currency: string };
+    const rep = r.spend;
     const rows: Record<string, unknown>[] = rep.rows.map((x) => ({ [rep.by]: x.key, what: x.label, amount: x.amount }));
     rows.push({ [rep.by]: 'TOTAL', what: '', amount: `${rep.total} ${rep.currency}` });
     print(table(rows, [rep.by, 'what', 'amount'], (i) => (i === rows.length - 1 ? bold : undefined)));
   } else if (r.environments) {
-    print(table((r.environments as { id: string; name: string; path: string; status: string }[]).map((e) => ({ id: e.id, name: e.name, path: e.path, status: e.status })), ['id', 'name', 'path', 'status']));
+    print(table(r.environments.map((e) => ({ id: e.id, name: e.name, path: e.path, status: e.status })), ['id', 'name', 'path', 'status']));
   } else if (r.catalog) {
-    for (const i of r.catalog.items as { ref: string; metadata: { title?: string; description?: string } }[]) print(`  ${i.ref}${i.metadata.title ? `  ${i.metadata.title}` : ''}`);
+    for (const i of r.catalog.items) print(`  ${i.ref}${i.metadata.title ? `  ${i.metadata.title}` : ''}`);
   } else if (r.path?.docs) {
     print('');
-    print(r.path.docs as string);
+    print(r.path.docs);
   } else if (r.environment) {
-    print(`  ${server}${r.link as string}    ${dim(`goldpath env ${(r.environment as { id: string }).id}`)}`);
+    print(`  ${server}${r.link ?? ''}    ${dim(`goldpath env ${r.environment.id}`)}`);
   }
 }

@@ -11,7 +11,11 @@ import { buildVocabulary, pathFacts, type PathSummaryLike, type Vocabulary } fro
  */
 
 /** One call to the platform's API as the person asking. */
-export type ApiCall = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+export type ApiCall = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<Reply>;
+export interface Reply { status: number; body: unknown }
+
+/** A field of a successful answer, or the fallback when the call did not succeed (what the reader may not see is left out). */
+const field = <T>(r: Reply, key: string, fallback: T): T => (r.status === 200 ? ((r.body as Record<string, T | undefined>)[key] ?? fallback) : fallback);
 
 export interface AssistantInput { text?: string; confirm?: string; context?: { pending?: Pending } }
 
@@ -43,7 +47,7 @@ export class Assistant {
   async answer(input: AssistantInput, who: { id: string; team: string }, call: ApiCall): Promise<AssistantAnswer> {
     if (input.confirm) return this.#confirm(input.confirm, who, call);
     const [sources, envs] = await Promise.all([this.#sourcesFor(call), call('GET', '/api/v1/environments?mine=true')]);
-    const environments = (ok(envs).environments as EnvironmentLike[]).map((e) => ({ id: e.id, name: e.name, path: e.path, status: e.status, resourceTypes: e.resources.map((r) => r.type) }));
+    const environments = ok<{ environments: EnvironmentLike[] }>(envs).environments.map((e) => ({ id: e.id, name: e.name, path: e.path, status: e.status, resourceTypes: e.resources.map((r) => r.type) }));
     const u = understand(input.text ?? '', { vocabulary: sources.vocabulary, user: who, environments, now: this.#now(), pending: input.context?.pending });
     const understood = { intent: u.intent, slots: u.slots };
     if (u.question) return { understood, says: u.question, question: u.question, choices: u.choices, pending: u.pending };
@@ -96,16 +100,17 @@ export class Assistant {
         if (u.slots.kind) q.set('kind', u.slots.kind);
         const r = await call('GET', `/api/v1/catalog/entities?${q}`);
         if (r.status !== 200) return failed(understood, r);
-        const items = r.body.items as { ref: string; kind: string; metadata: { name: string; title?: string } }[];
+        const page = r.body as { items: { ref: string; kind: string; metadata: { name: string; title?: string } }[]; totalCount: number; totalCountIsEstimate?: boolean };
+        const items = page.items;
         const what = [u.slots.kind ? `${u.slots.kind} entities` : 'entities', u.slots.text && `matching "${u.slots.text}"`].filter(Boolean).join(' ');
         return {
-          understood, result: { catalog: { items, totalCount: r.body.totalCount } },
-          says: items.length ? `${r.body.totalCountIsEstimate ? 'About ' : ''}${r.body.totalCount} ${what} in the catalog; the best: ${items.slice(0, 5).map((i) => i.metadata.title ?? i.metadata.name).join(', ')}.` : `No ${what} in the catalog.`,
+          understood, result: { catalog: { items, totalCount: page.totalCount } },
+          says: items.length ? `${page.totalCountIsEstimate ? 'About ' : ''}${page.totalCount} ${what} in the catalog; the best: ${items.slice(0, 5).map((i) => i.metadata.title ?? i.metadata.name).join(', ')}.` : `No ${what} in the catalog.`,
         };
       }
       case 'listEnvironments': {
         const live = environments.filter((e) => e.status !== 'deleted');
-        return { understood, result: { environments: (ok(envs).environments as EnvironmentLike[]).filter((e) => e.status !== 'deleted') },
+        return { understood, result: { environments: ok<{ environments: EnvironmentLike[] }>(envs).environments.filter((e) => e.status !== 'deleted') },
           says: live.length ? `You have ${live.length} environment${live.length === 1 ? '' : 's'}: ${live.map((e) => `${e.name} (${titleOf(e.path)}, ${e.status})`).join('; ')}.` : 'You have no environments. Say what you want to build and I will propose a path.' };
       }
       case 'listPaths':
@@ -144,13 +149,14 @@ export class Assistant {
         call('GET', '/api/v1/paths'), call('GET', '/api/v1/teams'), call('GET', '/api/v1/catalog/facets'),
         call('GET', '/api/v1/catalog/entities?kind=Dataset&limit=200&fields=metadata.name,metadata.title'),
       ]);
-      const facts = (ok(paths).paths as PathSummaryLike[]).map(pathFacts);
-      const kinds = facets.status === 200 ? (facets.body.facets.kind as { value: string }[]).map((k) => k.value) : [];
+      const facts = ok<{ paths: PathSummaryLike[] }>(paths).paths.map(pathFacts);
+      const facetsOf = field<{ kind: { value: string }[]; tag: { value: string }[] }>(facets, 'facets', { kind: [], tag: [] });
+      const kinds = facetsOf.kind.map((k) => k.value);
       const catalogWords = [
-        ...(facets.status === 200 ? (facets.body.facets.tag as { value: string }[]).map((t) => t.value) : []),
-        ...(datasets.status === 200 ? (datasets.body.items as { metadata: { name: string; title?: string } }[]).flatMap((d) => [d.metadata.name, d.metadata.title ?? '']) : []),
+        ...facetsOf.tag.map((t) => t.value),
+        ...field<{ metadata: { name: string; title?: string } }[]>(datasets, 'items', []).flatMap((d) => [d.metadata.name, d.metadata.title ?? '']),
       ];
-      return { paths: facts, vocabulary: buildVocabulary({ paths: facts, teams: ok(teams).teams, kinds: kinds.length ? kinds : ['Dataset', 'API', 'Component', 'Model'], catalogWords }, intentWords) };
+      return { paths: facts, vocabulary: buildVocabulary({ paths: facts, teams: ok<{ teams: { id: string; title: string }[] }>(teams).teams, kinds: kinds.length ? kinds : ['Dataset', 'API', 'Component', 'Model'], catalogWords }, intentWords) };
     })();
     this.#sources = { at: now, value };
     value.catch(() => {
@@ -163,13 +169,15 @@ export class Assistant {
 interface EnvironmentLike { id: string; name: string; path: string; team: string; status: string; reason: string | null; createdAt: string; updatedAt: string; resources: { id: string; type: string; outputs?: Record<string, unknown> }[] }
 
 /** The body of a call that must work (what the assistant reads to understand); anything else is the platform's failure. */
-function ok(r: { status: number; body: any }): any {
-  if (r.status !== 200) throw new Error(`the assistant could not read what it needs (${r.status}): ${r.body?.error?.message ?? ''}`);
-  return r.body;
+function ok<T>(r: Reply): T {
+  if (r.status !== 200) throw new Error(`the assistant could not read what it needs (${r.status}): ${errorOf(r)?.message ?? ''}`);
+  return r.body as T;
 }
 
-function failed(understood: AssistantAnswer['understood'], r: { status: number; body: any }): AssistantAnswer {
-  const e = { status: r.status, code: r.body?.error?.code ?? 'failed', message: r.body?.error?.message ?? `the platform answered ${r.status}` };
+const errorOf = (r: Reply) => (r.body as { error?: { code?: string; message?: string } } | null)?.error;
+
+function failed(understood: AssistantAnswer['understood'], r: Reply): AssistantAnswer {
+  const e = { status: r.status, code: errorOf(r)?.code ?? 'failed', message: errorOf(r)?.message ?? `the platform answered ${r.status}` };
   return { understood, says: `The platform refused: ${e.message}`, error: e };
 }
 
@@ -196,7 +204,7 @@ async function explainRefusal(understood: AssistantAnswer['understood'], slots: 
     if (env.status !== 200) return failed(understood, env);
     const e = env.body as EnvironmentLike;
     const approvals = await call('GET', `/api/v1/approvals?environment=${encodeURIComponent(e.id)}`);
-    for (const a of (approvals.status === 200 ? approvals.body.approvals : []) as ApprovalLike[]) if (a.status === 'rejected') found.push(approvalRefusal(a));
+    for (const a of field<ApprovalLike[]>(approvals, 'approvals', [])) if (a.status === 'rejected') found.push(approvalRefusal(a));
     if (e.status === 'failed') found.push({ at: e.updatedAt, source: 'environment', environment: e.id, path: e.path, says: `${e.name} (${e.id}) failed: ${e.reason ?? 'no reason was recorded'}` });
     if (!found.length) return { understood, says: `${e.name} (${e.id}) was not refused: it is ${e.status}.`, result: { environment: e } };
   } else {
@@ -206,16 +214,16 @@ async function explainRefusal(understood: AssistantAnswer['understood'], slots: 
       call('GET', '/api/v1/environments?mine=true&includeDeleted=true'),
       call('GET', '/api/v1/policies'),
     ]);
-    const reasons = new Map<string, string | null>((policies.status === 200 ? policies.body.policies : []).map((p: { id: string; reason: string | null }) => [p.id, p.reason]));
-    for (const row of (audit.status === 200 ? audit.body.entries : []) as AuditLike[]) {
+    const reasons = new Map(field<{ id: string; reason: string | null }[]>(policies, 'policies', []).map((p) => [p.id, p.reason]));
+    for (const row of field<AuditLike[]>(audit, 'entries', [])) {
       if (row.decision !== 'deny' && (row.status ?? 0) < 400) continue;
       const path = row.resource.match(/^Path::"(.+)"$/)?.[1];
       const why = row.policies.map((p) => reasons.get(p)).filter(Boolean);
       const said = why.length ? why.join('; ') : row.policies.includes('default-deny') ? `no policy allows it (only members of ${row.team ?? 'the team'} launch for it)` : `the platform answered ${row.status}`;
       found.push({ at: row.at, source: 'audit', path, policies: row.policies, says: `Your launch of ${titleOf(path)}${row.team ? ` for ${row.team}` : ''} at ${row.at.slice(0, 16).replace('T', ' ')} UTC was refused${row.policies.length ? ` by ${row.policies.join(', ')}` : ''}: ${said}.` });
     }
-    for (const a of (approvals.status === 200 ? approvals.body.approvals : []) as ApprovalLike[]) found.push(approvalRefusal(a));
-    for (const e of (envs.status === 200 ? envs.body.environments : []) as EnvironmentLike[]) {
+    for (const a of field<ApprovalLike[]>(approvals, 'approvals', [])) found.push(approvalRefusal(a));
+    for (const e of field<EnvironmentLike[]>(envs, 'environments', [])) {
       if (e.status === 'failed') found.push({ at: e.updatedAt, source: 'environment', environment: e.id, path: e.path, says: `${e.name} (${e.id}, ${titleOf(e.path)}) failed: ${e.reason ?? 'no reason was recorded'}` });
     }
   }
@@ -228,7 +236,7 @@ async function explainRefusal(understood: AssistantAnswer['understood'], slots: 
 }
 
 /** The whole log is for admins; anyone else reads their own team's. */
-async function auditOfLaunches(call: ApiCall, who: { id: string; team: string }): Promise<{ status: number; body: any }> {
+async function auditOfLaunches(call: ApiCall, who: { id: string; team: string }): Promise<Reply> {
   const q = new URLSearchParams({ user: who.id, action: 'launch', limit: '50' });
   const all = await call('GET', `/api/v1/audit?${q}`);
   if (all.status !== 403) return all;
