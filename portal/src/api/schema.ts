@@ -5018,6 +5018,173 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assistant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the platform in a sentence; confirm what it proposes
+         * @description Understands launching a path, a path's docs, spend, catalog search, your environments (list, stop, start, delete) and why a launch was refused, offline. Reads are answered at once; what creates or destroys comes back as a proposal to confirm. An unclear request gets a question and choices, never an action.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example launch a data science experiment */
+                        text?: string;
+                        /** @description The confirmToken of a proposal: carries it out */
+                        confirm?: string;
+                        context?: {
+                            /** @description The `pending` of the previous answer, when it asked a question: this text answers it */
+                            pending?: {
+                                /** @enum {string} */
+                                intent: "launch" | "docs" | "spend" | "catalog" | "listEnvironments" | "stopEnvironment" | "startEnvironment" | "deleteEnvironment" | "explainRefusal" | "listPaths" | "unknown";
+                                slots: {
+                                    path?: string;
+                                    team?: string;
+                                    name?: string;
+                                    params?: {
+                                        [key: string]: string;
+                                    };
+                                    reason?: string;
+                                    period?: {
+                                        label: string;
+                                        from: string;
+                                        to?: string;
+                                    };
+                                    /** @enum {string} */
+                                    by?: "resource" | "resourceType" | "user" | "path" | "environment" | "team" | "day";
+                                    text?: string;
+                                    kind?: string;
+                                    environment?: string;
+                                    all?: boolean;
+                                };
+                                /** @enum {string} */
+                                expects: "reason" | "team" | "name" | "path" | "environment";
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description What it understood, and its answer, proposal or result */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssistantAnswer"];
+                    };
+                };
+                /** @description Bad input: the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No valid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5101,6 +5268,76 @@ export interface components {
                 /** @enum {string} */
                 state: "ok" | "warning" | "exceeded";
             } | null;
+        };
+        AssistantAnswer: {
+            understood: {
+                /** @enum {string} */
+                intent: "launch" | "docs" | "spend" | "catalog" | "listEnvironments" | "stopEnvironment" | "startEnvironment" | "deleteEnvironment" | "explainRefusal" | "listPaths" | "unknown";
+                slots: {
+                    path?: string;
+                    team?: string;
+                    name?: string;
+                    params?: {
+                        [key: string]: string;
+                    };
+                    reason?: string;
+                    period?: {
+                        label: string;
+                        from: string;
+                        to?: string;
+                    };
+                    /** @enum {string} */
+                    by?: "resource" | "resourceType" | "user" | "path" | "environment" | "team" | "day";
+                    text?: string;
+                    kind?: string;
+                    environment?: string;
+                    all?: boolean;
+                };
+            };
+            /** @description What the assistant says, for a person */
+            says: string;
+            question?: string;
+            /** @description Send a choice's text back to pick it */
+            choices?: {
+                label: string;
+                text: string;
+            }[];
+            pending?: {
+                /** @enum {string} */
+                intent: "launch" | "docs" | "spend" | "catalog" | "listEnvironments" | "stopEnvironment" | "startEnvironment" | "deleteEnvironment" | "explainRefusal" | "listPaths" | "unknown";
+                slots: {
+                    path?: string;
+                    team?: string;
+                    name?: string;
+                    params?: {
+                        [key: string]: string;
+                    };
+                    reason?: string;
+                    period?: {
+                        label: string;
+                        from: string;
+                        to?: string;
+                    };
+                    /** @enum {string} */
+                    by?: "resource" | "resourceType" | "user" | "path" | "environment" | "team" | "day";
+                    text?: string;
+                    kind?: string;
+                    environment?: string;
+                    all?: boolean;
+                };
+                /** @enum {string} */
+                expects: "reason" | "team" | "name" | "path" | "environment";
+            };
+            /** @description What it would do; nothing is done until confirm is sent with confirmToken (within 10 minutes) */
+            proposal?: {
+                /** @enum {string} */
+                action: "launch_environment" | "stop_environment" | "start_environment" | "delete_environment";
+                request: {
+                    [key: string]: unknown;
+                };
+                confirmToken: string;
+            };
+            result?: unknown;
         };
     };
     responses: never;
