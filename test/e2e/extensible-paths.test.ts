@@ -64,7 +64,7 @@ env:
   const history = ((await events.json()) as { events: { type: string; message: string; at: string }[] }).events;
   const start = Date.parse(history[0].at);
   for (const e of history) if (e.type === 'resource.ready' || e.type.startsWith('environment.')) t.diagnostic(`+${Date.parse(e.at) - start} ms ${e.message}`);
-  assert.deepEqual(env.resources.map((r) => r.id).sort(), ['cache', 'db', 'repo', 'service']);
+  assert.deepEqual(env.resources.map((r) => r.id).sort(), ['cache', 'db', 'ide', 'repo', 'service']);
   assert.deepEqual(env.extension?.resources, { cache: { type: 'cache', params: {}, dependsOn: [] } });
   assert.equal(env.extension?.from, 'launch');
   assert.match(outputsOf(env, 'cache').url, /^redis:\/\/:[^@]+@127\.0\.0\.1:\d+$/);
@@ -149,7 +149,7 @@ test('a goldpath.yaml pushed to main extends the running environment; a refused 
   const refused = await until(events, (es) => es.some((e) => e.type === 'extension.refused'), 'the refusal to be recorded', 20_000, 100);
   assert.match(refused.find((e) => e.type === 'extension.refused')!.message, /goldpath\.yaml was not applied: goldpath\.yaml:3: resources\.mq\.type: resource "mq" of type kafka is not allowed by java-microservice/);
   const unchanged = await view();
-  assert.deepEqual(unchanged.resources.map((r) => r.id).sort(), ['cache', 'db', 'repo', 'service']);
+  assert.deepEqual(unchanged.resources.map((r) => r.id).sort(), ['cache', 'db', 'ide', 'repo', 'service']);
   assert.match(unchanged.resources.find((r) => r.id === 'repo')!.error ?? '', /goldpath\.yaml was not applied/);
 
   writeFileSync(join(clone, 'goldpath.yaml'), 'resources:\n  cache: { type: cache }\n  reports: { type: database }\nenv:\n  service:\n    REDIS_URL: ${resources.cache.url}\n    REPORTS_JDBC_URL: ${resources.reports.jdbcUrl}\n');
