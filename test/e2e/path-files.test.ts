@@ -41,7 +41,7 @@ test('a launch that fails part-way rolls back everything it made', async () => {
   const env = envs.find((e) => e.path === 'half-made')!;
   assert.equal(env.status, 'failed');
   assert.match(env.reason!, /notebook: resource "notebook" \(notebook\): param "repo" is required/);
-  assert.deepEqual(env.resources.map((r) => `${r.id}:${r.status}`).sort(), ['notebook:deleted', 'queries:deleted', 'warehouse:deleted']);
+  assert.deepEqual(env.resources.map((r) => `${r.id}:${r.status}`).sort(), ['ide:deleted', 'notebook:deleted', 'queries:deleted', 'warehouse:deleted']);
   const c = new pg.Client(platform.adminUrl('warehouse'));
   await c.connect();
   const roles = await c.query(`SELECT 1 FROM pg_roles WHERE rolname LIKE $1`, [`gp_${env.id}%`]);
