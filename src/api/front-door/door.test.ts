@@ -30,12 +30,14 @@ const STOPPED = 'e0000000dc';
 const DOWN = 'e0000000dd';
 const JUST_STOPPED = 'e0000000de';
 let justStoppedAsked = 0;
+const RESTARTED = 'e0000000df';
+let restartedRuns = false;
 
 // Drivers as the door sees them: where each resource type runs now.
 const driver = (type: string, upstream?: (envId: string) => WorkspaceUpstream | null) =>
   ({ type, target: 'local', upstream: upstream && (async (ref: { environmentId: string }) => upstream(ref.environmentId)) }) as unknown as Driver;
 const drivers: Record<string, Driver> = {
-  app: driver('app', (env) => (env === STOPPED || (env === JUST_STOPPED && justStoppedAsked++ > 0) ? null : env === DOWN || env === JUST_STOPPED ? { kind: 'http', url: 'http://127.0.0.1:1' } : { kind: 'http', url: upstreamUrl, headers: { Authorization: 'token workspace-secret' } })),
+  app: driver('app', (env) => (env === STOPPED || (env === RESTARTED && !restartedRuns) || (env === JUST_STOPPED && justStoppedAsked++ > 0) ? null : env === DOWN || env === JUST_STOPPED ? { kind: 'http', url: 'http://127.0.0.1:1' } : { kind: 'http', url: upstreamUrl, headers: { Authorization: 'token workspace-secret' } })),
   preview: driver('preview', () => ({ kind: 'static', root: site })),
   ide: driver('ide', () => ({ kind: 'http', url: `${upstreamUrl}/`, headers: { Authorization: 'token workspace-secret', Cookie: 'ide-session=ide-secret' } })),
   warehouse: driver('warehouse'),
@@ -46,7 +48,7 @@ before(async () => {
   await migrate(pool);
   await seedDemoOrganisation(pool);
   for (const u of ['dana', 'ravi', 'mei', 'priya']) tokens[u] = await issueToken(pool, u, 'session');
-  const envs: [string, string | null, string, string][] = [[A, null, 'ready', 'ready'], [SENSITIVE, 'sensitive', 'ready', 'ready'], [STOPPED, null, 'stopped', 'stopped'], [DOWN, null, 'ready', 'ready'], [JUST_STOPPED, null, 'stopped', 'stopped']];
+  const envs: [string, string | null, string, string][] = [[A, null, 'ready', 'ready'], [SENSITIVE, 'sensitive', 'ready', 'ready'], [STOPPED, null, 'stopped', 'stopped'], [DOWN, null, 'ready', 'ready'], [JUST_STOPPED, null, 'stopped', 'stopped'], [RESTARTED, null, 'ready', 'ready']];
   for (const [id, dataClass, status, desired] of envs) {
     await pool.query(
       `INSERT INTO environments (id, name, path_id, path_version, team_id, owner_id, data_class, status, desired) VALUES ($1, $1, 'p', '1', 'churn-analytics', 'dana', $2, $3, $4)`,
@@ -270,6 +272,9 @@ test('what does not exist is a 404 that says so; a stopped workspace a 503 that 
   const stopped = await call(`/w/${STOPPED}/app/`, { headers: { ...bearer('dana'), accept: 'text/html' } });
   assert.equal(stopped.status, 503);
   assert.match(stopped.body, new RegExp(`goldpath start ${STOPPED}`));
+  assert.equal((await call(`/w/${RESTARTED}/app/`, { headers: bearer('dana') })).status, 503);
+  restartedRuns = true;
+  assert.equal((await call(`/w/${RESTARTED}/app/`, { headers: bearer('dana') })).status, 200, 'a start is seen by the very next request');
   const justStopped = await call(`/w/${JUST_STOPPED}/app/`, { headers: bearer('dana') });
   assert.equal(justStopped.status, 503, 'an address a second old that no longer answers is looked up again: stopped, not unreachable');
   const down = await call(`/w/${DOWN}/app/`, { headers: bearer('dana') });

@@ -70,7 +70,12 @@ export class WorkspaceTargets {
     const value = (async () => (await this.#driverOf(t.resource.type)!.upstream!({ environmentId: t.environment.id, resourceId: t.resource.id, state: t.resource.state })) ?? null)();
     if (this.#upstreams.size > 5000) this.#upstreams.clear();
     this.#upstreams.set(k, { at: Date.now(), value });
-    value.then((v) => this.#upstreams.set(k, { at: Date.now(), value: Promise.resolve(v) }), () => this.#upstreams.delete(k));
+    // Only a running workspace is remembered: one that does not run is asked again at once, so a
+    // start is seen by the very next request (and its environment's status with it).
+    value.then((v) => {
+      if (v) this.#upstreams.set(k, { at: Date.now(), value: Promise.resolve(v) });
+      else this.forget({ environmentId: t.environment.id, resourceId: t.resource.id });
+    }, () => this.#upstreams.delete(k));
     return value;
   }
 
