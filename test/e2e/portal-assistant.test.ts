@@ -79,6 +79,21 @@ test('from any page, a sentence becomes a proposal; confirmed, it launches and l
     assert.ok(envs.some((e) => e.id === id && e.path === 'data-science-experimentation'), `${id} is one of dana's environments`);
     assert.deepEqual(browser.pageErrors, []);
   });
+
+  await step(t, 'on a phone the header keeps its account menu, and a floating button opens the box', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${platform.url}/`);
+    const fab = page.getByTestId('assistant-fab');
+    await fab.waitFor();
+    const menu = await page.getByTestId('user-menu').boundingBox();
+    // Its avatar (34 px) shows whole: the Ask button is not in a phone's header.
+    assert.ok(menu && menu.x + 34 <= 390, `the account menu shows in the header: ${JSON.stringify(menu)}`);
+    assert.equal(await page.getByTestId('assistant-button').isVisible(), false);
+    await fab.click();
+    await page.getByTestId('assistant-input').waitFor();
+    await browser.shot('03-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });
 
 test('goldpath ask proposes without acting, confirms with --yes, and asks back when unclear', async () => {

@@ -3,7 +3,7 @@
 // POST /api/v1/assistant, which acts through the API's own routes with the reader's token, so it
 // can do nothing the reader could not do on the other pages.
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Box, Button, Code, Group, Kbd, Loader, Modal, ScrollArea, Stack, Table, Text, TextInput, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Affix, Alert, Anchor, Badge, Box, Button, Code, Group, Kbd, Loader, Modal, ScrollArea, Stack, Table, Text, TextInput, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useHotkeys, useOs } from '@mantine/hooks';
 import { IconArrowRight, IconMessageChatbot } from '@tabler/icons-react';
 import { Link, useLocation } from 'wouter';
@@ -85,7 +85,8 @@ export function AssistantBox() {
 
   return (
     <>
-      <UnstyledButton onClick={() => setOpened(true)} className="gp-search-button" aria-keyshortcuts="Control+J Meta+J" data-testid="assistant-button">
+      {/* In the header from tablet width up; on a phone the header is full, so a button floats at the bottom instead. */}
+      <UnstyledButton onClick={() => setOpened(true)} className="gp-search-button" aria-keyshortcuts="Control+J Meta+J" data-testid="assistant-button" visibleFrom="xs">
         <Group gap={8} wrap="nowrap">
           <IconMessageChatbot size={16} aria-hidden />
           <VisuallyHidden hiddenFrom="md">Ask the assistant</VisuallyHidden>
@@ -97,6 +98,11 @@ export function AssistantBox() {
           </Kbd>
         </Group>
       </UnstyledButton>
+      <Affix position={{ bottom: 16, right: 16 }} hiddenFrom="xs">
+        <ActionIcon size={52} radius="xl" color="ink" variant="filled" aria-label="Ask the assistant" onClick={() => setOpened(true)} data-testid="assistant-fab" style={{ boxShadow: 'var(--mantine-shadow-md)' }}>
+          <IconMessageChatbot size={26} aria-hidden />
+        </ActionIcon>
+      </Affix>
       <Modal opened={opened} onClose={close} size="lg" yOffset="8vh" title="Ask the platform" data-testid="assistant">
         <form
           onSubmit={(e) => {
