@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testSet } from './sentences.test-set.ts';
-import { understand } from './understand.ts';
+import { needsEnvironments, understand } from './understand.ts';
 import { judge } from './judge.ts';
 import { testKnown } from '../../engine/assistant/test-known.ts';
 
@@ -72,4 +72,14 @@ test('choices never act: each is a sentence that, sent back, is understood as wh
       assert.equal(again.intent, u.intent, `${c.text}`);
     }
   }
+});
+
+test('a sentence said not to need the caller\'s environments is understood the same without them', () => {
+  let skipped = 0;
+  for (const s of testSet) {
+    if (needsEnvironments(s.text, known)) continue;
+    skipped++;
+    assert.deepEqual(understand(s.text, { ...known, environments: [] }), understand(s.text, known), s.text);
+  }
+  assert.ok(skipped > 50, `${skipped} sentences need no environments`);
 });

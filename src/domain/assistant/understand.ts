@@ -58,6 +58,16 @@ function read(text: string, v: Vocabulary): Words {
   return { raw: text, typed, words, stems, content: stems.filter((s) => !stopWords.has(s)) };
 }
 
+/**
+ * Whether understanding this sentence can depend on the caller's environments (it stops, starts,
+ * deletes or lists, or names an id): the API reads them only then.
+ */
+export function needsEnvironments(text: string, known: Omit<Known, 'environments'>): boolean {
+  if (known.pending || /\be[a-z0-9]{9}\b/i.test(text)) return true;
+  const w = read(text, known.vocabulary);
+  return has(w.stems, [...cue.delete, ...cue.stop, ...cue.start, ...cue.envNoun, ...cue.list, ...cue.all, 'why', 'explain']);
+}
+
 export function understand(text: string, known: Known): Understanding {
   const w = read(text, known.vocabulary);
   if (known.pending) return answerPending(text, w, known, known.pending);

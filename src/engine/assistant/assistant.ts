@@ -1,6 +1,6 @@
 import type { Pending, PathFacts, Slots, Understanding } from '../../domain/assistant/schema.ts';
 import { confirmToken, readConfirmToken, type Proposal } from '../../domain/assistant/confirmation.ts';
-import { intentWords, understand } from '../../domain/assistant/understand.ts';
+import { intentWords, needsEnvironments, understand } from '../../domain/assistant/understand.ts';
 import { buildVocabulary, pathFacts, type PathSummaryLike, type Vocabulary } from '../../domain/assistant/vocabulary.ts';
 
 /**
@@ -46,9 +46,12 @@ export class Assistant {
 
   async answer(input: AssistantInput, who: { id: string; team: string }, call: ApiCall): Promise<AssistantAnswer> {
     if (input.confirm) return this.#confirm(input.confirm, who, call);
-    const [sources, envs] = await Promise.all([this.#sourcesFor(call), call('GET', '/api/v1/environments?mine=true')]);
+    const sources = await this.#sourcesFor(call);
+    const context = { vocabulary: sources.vocabulary, user: who, now: this.#now(), pending: input.context?.pending };
+    // The caller's environments are read only for sentences about them (a read per sentence otherwise).
+    const envs: Reply = needsEnvironments(input.text ?? '', context) ? await call('GET', '/api/v1/environments?mine=true') : { status: 200, body: { environments: [] } };
     const environments = ok<{ environments: EnvironmentLike[] }>(envs).environments.map((e) => ({ id: e.id, name: e.name, path: e.path, status: e.status, resourceTypes: e.resources.map((r) => r.type) }));
-    const u = understand(input.text ?? '', { vocabulary: sources.vocabulary, user: who, environments, now: this.#now(), pending: input.context?.pending });
+    const u = understand(input.text ?? '', { ...context, environments });
     const understood = { intent: u.intent, slots: u.slots };
     if (u.question) return { understood, says: u.question, question: u.question, choices: u.choices, pending: u.pending };
     const titleOf = (name?: string) => sources.paths.find((p) => p.name === name)?.title ?? name ?? '';
