@@ -141,9 +141,8 @@ test('a data scientist signs in, launches Data Science Experimentation, opens th
 
   await step(t, 'the notebook link opens Jupyter', async () => {
     const [tab] = await Promise.all([context.waitForEvent('page'), page.locator('[data-open="notebook"]').click()]);
-    await tab.waitForLoadState('load');
-    // Through the front door, on the workspace's own origin (never the portal's).
-    assert.match(tab.url(), new RegExp(`^http://notebook--${envId}\\.localhost:\\d+/`));
+    // Through the front door: its page on the stable URL sends the browser on to the workspace's own origin (never the portal's).
+    await tab.waitForURL(new RegExp(`^http://notebook--${envId}\\.localhost:\\d+/`), { timeout: 30_000 });
     // Jupyter's own page, not an error: its title or markup names it.
     await tab.waitForFunction(() => /jupyter/i.test(document.title + document.documentElement.outerHTML), undefined, { timeout: 20_000 });
     assert.doesNotMatch(await tab.title(), /^(404|500|403)/);

@@ -30,8 +30,9 @@ test('goldpath paths shows each path\'s cost per day before launch', async () =>
   const r = await platform.cli(['--as', 'dana', 'paths']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /COST\/DAY/);
-  // sql-data-querying: a repository (1.50 a month: 0.0493 a day) and a warehouse grant (0.02 an hour: 0.48 a day).
-  assert.match(r.stdout, /sql-data-querying .* 0\.5293 EUR/);
+  // sql-data-querying: a repository (1.50 a month: 0.0493 a day), a warehouse grant (0.02 an hour: 0.48 a day)
+  // and a small IDE, priced as if it ran all day (0.08 an hour: 1.92 a day).
+  assert.match(r.stdout, /sql-data-querying .* 2\.4493 EUR/);
 });
 
 test('goldpath spend itemises the team\'s month, as a table and as CSV whose TOTAL is the sum of its rows', async () => {
