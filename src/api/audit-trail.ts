@@ -116,6 +116,8 @@ const knownActions: Record<string, string> = {
   'POST /api/v1/tokens': 'createToken',
   'POST /api/v1/stream-tickets': 'createStreamTicket',
   'POST /api/v1/notices/:id/read': 'markNoticeRead',
+  // What the assistant then does on a confirmation is its own row, by the route it goes through.
+  'POST /api/v1/assistant': 'ask',
 };
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());

@@ -96,6 +96,10 @@ const fixtures: Record<string, Fixture> = {
     call: () => api('DELETE', '/api/v1/sessions', { token: ctx.spareToken }),
     actor: 'ravi', action: 'signOut',
   },
+  'POST /api/v1/assistant': {
+    call: () => api('POST', '/api/v1/assistant', { as: 'ravi', body: { text: 'list my environments' } }),
+    actor: 'ravi', action: 'ask',
+  },
   'POST /api/v1/tokens': {
     call: () => api('POST', '/api/v1/tokens', { as: 'ravi', body: { label: 'audited automation', days: 7 } }),
     actor: 'ravi', action: 'createToken',
