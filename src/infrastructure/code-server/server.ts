@@ -10,10 +10,11 @@
  * sockets and have the platform, which connects as root, talk to that.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asUser, sandboxedCommand, WORKSPACE_HOME, type SandboxSupport } from '../sandbox/index.ts';
+import { isAlive, stopTree } from '../processes/index.ts';
 import { ENTRY, type CodeServerInstall } from './install.ts';
 
 /** The session cookie code-server checks. */
@@ -213,27 +214,6 @@ export function ideLastActivity(home: string): Date | null {
   }
 }
 
-function procStat(pid: number): { state: string; ppid: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], ppid: Number(fields[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when the process exists and is not a zombie. */
-export function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return procStat(pid)?.state !== 'Z';
-}
-
 /** True when pid is (still) one of ours: a recycled pid must never be killed. */
 export function isOurIde(pid: number): boolean {
   try {
@@ -243,27 +223,6 @@ export function isOurIde(pid: number): boolean {
   }
 }
 
-/** Every process below pid: in the sandbox the server runs under bwrap, and terminals start sessions of their own. */
-function tree(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    const st = procStat(Number(e));
-    if (st) children.set(st.ppid, [...(children.get(st.ppid) ?? []), Number(e)]);
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
-  return out;
-}
-
-const kill = (pid: number, sig: NodeJS.Signals) => {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
-  }
-};
-
 /**
  * SIGTERM to the IDE and everything below it, SIGKILL to what is left after 3 s (code-server
  * takes up to 15 s to end its extension and pty hosts on its own). Idempotent; a recycled pid is
@@ -271,11 +230,5 @@ const kill = (pid: number, sig: NodeJS.Signals) => {
  */
 export async function stopIde(pid: number): Promise<void> {
   if (!isAlive(pid) || !isOurIde(pid)) return;
-  const all = tree(pid);
-  for (const p of all) kill(p, 'SIGTERM');
-  const deadline = Date.now() + 3000;
-  while (all.some(isAlive) && Date.now() < deadline) await sleep(50);
-  // Anything started meanwhile (a terminal's child) is in the tree now.
-  for (const p of isAlive(pid) ? tree(pid) : all) kill(p, 'SIGKILL');
-  for (let i = 0; i < 40 && all.some(isAlive); i++) await sleep(25);
+  await stopTree(pid, 3000);
 }

@@ -5,12 +5,16 @@
  * Debian ships the classic notebook 6.x, so options are `NotebookApp.*`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, isAbsolute, posix, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asUser, sandboxedCommand, WORKSPACE_HOME, type SandboxSupport } from '../sandbox/index.ts';
+import { descendants, isAlive as isProcessAlive, procStat, signal } from '../processes/index.ts';
+
+/** True when the process exists and is not a zombie (a dead server whose parent has not reaped it). */
+export { isProcessAlive };
 
 export interface NotebookSpec {
   /** working dir: a clone of the environment's repo */
@@ -277,28 +281,6 @@ export async function waitUntilServing(s: ServerStart): Promise<void> {
   }
 }
 
-/** State letter from /proc/<pid>/stat, or undefined where there is no /proc. */
-function procState(pid: number): { state: string; ppid: number; pgid: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], ppid: Number(fields[1]), pgid: Number(fields[2]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when the process exists and is not a zombie (a dead server whose parent has not reaped it). */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return procState(pid)?.state !== 'Z';
-}
-
 function answers(port: number, token: string, host: string, baseUrl: string, timeoutMs: number): Promise<boolean> {
   // /api alone is public in notebook 6 (it only tells the version); /api/status needs the token,
   // so a 200 proves this is our server and that the token works.
@@ -330,45 +312,6 @@ function groupExists(pgid: number): boolean {
   }
 }
 
-function signal(target: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(target, sig);
-  } catch {
-    // already gone
-  }
-}
-
-/**
- * Every descendant of pid. Kernels run in sessions of their own (jupyter_client starts them so),
- * so killing the server's process group alone would not reach them.
- */
-function descendants(pid: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const children = new Map<number, number[]>();
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    const st = procState(Number(e));
-    if (!st) continue;
-    const list = children.get(st.ppid) ?? [];
-    list.push(Number(e));
-    children.set(st.ppid, list);
-  }
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length) {
-    for (const c of children.get(queue.shift()!) ?? []) {
-      out.push(c);
-      queue.push(c);
-    }
-  }
-  return out;
-}
-
 function isOurNotebook(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(MARKER);
@@ -396,7 +339,7 @@ export async function stopNotebook(pid: number): Promise<void> {
   while ((alive().length || groupExists(pid)) && Date.now() < deadline) await sleep(25);
   signal(-pid, 'SIGKILL');
   for (const k of alive()) {
-    const st = procState(k);
+    const st = procStat(k);
     if (!st || st.state === 'Z') continue;
     // A kernel leads its own group: take its subprocesses (e.g. a shell from a cell) with it.
     signal(st.pgid === k ? -k : k, 'SIGKILL');

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { asUser, sandboxedCommand, WORKSPACE_HOME, type SandboxSupport } from '../sandbox/index.ts';
-import { stopTree } from './process-tree.ts';
+import { stopTree } from '../processes/index.ts';
 
 export interface WorkspaceProcessSpec {
   /** The host folder the process sees as its home (WORKSPACE_HOME in a sandbox); its only writable folder. */

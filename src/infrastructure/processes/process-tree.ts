@@ -1,16 +1,19 @@
 /**
- * Ending a workspace process with everything it started. A sandboxed process runs under bwrap in
- * a session of its own, and what it starts may start sessions of their own too, so the process
- * group alone would not reach them: the whole tree is found through /proc.
+ * Workspace processes as /proc shows them, and ending one with everything it started. A sandboxed
+ * process runs under bwrap in a session of its own, and what it starts (kernels, terminals, a
+ * build's compilers) may start sessions of their own too, so the process group alone would not
+ * reach them: the whole tree is found through /proc. Used by every driver that runs a workspace
+ * process (notebooks, the IDE, builds and services).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-function parentOf(pid: number): { ppid: number; state: string } | undefined {
+/** State letter, parent and process group from /proc/<pid>/stat; undefined when it is gone. */
+export function procStat(pid: number): { state: string; ppid: number; pgid: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], ppid: Number(fields[1]) };
+    return { state: fields[0], ppid: Number(fields[1]), pgid: Number(fields[2]) };
   } catch {
     return undefined;
   }
@@ -24,7 +27,7 @@ export function isAlive(pid: number): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  return parentOf(pid)?.state !== 'Z';
+  return procStat(pid)?.state !== 'Z';
 }
 
 /** The process's command line, or '' when it is gone. */
@@ -36,7 +39,8 @@ export function commandLine(pid: number): string {
   }
 }
 
-function descendants(pid: number): number[] {
+/** Every process below pid, children first. */
+export function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   let entries: string[] = [];
   try {
@@ -46,7 +50,7 @@ function descendants(pid: number): number[] {
   }
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
-    const p = parentOf(Number(e));
+    const p = procStat(Number(e));
     if (!p) continue;
     children.set(p.ppid, [...(children.get(p.ppid) ?? []), Number(e)]);
   }
@@ -61,7 +65,8 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-function signal(target: number, sig: NodeJS.Signals): void {
+/** Sends a signal to a pid (or a group, negative); no error when it is gone. */
+export function signal(target: number, sig: NodeJS.Signals): void {
   try {
     process.kill(target, sig);
   } catch {
