@@ -42,10 +42,6 @@ export default function EnvironmentPage({ id }: { id: string }) {
   // Live: new events and the environment after each batch, until it is gone.
   const gone = env?.status === 'deleted';
   useEffect(() => {
-    // The "Deleting" notice (DeleteModal) ends when the deletion does.
-    if (gone && env) notifications.update({ id: deletingNotice(env.id), loading: false, color: 'gray', title: 'Deleted', message: `${env.name}: every resource was removed.`, autoClose: 4000 });
-  }, [gone, env]);
-  useEffect(() => {
     if (!loaded.data || gone) return;
     const last = loaded.data.events.at(-1)?.id ?? 0;
     return streamEnvironment(id, {
@@ -527,6 +523,25 @@ function EventTimeline({ events }: { events: EnvEvent[] }) {
 
 const deletingNotice = (id: string) => `deleting-${id}`;
 
+/**
+ * Shows "Deleting" until the deletion ends, wherever the person goes meanwhile: the notice follows
+ * the environment's own stream, not the page's, which ends when they leave it.
+ */
+function showDeletion(env: Environment) {
+  notifications.show({ id: deletingNotice(env.id), loading: true, autoClose: false, color: 'gray', title: 'Deleting', message: `${env.name}: its resources are being removed.` });
+  const stop = streamEnvironment(env.id, {
+    onEnvironment: (now) => {
+      if (now.status === 'deleted') {
+        notifications.update({ id: deletingNotice(env.id), loading: false, color: 'gray', title: 'Deleted', message: `${env.name}: every resource was removed.`, autoClose: 4000 });
+        stop();
+      } else if (now.status === 'failed') {
+        notifications.update({ id: deletingNotice(env.id), loading: false, color: 'red', title: 'Not deleted', message: `${env.name}: ${now.reason ?? 'its deletion failed'}; the platform tries again.`, autoClose: 12_000 });
+        stop();
+      }
+    },
+  });
+}
+
 function DeleteModal({ env, opened, onClose, onDeleted }: { env: Environment; opened: boolean; onClose: () => void; onDeleted: (e: Environment) => void }) {
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
@@ -546,7 +561,7 @@ function DeleteModal({ env, opened, onClose, onDeleted }: { env: Environment; op
       const e = await call(api.DELETE('/api/v1/environments/{id}', { params: { path: { id: env.id } } }));
       onDeleted(e);
       onClose();
-      notifications.show({ id: deletingNotice(env.id), loading: true, autoClose: false, color: 'gray', title: 'Deleting', message: `${env.name}: its resources are being removed.` });
+      showDeletion(env);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
