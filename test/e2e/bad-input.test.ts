@@ -150,7 +150,8 @@ test('the portal renders and launches under its Content-Security-Policy, without
       await page.getByRole('textbox', { name: 'Project name' }).fill('Not A Valid Name');
       await page.getByRole('button', { name: 'Launch Data Science Experimentation' }).click();
       await page.getByText(/use lower-case letters, digits and dashes only/).first().waitFor();
-      await page.waitForLoadState('networkidle');
+      // Not 'networkidle': the notification centre keeps its live stream open. Late chunks get a moment to run instead.
+      await page.waitForTimeout(500);
     } catch (e) {
       throw new Error(`${(e as Error).message}\nCSP violations: ${violations.join('\n')}\npage errors: ${browser.pageErrors.join('\n')}`);
     } finally {
