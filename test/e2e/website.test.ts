@@ -109,7 +109,7 @@ test('a pushed change to a website is served by its preview; a broken build keep
   // Bad input is a clear 4xx.
   const missing = await api<{ error: { message: string } }>(`/api/v1/environments/${env.id}/resources/nope/builds`);
   assert.equal(missing.status, 404);
-  assert.match(missing.body.error.message, /no resource "nope"; it has repo, preview/);
+  assert.match(missing.body.error.message, /no resource "nope"; it has repo, ide, preview/);
 
   // Deleting the environment leaves no build folder behind.
   assert.equal((await platform.cli(['--as', 'sam', 'delete', env.id, '--wait'])).code, 0);

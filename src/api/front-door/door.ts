@@ -111,7 +111,12 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
   const upstreamOf = async (t: WorkspaceTarget): Promise<WorkspaceUpstream> => {
     const up = await targets.upstream(t);
     if (up) return up;
-    const env = t.environment;
+    // Not running: the environment as it is now (the remembered one may be from before a delete or a stop) says why.
+    const key = { environmentId: t.environment.id, resourceId: t.resource.id };
+    targets.forget(key);
+    const now = await targets.find(key);
+    if (!now.found) throw new DoorError(now.status, now.code, now.message);
+    const env = now.target.environment;
     const what = `the ${t.resource.type === 'notebook' ? 'notebook' : `${t.resource.id} (${t.resource.type})`}`;
     if (env.desired === 'stopped' || env.status === 'stopped' || env.status === 'stopping') {
       throw new DoorError(503, 'workspace_stopped', `${what} is stopped: start the environment with \`goldpath start ${env.id}\` (or Start on its page in the portal)`);
