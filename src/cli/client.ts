@@ -1,3 +1,4 @@
+import { EventStreamParser } from '../infrastructure/server-sent-events/parser.ts';
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { LocalCredentials } from '../platform/config.ts';
 
@@ -56,20 +57,10 @@ export class ApiClient {
       throw new CliError(`could not follow progress (${res.statusCode})`);
     }
     res.setEncoding('utf8');
-    let buffer = '';
+    const parser = new EventStreamParser();
     for await (const chunk of res) {
-      buffer += chunk as string;
-      let cut;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event:')) event = line.slice(6).trim();
-          else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-        }
-        if (data.length && onEvent(event, JSON.parse(data.join('\n')))) {
+      for (const { event, data } of parser.push(chunk as string)) {
+        if (onEvent(event, data)) {
           res.destroy();
           return;
         }

@@ -1,3 +1,4 @@
+import { EventStreamParser } from '../../infrastructure/server-sent-events/parser.ts';
 import type { PlatformCall } from './tools.ts';
 
 /** A refusal from the platform's API, as the tools read it (the CLI's ApiError has the same fields). */
@@ -54,24 +55,12 @@ export class InProcessCall implements PlatformCall {
       throw new ApiRefusal(res.status, err?.code, err?.message ?? `could not follow progress (${res.status})`);
     }
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
+    const parser = new EventStreamParser();
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        buffer += value;
-        let cut;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-          }
-          if (data.length && onEvent(event, JSON.parse(data.join('\n')))) return;
-        }
+        for (const { event, data } of parser.push(value)) if (onEvent(event, data)) return;
       }
     } finally {
       // Ends the route's stream (its follower unsubscribes), whether we stopped or it did.
