@@ -3,7 +3,8 @@
 // masked rows leaks through a page anyone may open. Real rows come only through a viewer's own
 // grant (see ../sql-console). Statistics are cached: the data changes with a policy apply or a
 // daily refresh, not between two page views.
-import pg from 'pg';
+import type pg from 'pg';
+import { withClient } from '../../infrastructure/warehouse/index.ts';
 
 export interface RelationRef {
   schema: string;
@@ -113,14 +114,7 @@ export class DatasetInsight {
     });
   }
 
-  private async withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: this.warehouseUrl, types: textParsers, application_name: 'goldpath dataset pages', statement_timeout: 20_000 });
-    c.on('error', () => {});
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end().catch(() => {});
-    }
+  private withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    return withClient(this.warehouseUrl, fn, { types: textParsers, application_name: 'goldpath dataset pages', statement_timeout: 20_000 });
   }
 }

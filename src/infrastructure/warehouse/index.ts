@@ -7,3 +7,4 @@ export { loadPolicy, parsePolicy, PolicyError, type WarehousePolicy } from './po
 export { enforceWarehouseLimits, warehouseWatchdog, type Watchdog, type WatchdogRound } from './watchdog.ts';
 export type { ConnectionCaps } from './connections.ts';
 export { describeWarehouse, type WarehouseDescription, type RelationEntry, type ColumnEntry } from './describe.ts';
+export { withClient } from './sql.ts';

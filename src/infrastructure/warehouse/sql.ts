@@ -23,8 +23,9 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'goldpath-warehouse' });
+/** Runs fn on a connection of its own, always closed; `settings` add to or replace the defaults (e.g. type parsers, a timeout). */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>, settings: pg.ClientConfig = {}): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'goldpath-warehouse', ...settings });
   // A connection error would otherwise crash the process if it happens while idle.
   client.on('error', () => {});
   await client.connect();
