@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import { extensionRecord, type ExtensionRecord } from '../../domain/golden-path/extension.ts';
-import { provisioningWaves, resourceNodes } from '../../domain/golden-path/graph.ts';
-import { placeholdersIn, substitute } from '../../domain/golden-path/placeholders.ts';
+import { launchResources } from '../../domain/golden-path/launch-resources.ts';
+import { placeholdersIn } from '../../domain/golden-path/placeholders.ts';
 import { readRepoFile } from '../../infrastructure/git-http/index.ts';
 import { repoDir, runGit } from '../../infrastructure/git-http/repos.ts';
 import { PlatformError } from '../errors.ts';
@@ -71,17 +71,8 @@ export async function extendEnvironment(
   const changedParams = Object.keys(params).filter((k) => !isDeepStrictEqual(params[k], env.params[k]));
 
   // As a launch records them: ${path.*} filled in, the rest filled when each is provisioned.
-  const waves = provisioningWaves(resourceNodes(merged.spec.resources));
-  const waveOf = new Map(waves.flatMap((w, i) => w.map((rid) => [rid, i] as const)));
-  const pathContext = { path: { dir: loaded.dir, name: merged.metadata.name, version: merged.spec.version } };
   const rows = new Map((await environments.resources(envId)).map((r) => [r.id, r]));
-  const resources = resourceNodes(merged.spec.resources).map((node) => ({
-    id: node.id,
-    type: merged.spec.resources[node.id].type,
-    params: substitute(merged.spec.resources[node.id].params, pathContext, { only: ['path'] }),
-    dependsOn: node.dependsOn,
-    wave: waveOf.get(node.id)!,
-  }));
+  const resources = launchResources(merged, loaded.dir);
   const added = resources.filter((r) => !rows.has(r.id)).map((r) => r.id);
   const changed = resources.filter((r) => {
     const row = rows.get(r.id);

@@ -2,8 +2,7 @@ import type pg from 'pg';
 import { LaunchRequest, type EnvironmentView } from '../../domain/environment/schema.ts';
 import type { PolicyAction } from '../../domain/policy/decision.ts';
 import { newEnvironmentId, isEnvironmentId } from '../../domain/environment/id.ts';
-import { provisioningWaves, resourceNodes } from '../../domain/golden-path/graph.ts';
-import { substitute } from '../../domain/golden-path/placeholders.ts';
+import { launchResources } from '../../domain/golden-path/launch-resources.ts';
 import { PlatformError } from '../errors.ts';
 import type { PathLibrary } from '../paths/library.ts';
 import { resolveParameters, ParameterError } from '../paths/parameters.ts';
@@ -76,16 +75,7 @@ export async function launchEnvironment(deps: EnvironmentServiceDeps, actor: Act
   const refusal = deps.refuseLaunch?.({ id: path.metadata.name, dataClass: path.spec.dataClass ?? null });
   if (refusal) throw new PlatformError(409, 'unavailable_here', refusal);
   const owners = needsApproval ? ((await deps.dataOwners?.()) ?? []) : [];
-  const waves = provisioningWaves(resourceNodes(path.spec.resources));
-  const waveOf = new Map(waves.flatMap((w, i) => w.map((rid) => [rid, i] as const)));
-  const pathContext = { path: { dir: loaded.dir, name: path.metadata.name, version: path.spec.version } };
-  const resources = resourceNodes(path.spec.resources).map((node) => ({
-    id: node.id,
-    type: path.spec.resources[node.id].type,
-    params: substitute(path.spec.resources[node.id].params, pathContext, { only: ['path'] }),
-    dependsOn: node.dependsOn,
-    wave: waveOf.get(node.id)!,
-  }));
+  const resources = launchResources(path, loaded.dir);
   const environments = new PgEnvironmentRepository(deps.pool);
   const taken = (name: string) => new PlatformError(409, 'name_taken', `team ${team} already has an environment named "${name}"; choose another --name or delete it`);
   if (req.name && (await environments.nameTaken(team, req.name))) throw taken(req.name);
