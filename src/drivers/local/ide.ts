@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { cloneWorkspaceParams } from './workspace-params.ts';
 import { cloneRepo } from '../../infrastructure/git-http/index.ts';
 import { findFreePort } from '../../infrastructure/jupyter/index.ts';
 import { codeServerInstall, ideAnswers, ideLastActivity, isAlive, startIde, stopIde, writeIdeFiles, SESSION_COOKIE } from '../../infrastructure/code-server/index.ts';
@@ -10,11 +11,7 @@ import { claimUid, handOver, releaseUid, type SandboxSupport } from '../../infra
 import { workspaceUrl } from '../../domain/resource/workspace-url.ts';
 import { defineDriver, type Driver, type ResourceRef, type WorkspaceUpstream } from '../driver.ts';
 
-export const ideParams = z.strictObject({
-  repo: z.string().describe('the repository to open, e.g. ${resources.repo.name}'),
-  repoUrl: z.string().optional().describe('the clone\'s origin, e.g. ${resources.repo.url}: pushes go over HTTP with the environment\'s credentials'),
-  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('variables the IDE\'s terminals and tasks see'),
-});
+export const ideParams = cloneWorkspaceParams('variables the IDE\'s terminals and tasks see');
 
 export const ideOutputs = z.strictObject({
   url: z.string().describe('VS Code in the browser, through the platform\'s front door: what a person follows'),

@@ -6,15 +6,12 @@ import { cloneRepo } from '../../infrastructure/git-http/index.ts';
 import { clientHost, findFreePort, isProcessAlive, notebookAnswers, notebookLastActivity, startNotebook, stopNotebook } from '../../infrastructure/jupyter/index.ts';
 import { claimUid, handOver, releaseUid, transferUid, WORKSPACE_HOME, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
 import { z } from 'zod';
+import { cloneWorkspaceParams } from './workspace-params.ts';
 import { defineDriver, PermanentDriverError, type Driver } from '../driver.ts';
 import { workspaceUrl } from '../../domain/resource/workspace-url.ts';
 import { notebookPool, type NotebookPool, type WarmNotebook } from './notebook-pool.ts';
 
-export const notebookParams = z.strictObject({
-  repo: z.string().describe('the repository to open, e.g. ${resources.repo.name}'),
-  repoUrl: z.string().optional().describe('the clone\'s origin, e.g. ${resources.repo.url}: pushes go over HTTP with the environment\'s credentials'),
-  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('variables the notebook and its kernels see'),
-});
+export const notebookParams = cloneWorkspaceParams('variables the notebook and its kernels see');
 
 export const notebookOutputs = z.strictObject({
   url: z.string().describe('the notebook\'s stable address through the platform\'s front door (/w/<environment>/<resource>/): what a person follows'),
