@@ -1,6 +1,6 @@
-// The SQL console's calls: typed ones through the API client, and the CSV download by fetch with
-// the token (a plain link cannot carry it, and the token must not go in a URL).
-import { api, ApiError, call, session, type ApiErrorBody } from '../api/client.ts';
+// The SQL console's calls: typed ones through the API client, and the CSV download.
+import { api, call } from '../api/client.ts';
+import { downloadCsv as saveCsv } from '../lib/csv-download.ts';
 
 type SqlAnswer = Awaited<ReturnType<typeof call<NonNullable<Awaited<ReturnType<typeof postSql>>['data']>>>>;
 type SqlResultOf = Exclude<SqlAnswer, string>;
@@ -31,31 +31,6 @@ export function saveQuery(id: string, name: string, sql: string) {
 }
 
 /** Every row (up to the API's cap) as CSV, saved under the name the API gives. */
-export async function downloadCsv(id: string, sql: string): Promise<string> {
-  const token = session.token();
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1/environments/${encodeURIComponent(id)}/sql?format=csv`, {
-      method: 'POST',
-      headers: { Accept: 'text/csv', 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ sql }),
-    });
-  } catch {
-    throw new ApiError(0, undefined, 'The platform did not answer. Is `goldpath up` still running?');
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => undefined)) as ApiErrorBody | undefined;
-    throw new ApiError(res.status, body, `The platform answered ${res.status}`);
-  }
-  const blob = await res.blob();
-  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'query.csv';
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return name;
+export function downloadCsv(id: string, sql: string): Promise<string> {
+  return saveCsv(`/api/v1/environments/${encodeURIComponent(id)}/sql?format=csv`, { method: 'POST', body: { sql } }, 'query.csv');
 }
