@@ -6,12 +6,13 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { builtResourceOutputs, type BuiltResourceDriverOptions } from './built-resource.ts';
 import { workspaceUrl } from '../../domain/resource/workspace-url.ts';
 import { findFreePort } from '../../infrastructure/jupyter/index.ts';
-import { handOver, WORKSPACE_HOME, type SandboxSupport } from '../../infrastructure/sandbox/index.ts';
+import { handOver, WORKSPACE_HOME } from '../../infrastructure/sandbox/index.ts';
 import {
   commandLine, isAlive, publishOutput, stopTree, workspaceBuilder, workspaceCommand, workspaceEnv,
-  type BuildConfig, type BuildJournal, type LastBuild, type RunLimits,
+  type BuildConfig, type LastBuild,
 } from '../../infrastructure/workspace-build/index.ts';
 import { defineDriver, PermanentDriverError, type Driver, type ResourceRef } from '../driver.ts';
 
@@ -33,23 +34,15 @@ export const javaServiceParams = z.strictObject({
   mainClass: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'must be a Java class name such as service.Main').default('service.Main'),
 });
 
-export const javaServiceOutputs = z.strictObject({
-  url: z.string().describe('the service\'s stable URL, through the platform\'s front door'),
-  commit: z.string().describe('the commit that runs; empty before a build has run'),
-  buildStatus: z.enum(['succeeded', 'failed']).describe('how the last build ended'),
+export const javaServiceOutputs = builtResourceOutputs({
+  url: 'the service\'s stable URL, through the platform\'s front door',
+  commit: 'the commit that runs; empty before a build has run',
 });
 
 /** What a service resource takes and gives on this target; the path loader checks paths against it. */
 export const javaServiceDeclaration = { type: 'service', target: 'local', params: javaServiceParams, outputs: javaServiceOutputs };
 
-export interface JavaServiceDriverOptions {
-  /** The platform's workspaces folder (<data>/envs), shared with notebooks for the uid claims. */
-  workDir: string;
-  reposDir: string;
-  publicUrl: string;
-  sandbox: SandboxSupport;
-  journal?: BuildJournal;
-  limits?: RunLimits;
+export interface JavaServiceDriverOptions extends BuiltResourceDriverOptions {
   /** How long a new version has to answer its health check (default 30 s). */
   healthTimeoutMs?: number;
   host?: string;

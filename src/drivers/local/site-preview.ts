@@ -1,9 +1,9 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { builtResourceOutputs, type BuiltResourceDriverOptions } from './built-resource.ts';
 import { workspaceUrl } from '../../domain/resource/workspace-url.ts';
-import { publishOutput, workspaceBuilder, type BuildJournal, type LastBuild, type RunLimits } from '../../infrastructure/workspace-build/index.ts';
-import type { SandboxSupport } from '../../infrastructure/sandbox/index.ts';
+import { publishOutput, workspaceBuilder, type LastBuild } from '../../infrastructure/workspace-build/index.ts';
 import { defineDriver, PermanentDriverError, type Driver, type ResourceRef } from '../driver.ts';
 
 export const sitePreviewParams = z.strictObject({
@@ -15,24 +15,15 @@ export const sitePreviewParams = z.strictObject({
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('variables the build sees'),
 });
 
-export const sitePreviewOutputs = z.strictObject({
-  url: z.string().describe('the preview\'s stable URL, through the platform\'s front door'),
-  commit: z.string().describe('the commit the preview serves (its last good build); empty before one'),
-  buildStatus: z.enum(['succeeded', 'failed']).describe('how the last build ended'),
+export const sitePreviewOutputs = builtResourceOutputs({
+  url: 'the preview\'s stable URL, through the platform\'s front door',
+  commit: 'the commit the preview serves (its last good build); empty before one',
 });
 
 /** What a site-preview resource takes and gives on this target; the path loader checks paths against it. */
 export const sitePreviewDeclaration = { type: 'site-preview', target: 'local', params: sitePreviewParams, outputs: sitePreviewOutputs };
 
-export interface SitePreviewDriverOptions {
-  /** The platform's workspaces folder (<data>/envs), shared with notebooks for the uid claims. */
-  workDir: string;
-  reposDir: string;
-  publicUrl: string;
-  sandbox: SandboxSupport;
-  journal?: BuildJournal;
-  limits?: RunLimits;
-}
+export type SitePreviewDriverOptions = BuiltResourceDriverOptions;
 
 export interface SitePreviewDriver extends Driver {
   /** Builds the branch's newest commit (after a push); null when nothing was built for this call. */
