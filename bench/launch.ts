@@ -8,11 +8,10 @@
 import { loadavg, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { S3Client, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { EnvironmentView } from '../src/domain/environment/schema.ts';
 import { startPlatformProcess, type PlatformProcess } from '../test/support/platform-process.ts';
 import { ApiClient } from '../src/cli/client.ts';
+import { answers as answersAt, startedOnFirstOpen, type Outputs } from './probes.ts';
 
 // 20 at once is more than a team's shipped quotas allow: the bench's organisation raises them.
 const benchHome = () => {
@@ -36,35 +35,11 @@ async function poolFull(p: PlatformProcess, n: number): Promise<void> {
   }
 }
 
+/** Every resource the launch made answers (a failed probe counts as not yet); the IDE starts on first open, not at launch. */
 async function answers(env: EnvironmentView): Promise<boolean> {
-  const o = Object.fromEntries(env.resources.map((r) => [r.id, r.outputs as Record<string, string>]));
-  const checks = [
-    (async () => {
-      const u = new URL(o.repo.url);
-      const res = await fetch(`${u.origin}${u.pathname}/info/refs?service=git-upload-pack`, { headers: { authorization: 'Basic ' + Buffer.from(`${o.repo.username}:${o.repo.password}`).toString('base64') } });
-      await res.arrayBuffer();
-      return res.status === 200;
-    })(),
-    (async () => {
-      const c = new pg.Client(o.warehouse.url);
-      await c.connect();
-      await c.query('SELECT 1 FROM customers LIMIT 1');
-      await c.end();
-      return true;
-    })(),
-    (async () => {
-      const s3 = new S3Client({ endpoint: o.bucket.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: o.bucket.accessKeyId, secretAccessKey: o.bucket.secretAccessKey } });
-      await s3.send(new HeadBucketCommand({ Bucket: o.bucket.bucket }));
-      return true;
-    })(),
-    // Through the front door, as a person's browser or program reaches it: the owner's API token.
-    (async () => {
-      const res = await fetch(`${o.notebook.url}api/status`, { headers: { authorization: `Bearer ${client.token}` } });
-      await res.arrayBuffer();
-      return res.status === 200;
-    })(),
-  ];
-  return (await Promise.all(checks.map((c) => c.catch(() => false)))).every(Boolean);
+  const launched = env.resources.filter((r) => !startedOnFirstOpen.has(r.type));
+  const probes = launched.map((r) => answersAt(r.type, r.outputs as Outputs, client.token ?? '').catch(() => false));
+  return (await Promise.all(probes)).every(Boolean);
 }
 
 /** Launches and returns milliseconds until every URL answers. */

@@ -10,51 +10,17 @@
 import { loadavg, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { S3Client, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { EnvironmentView } from '../src/domain/environment/schema.ts';
 import { settled, startPlatformProcess, type PlatformProcess } from '../test/support/platform-process.ts';
+import { answers, startedOnFirstOpen, type Outputs } from './probes.ts';
 
 const RUNS = Number(process.env.GOLDPATH_BENCH_RUNS) || 3;
 /** Who launches what: a member of the team a path's audience belongs to. */
 const launcher = (audience: string) => (audience === 'software' ? { user: 'sam', team: 'web' } : { user: 'dana', team: 'churn-analytics' });
-/** Started on first open, not by the launch: measured apart. */
-const onFirstOpen = new Set(['ide']);
 
 interface PathRow { name: string; audience: string; approval: string; resources: { id: string; type: string }[] }
-interface Outputs { url?: string; username?: string; password?: string; bucket?: string; accessKeyId?: string; secretAccessKey?: string }
 
 const tokens = (p: PlatformProcess) => (JSON.parse(readFileSync(join(p.home, 'credentials.json'), 'utf8')) as { tokens: Record<string, string> }).tokens;
-
-/** Whether one resource answers at its URL, as its user reaches it. */
-async function answers(type: string, o: Outputs, token: string): Promise<boolean> {
-  if (!o.url) return true;
-  if (o.url.startsWith('postgres')) {
-    const c = new pg.Client(o.url);
-    try {
-      await c.connect();
-      await c.query('SELECT 1');
-      return true;
-    } finally {
-      await c.end().catch(() => {});
-    }
-  }
-  if (type === 'bucket') {
-    const s3 = new S3Client({ endpoint: o.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: o.accessKeyId!, secretAccessKey: o.secretAccessKey! } });
-    await s3.send(new HeadBucketCommand({ Bucket: o.bucket! }));
-    return true;
-  }
-  if (type === 'git-repo') {
-    const u = new URL(o.url);
-    const res = await fetch(`${u.origin}${u.pathname}/info/refs?service=git-upload-pack`, { headers: { authorization: 'Basic ' + Buffer.from(`${o.username}:${o.password}`).toString('base64') } });
-    await res.arrayBuffer();
-    return res.status === 200;
-  }
-  if (!o.url.startsWith('http')) return true; // e.g. redis://: not a URL a person follows
-  const res = await fetch(type === 'service' ? `${o.url}health` : o.url, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
-  await res.arrayBuffer();
-  return res.status < 400;
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -126,10 +92,10 @@ try {
       }
       if (view.status !== 'ready') throw new Error(`${path.name}: ${view.status} ${view.reason ?? ''}`);
       ready.push(performance.now() - start);
-      const launchedNow = view.resources.filter((res) => !onFirstOpen.has(res.type));
+      const launchedNow = view.resources.filter((res) => !startedOnFirstOpen.has(res.type));
       await until(async () => (await Promise.all(launchedNow.map((res) => answers(res.type, res.outputs as Outputs, token)))).every(Boolean));
       all.push(performance.now() - start);
-      const opened = view.resources.filter((res) => onFirstOpen.has(res.type));
+      const opened = view.resources.filter((res) => startedOnFirstOpen.has(res.type));
       if (opened.length) {
         const t1 = performance.now();
         await until(async () => (await Promise.all(opened.map((res) => answers(res.type, res.outputs as Outputs, token)))).every(Boolean));
@@ -141,7 +107,7 @@ try {
       `${path.name}${path.approval === 'data-owner' ? ' (from approval)' : ''}`,
       `p50 ${sec(pct(ready, 50))}`,
       `p50 ${sec(pct(all, 50))}`,
-      firstOpen.length ? `${[...new Set(path.resources.filter((r) => onFirstOpen.has(r.type)).map((r) => r.type))].join(', ')}: p50 ${sec(pct(firstOpen, 50))}` : '—',
+      firstOpen.length ? `${[...new Set(path.resources.filter((r) => startedOnFirstOpen.has(r.type)).map((r) => r.type))].join(', ')}: p50 ${sec(pct(firstOpen, 50))}` : '—',
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
