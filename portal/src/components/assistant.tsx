@@ -2,13 +2,13 @@
 // understood, then an answer, a question with choices, or a proposal to confirm. It only talks to
 // POST /api/v1/assistant, which acts through the API's own routes with the reader's token, so it
 // can do nothing the reader could not do on the other pages.
-import { useState } from 'react';
-import { ActionIcon, Affix, Alert, Anchor, Badge, Box, Button, Code, Group, Kbd, Loader, Modal, ScrollArea, Stack, Table, Text, TextInput, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import { useHotkeys, useOs } from '@mantine/hooks';
+import { useCallback, useState } from 'react';
+import { ActionIcon, Affix, Alert, Anchor, Badge, Box, Button, Code, Group, Loader, Modal, ScrollArea, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconArrowRight, IconMessageChatbot } from '@tabler/icons-react';
 import { Link, useLocation } from 'wouter';
 import { api, call } from '../api/client.ts';
 import type { paths } from '../api/schema.ts';
+import { ShortcutButton } from './shortcut-button.tsx';
 import { StatusBadge } from './badges.tsx';
 import { Markdown } from './markdown.tsx';
 import { refHref } from '../pages/catalog-types.ts';
@@ -50,9 +50,7 @@ export function AssistantBox() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [, navigate] = useLocation();
-  const os = useOs();
-  const mac = os === 'macos' || os === 'ios';
-  useHotkeys([['mod+J', () => setOpened(true)]], []);
+  const openBox = useCallback(() => setOpened(true), []);
 
   const send = async (body: AskBody) => {
     setBusy(true);
@@ -86,18 +84,7 @@ export function AssistantBox() {
   return (
     <>
       {/* In the header from tablet width up; on a phone the header is full, so a button floats at the bottom instead. */}
-      <UnstyledButton onClick={() => setOpened(true)} className="gp-search-button" aria-keyshortcuts="Control+J Meta+J" data-testid="assistant-button" visibleFrom="xs">
-        <Group gap={8} wrap="nowrap">
-          <IconMessageChatbot size={16} aria-hidden />
-          <VisuallyHidden hiddenFrom="md">Ask the assistant</VisuallyHidden>
-          <Text size="sm" visibleFrom="md">
-            Ask
-          </Text>
-          <Kbd size="xs" visibleFrom="md">
-            {mac ? '⌘' : 'Ctrl'} J
-          </Kbd>
-        </Group>
-      </UnstyledButton>
+      <ShortcutButton icon={<IconMessageChatbot size={16} aria-hidden />} label="Ask" hiddenLabel="Ask the assistant" shortcut="J" onOpen={openBox} testId="assistant-button" visibleFrom="xs" />
       <Affix position={{ bottom: 16, right: 16 }} hiddenFrom="xs">
         <ActionIcon size={52} radius="xl" color="ink" variant="filled" aria-label="Ask the assistant" onClick={() => setOpened(true)} data-testid="assistant-fab" style={{ boxShadow: 'var(--mantine-shadow-md)' }}>
           <IconMessageChatbot size={26} aria-hidden />

@@ -1,14 +1,15 @@
 // Global search (Ctrl-K / Cmd-K, or the header's search button): golden paths, environments (yours
 // and your team's), catalog entities and the paths' docs, grouped, in one keyboard-driven list.
 // Each group comes from the API the matching page uses, so it shows only what the reader may see.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { Badge, Box, Group, Kbd, Loader, Modal, Text, TextInput, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import { useDebouncedValue, useHotkeys, useOs } from '@mantine/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Badge, Box, Group, Loader, Modal, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconBook, IconBooks, IconRoute, IconSearch, IconStack2 } from '@tabler/icons-react';
 import { useLocation } from 'wouter';
 import { api, call, type Environment, type GoldenPath, type CatalogEntity } from '../api/client.ts';
 import { matches as pathMatches } from '../pages/Paths.tsx';
 import { entityHref, meta } from '../pages/catalog-types.ts';
+import { ShortcutButton } from './shortcut-button.tsx';
 import { StatusBadge } from './badges.tsx';
 
 interface Hit {
@@ -82,9 +83,7 @@ export function GlobalSearch() {
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
   const [, navigate] = useLocation();
-  const os = useOs();
-  const mac = os === 'macos' || os === 'ios';
-  useHotkeys([['mod+K', () => setOpened(true)]], []);
+  const open = useCallback(() => setOpened(true), []);
   const { paths, envs } = useLocalSources(opened);
   const catalog = useCatalogHits(q);
   const listRef = useRef<HTMLDivElement>(null);
@@ -131,18 +130,7 @@ export function GlobalSearch() {
   return (
     <>
       {/* Named by what it shows ("Search Ctrl K"); on a phone, where only the icon shows, by a hidden "Search". */}
-      <UnstyledButton onClick={() => setOpened(true)} className="gp-search-button" aria-keyshortcuts="Control+K Meta+K" data-testid="search-button">
-        <Group gap={8} wrap="nowrap">
-          <IconSearch size={16} aria-hidden />
-          <VisuallyHidden hiddenFrom="md">Search</VisuallyHidden>
-          <Text size="sm" visibleFrom="md">
-            Search
-          </Text>
-          <Kbd size="xs" visibleFrom="md">
-            {mac ? '⌘' : 'Ctrl'} K
-          </Kbd>
-        </Group>
-      </UnstyledButton>
+      <ShortcutButton icon={<IconSearch size={16} aria-hidden />} label="Search" hiddenLabel="Search" shortcut="K" onOpen={open} testId="search-button" />
       <Modal opened={opened} onClose={close} withCloseButton={false} size="lg" padding={0} yOffset="10vh" title={<span className="gp-sr-only">Search</span>}
         styles={{ header: { display: 'none' } }}>
         <TextInput
